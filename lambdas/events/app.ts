@@ -1,0 +1,34 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Clock } from '../shared/clock';
+import { GatewayEvent } from '../shared/contracts/gateway-event';
+import { handleGuildEvent } from '../shared/domain/guild-lifecycle';
+import type { GuildStore } from '../shared/ports/guild-store';
+import type { Telemetry } from '../shared/ports/telemetry';
+import { processSqsBatch } from '../shared/sqs-batch';
+
+export interface EventsDeps {
+  guilds: GuildStore;
+  telemetry: Telemetry;
+  clock: Clock;
+  log: Logger;
+}
+
+/** One gateway event from events.fifo. A body that breaks the contract throws (→ retries → DLQ, replayable). */
+export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps): Promise<void> {
+  const event = GatewayEvent.parse(JSON.parse(record.body));
+  switch (event.type) {
+    case 'guild.create':
+    case 'guild.delete':
+      return handleGuildEvent(event, deps);
+  }
+}
+
+/** The events λ: a FIFO batch (a failure skips the rest of its channel's group), then a telemetry flush. */
+export async function handleEventsBatch(event: SQSEvent, context: Context, deps: EventsDeps): Promise<SQSBatchResponse> {
+  try {
+    return await processSqsBatch(event, context, (r) => processGatewayRecord(r, deps), { fifo: true });
+  } finally {
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+  }
+}

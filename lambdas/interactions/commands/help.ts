@@ -1,0 +1,24 @@
+import { ApplicationCommandType, InteractionContextType, type APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ephemeralReply } from '../../shared/interaction-reply';
+import type { CommandModule } from '../types';
+
+/** `/help` — what Deskwire can do here; answered inline (no I/O). */
+export const helpCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
+  definition: {
+    name: 'help',
+    description: 'What Deskwire can do and where to start',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+  },
+  execute() {
+    return {
+      reply: ephemeralReply(
+        [
+          '**Deskwire** — support tickets for this server.',
+          '• `/status` (admins): check permissions, installation and limits.',
+          'Server admins can configure Deskwire from the dashboard.',
+        ].join('\n'),
+      ),
+    };
+  },
+};

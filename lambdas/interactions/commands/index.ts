@@ -1,0 +1,11 @@
+import type { CommandModule } from '../types';
+import { helpCommand } from './help';
+import { statusCommand } from './status';
+
+/** Every application command, by name. Registration (`npm run register-commands`, `npm start`) reads the same list. */
+export const COMMANDS: ReadonlyMap<string, CommandModule<never>> = new Map(
+  ([statusCommand, helpCommand] as CommandModule<never>[]).map((c) => [c.definition.name, c]),
+);
+
+/** The bodies to bulk-overwrite with. @see https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands */
+export const commandDefinitions = () => [...COMMANDS.values()].map((c) => c.definition);

@@ -1,0 +1,20 @@
+import { ApplicationCommandType, InteractionContextType, PermissionFlagsBits, type APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { interactionContext } from '../context';
+import type { CommandModule } from '../types';
+
+/**
+ * `/status` — checks this server's Deskwire setup (install record, bot permissions, channel room).
+ * It needs several Discord and database reads, so it defers and the worker edits the reply.
+ */
+export const statusCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
+  definition: {
+    name: 'status',
+    description: 'Check Deskwire’s setup in this server: permissions, installation, limits',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  },
+  execute(interaction) {
+    return { defer: { ephemeral: true }, job: { type: 'status.report', ctx: interactionContext(interaction) } };
+  },
+};

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { CommonConfig, Fields, parseConfig } from '../shared/config';
+
+/** The interactions λ's environment. */
+export const InteractionsConfig = CommonConfig.extend({
+  DISCORD_PUBLIC_KEY: Fields.publicKey,
+  WORK_QUEUE_URL: Fields.url,
+});
+export type InteractionsConfig = z.infer<typeof InteractionsConfig>;
+
+export const loadInteractionsConfig = (env: Record<string, string | undefined> = process.env) => parseConfig(InteractionsConfig, env);

@@ -1,0 +1,33 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { sqsClient } from '../shared/adapters/aws-clients';
+import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
+import { systemClock } from '../shared/clock';
+import { createLogger } from '../shared/logger';
+import { handleInteractionRequest, type InteractionsApp } from './app';
+import { loadInteractionsConfig } from './config';
+import { importPublicKey } from './verify';
+
+export { handleInteractionRequest } from './app';
+
+const log = createLogger('interactions');
+
+/** Composition root: builds the adapters from config once per cold start. */
+export async function buildInteractionsApp(env: Record<string, string | undefined> = process.env): Promise<InteractionsApp> {
+  const cfg = loadInteractionsConfig(env);
+  return {
+    publicKey: await importPublicKey(cfg.DISCORD_PUBLIC_KEY),
+    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    clock: systemClock,
+    log,
+  };
+}
+
+let app: Promise<InteractionsApp> | undefined;
+
+/** The Lambda entry (Function URL). @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html */
+export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>(async (event: LambdaFunctionURLEvent) => {
+  app ??= buildInteractionsApp();
+  return handleInteractionRequest(event, await app);
+}).use(injectLambdaContext(log));

@@ -1,0 +1,39 @@
+import { InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+import { parseCustomId } from '../shared/custom-id';
+import { StaleActionError } from '../shared/errors';
+import { deferredReply } from '../shared/interaction-reply';
+import { ACTIONS } from './actions';
+import { COMMANDS } from './commands';
+import type { InteractionDeps, Outcome } from './types';
+
+/**
+ * Routes an interaction to its command or action module and turns the outcome into the HTTP
+ * reply: inline, or deferred after the job is on the work queue (DESIGN §2). Throws typed errors;
+ * the handler maps them.
+ */
+export async function routeInteraction(interaction: APIInteraction, deps: InteractionDeps): Promise<APIInteractionResponse> {
+  const outcome = await dispatch(interaction, deps);
+  if ('reply' in outcome) return outcome.reply;
+  await deps.workQueue.enqueue(outcome.job);
+  return deferredReply(outcome.defer);
+}
+
+function dispatch(interaction: APIInteraction, deps: InteractionDeps): Promise<Outcome> | Outcome {
+  switch (interaction.type) {
+    case InteractionType.ApplicationCommand: {
+      const command = COMMANDS.get(interaction.data.name);
+      if (!command) throw new StaleActionError();
+      return command.execute(interaction as never, deps);
+    }
+    case InteractionType.MessageComponent:
+    case InteractionType.ModalSubmit: {
+      const id = parseCustomId(interaction.data.custom_id);
+      const action = id && ACTIONS.get(id.action);
+      if (!id || !action) throw new StaleActionError();
+      return action.execute(interaction as never, id.args, deps);
+    }
+    default:
+      // Autocomplete and anything newer: nothing registered uses them yet.
+      throw new StaleActionError();
+  }
+}

@@ -1,0 +1,30 @@
+import type { APIInteraction, APIInteractionResponse, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../shared/clock';
+import type { WorkJob } from '../shared/contracts/work-job';
+import type { WorkQueue } from '../shared/ports/work-queue';
+
+/** What the interactions λ's use cases get: cheap, in-region dependencies only. */
+export interface InteractionDeps {
+  workQueue: WorkQueue;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * The outcome of handling an interaction: a reply to send now, or a deferral plus the job that
+ * will finish it (the router enqueues the job, then ACKs with type 5 / 6).
+ */
+export type Outcome = { reply: APIInteractionResponse } | { defer: { ephemeral: boolean; update?: boolean }; job: WorkJob };
+
+/** One application command: its registration body and its handler. */
+export interface CommandModule<I extends APIInteraction = APIInteraction> {
+  definition: RESTPostAPIApplicationCommandsJSONBody;
+  execute(interaction: I, deps: InteractionDeps): Promise<Outcome> | Outcome;
+}
+
+/** One component (button / select) or modal action, addressed by the `custom_id` action name. */
+export interface ActionModule<I extends APIInteraction = APIInteraction> {
+  action: string;
+  execute(interaction: I, args: string[], deps: InteractionDeps): Promise<Outcome> | Outcome;
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/**
+ * Product telemetry events. Keyed by guild id; properties are ids, counts, names of things and
+ * flags — never message content, user names or user ids (privacy promise; see README).
+ */
+export const TelemetryEventName = z.enum([
+  'command_used',
+  'command_failed',
+  'guild_installed',
+  'guild_reinstalled',
+  'guild_removed',
+  'guild_purged',
+  'dashboard_login',
+  'interaction_error',
+]);
+export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
+
+export const TelemetryProperties = z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]));
+export type TelemetryProperties = z.infer<typeof TelemetryProperties>;
+
+export const TelemetryEvent = z.object({
+  event: TelemetryEventName,
+  /** The guild the event is about; null for events outside a guild (DMs, ops). */
+  guildId: z.string().nullable(),
+  properties: TelemetryProperties.optional(),
+  /** Epoch ms when it happened (events may be forwarded later). */
+  at: z.number().int().optional(),
+});
+export type TelemetryEvent = z.infer<typeof TelemetryEvent>;

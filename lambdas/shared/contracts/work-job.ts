@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { Snowflake } from './common';
+import { TelemetryEvent } from './telemetry-event';
+
+/**
+ * What the worker needs to finish a deferred interaction: where to send the outcome
+ * (`applicationId` + `token` address the `@original` response for 15 minutes) and who asked.
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#followup-messages
+ */
+export const InteractionContext = z.object({
+  interactionId: Snowflake,
+  applicationId: Snowflake,
+  token: z.string().min(1),
+  guildId: Snowflake.nullable(),
+  channelId: Snowflake.nullable(),
+  userId: Snowflake,
+  /** The invoking member's permissions bit set, as Discord sent it. */
+  memberPermissions: z.string().nullable(),
+  /** The bot's permissions in the channel, as Discord sent it (`app_permissions`). */
+  appPermissions: z.string().nullable(),
+  locale: z.string().optional(),
+});
+export type InteractionContext = z.infer<typeof InteractionContext>;
+
+/** `/status`: a diagnostic of this guild's Deskwire setup, built by the worker. */
+export const StatusReportJob = z.object({
+  type: z.literal('status.report'),
+  ctx: InteractionContext,
+});
+
+/**
+ * Telemetry recorded on the 3-second path (the interactions λ) and sent to PostHog by the worker,
+ * so no third-party call ever delays an interaction response.
+ */
+export const TelemetryJob = z.object({
+  type: z.literal('telemetry.capture'),
+  events: z.array(TelemetryEvent).min(1).max(50),
+});
+
+/**
+ * The work-queue contract: every job the interactions λ enqueues and the worker λ consumes.
+ * Jobs are idempotent on `ctx.interactionId` (Discord never delivers the same interaction id twice
+ * for different work, and SQS may deliver a message more than once).
+ */
+export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TelemetryJob]);
+export type WorkJob = z.infer<typeof WorkJob>;
+export type WorkJobType = WorkJob['type'];

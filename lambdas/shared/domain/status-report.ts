@@ -1,0 +1,53 @@
+import type { APIEmbed } from 'discord-api-types/v10';
+import type { InteractionContext } from '../contracts/work-job';
+import type { DiscordApi, MessageBody } from '../ports/discord';
+import type { GuildStore } from '../ports/guild-store';
+import { missingBotPermissions } from './permissions';
+
+/** Discord's per-guild channel cap. @see https://discord.com/developers/docs/resources/guild#create-guild-channel */
+export const GUILD_CHANNEL_CAP = 500;
+
+const COLOR_OK = 0x2ecc71;
+const COLOR_WARN = 0xf1c40f;
+
+export interface StatusReportDeps {
+  guilds: GuildStore;
+  discord: DiscordApi;
+}
+
+/**
+ * `/status`: checks what Deskwire needs in this guild — install record, the bot's permissions in
+ * this channel, and room under Discord's channel cap — and says what to fix.
+ */
+export async function buildStatusReport(ctx: InteractionContext, deps: StatusReportDeps): Promise<MessageBody> {
+  if (!ctx.guildId) {
+    return { content: 'Run /status inside a server to check its Deskwire setup.' };
+  }
+  const [record, guild, channels] = await Promise.all([
+    deps.guilds.get(ctx.guildId),
+    deps.discord.getGuild(ctx.guildId),
+    deps.discord.listGuildChannels(ctx.guildId),
+  ]);
+  const missing = missingBotPermissions(ctx.appPermissions);
+  const fields: APIEmbed['fields'] = [
+    { name: 'Installation', value: record?.status === 'installed' ? `Installed <t:${Math.floor(record.installedAt / 1000)}:R>` : 'Not recorded yet: it appears once the gateway sees this server.', inline: false },
+    {
+      name: 'Bot permissions here',
+      value: missing.length === 0 ? 'All required permissions granted.' : missing.map((m) => `Missing **${m.name}**: needed to ${m.why}.`).join('\n'),
+      inline: false,
+    },
+    { name: 'Channels', value: `${channels.length} / ${GUILD_CHANNEL_CAP} used`, inline: true },
+  ];
+  const healthy = missing.length === 0 && record?.status === 'installed';
+  return {
+    embeds: [
+      {
+        title: `Deskwire status for ${guild.name}`,
+        color: healthy ? COLOR_OK : COLOR_WARN,
+        description: healthy ? 'Everything Deskwire needs is in place.' : 'Some things need attention:',
+        fields,
+      },
+    ],
+    allowed_mentions: { parse: [] },
+  };
+}

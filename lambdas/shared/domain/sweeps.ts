@@ -1,0 +1,72 @@
+import type { Clock } from '../clock';
+import type { GuildStore } from '../ports/guild-store';
+import type { Telemetry } from '../ports/telemetry';
+
+/** One kind of due work the sweeper handles; each reads only its due items from the `ByDue` index. */
+export interface Sweep {
+  readonly name: string;
+  run(now: number): Promise<SweepResult>;
+}
+
+export interface SweepResult {
+  name: string;
+  /** Due items read from the index. */
+  due: number;
+  /** Items acted on. */
+  done: number;
+  /** Items that failed (left due, so the next run retries them). */
+  failed: number;
+  /** Set when the sweep itself could not run (e.g. the index query failed). */
+  error?: string;
+}
+
+/** How many due items one run takes per sweep; the rest wait for the next run (every few minutes). */
+export const SWEEP_BATCH = 100;
+
+export interface PurgeSweepDeps {
+  guilds: GuildStore;
+  telemetry: Telemetry;
+  log: { error(msg: string, extra: Record<string, unknown>): void };
+}
+
+/**
+ * Purges guilds removed 30 days ago: every item under `GUILD#<gid>` (enforcement records live
+ * under their own keys and are never touched here).
+ */
+export function purgeSweep(deps: PurgeSweepDeps): Sweep {
+  return {
+    name: 'guild-purge',
+    async run(now) {
+      const due = await deps.guilds.duePurges(now, SWEEP_BATCH);
+      let done = 0;
+      let failed = 0;
+      for (const guildId of due) {
+        try {
+          const deleted = await deps.guilds.purge(guildId, now);
+          if (deleted !== null) {
+            done++;
+            deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
+          }
+        } catch (err) {
+          failed++;
+          deps.log.error('guild purge failed', { guildId, error: err });
+        }
+      }
+      return { name: 'guild-purge', due: due.length, done, failed };
+    },
+  };
+}
+
+/** Runs every sweep; one failing sweep does not stop the others. */
+export async function runSweeps(sweeps: Sweep[], clock: Clock): Promise<SweepResult[]> {
+  const now = clock.now();
+  const results: SweepResult[] = [];
+  for (const sweep of sweeps) {
+    try {
+      results.push(await sweep.run(now));
+    } catch (err) {
+      results.push({ name: sweep.name, due: 0, done: 0, failed: 1, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,29 @@
+/** A guild's install record and settings (item `GUILD#<gid>` / `CONFIG`). */
+export interface GuildRecord {
+  guildId: string;
+  ownerId: string | null;
+  status: 'installed' | 'removed';
+  installedAt: number;
+  /** Set while the bot is removed; the purge runs 30 days later unless the bot is re-added. */
+  removedAt: number | null;
+  purgeAt: number | null;
+}
+
+export type InstallOutcome = 'installed' | 'reinstalled' | 'unchanged';
+
+/** Persistence of guild lifecycle records. */
+export interface GuildStore {
+  get(guildId: string): Promise<GuildRecord | null>;
+  /** Ensures an install record exists; clears a pending removal (the bot came back in time). */
+  markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome>;
+  /** Records the removal and schedules the purge. Returns false if no install record exists. */
+  markRemoved(guildId: string, at: number, purgeAt: number): Promise<boolean>;
+  /** Guild ids whose purge is due at `now`, oldest first (index query, never a scan). */
+  duePurges(now: number, limit: number): Promise<string[]>;
+  /**
+   * Deletes every item in the guild's partition if the guild is still removed with a due purge
+   * (re-checked first, so a guild re-added meanwhile is kept). Returns the number of items deleted,
+   * or null when the guild was not purged.
+   */
+  purge(guildId: string, now: number): Promise<number | null>;
+}

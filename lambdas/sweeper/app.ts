@@ -1,0 +1,28 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../shared/clock';
+import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
+import type { GuildStore } from '../shared/ports/guild-store';
+import type { Telemetry } from '../shared/ports/telemetry';
+
+export interface SweeperDeps {
+  guilds: GuildStore;
+  telemetry: Telemetry;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
+export function sweepsFor(deps: SweeperDeps): Sweep[] {
+  return [purgeSweep(deps)];
+}
+
+/** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */
+export async function runScheduledSweep(deps: SweeperDeps): Promise<SweepResult[]> {
+  try {
+    const results = await runSweeps(sweepsFor(deps), deps.clock);
+    for (const r of results) (r.error || r.failed ? deps.log.error : deps.log.info).call(deps.log, 'sweep finished', { ...r });
+    return results;
+  } finally {
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+  }
+}

@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { ScheduledEvent } from 'aws-lambda';
+import { documentClient } from '../shared/adapters/aws-clients';
+import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { systemClock } from '../shared/clock';
+import type { SweepResult } from '../shared/domain/sweeps';
+import { createLogger } from '../shared/logger';
+import { withSecrets } from '../shared/secrets';
+import { telemetryFromConfig } from '../shared/telemetry-factory';
+import { runScheduledSweep, type SweeperDeps } from './app';
+import { loadSweeperConfig } from './config';
+
+export { runScheduledSweep } from './app';
+
+const log = createLogger('sweeper');
+
+/** Composition root for the sweeper λ. */
+export async function buildSweeperDeps(env: Record<string, string | undefined> = process.env): Promise<SweeperDeps> {
+  const cfg = loadSweeperConfig(await withSecrets(env));
+  return { guilds: new DynamoGuildStore(documentClient(cfg), cfg.TABLE_NAME), telemetry: telemetryFromConfig(cfg, 'sweeper'), clock: systemClock, log };
+}
+
+let deps: Promise<SweeperDeps> | undefined;
+
+/** The Lambda entry (EventBridge schedule). @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html */
+export const handler = middy<ScheduledEvent, SweepResult[]>(async () => {
+  deps ??= buildSweeperDeps();
+  const results = await runScheduledSweep(await deps);
+  // A sweep that could not run at all fails the invocation so the error alarm fires.
+  const broken = results.filter((r) => r.error);
+  if (broken.length) throw new Error(`sweeps failed: ${broken.map((r) => `${r.name}: ${r.error}`).join('; ')}`);
+  return results;
+}).use(injectLambdaContext(log));

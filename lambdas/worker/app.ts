@@ -1,0 +1,27 @@
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { WorkJob } from '../shared/contracts/work-job';
+import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
+import { statusReport } from './jobs/status-report';
+import { forwardTelemetry } from './jobs/telemetry';
+import type { WorkerDeps } from './types';
+
+/** Parses one work-queue message and runs its job. A body that breaks the contract throws (→ retries → DLQ). */
+export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Promise<void> {
+  const job = WorkJob.parse(JSON.parse(record.body));
+  const attempt = receiveCount(record);
+  switch (job.type) {
+    case 'status.report':
+      return statusReport(job, attempt, deps);
+    case 'telemetry.capture':
+      return forwardTelemetry(job, deps);
+  }
+}
+
+/** The worker λ: a work-queue batch with partial failures, then one telemetry flush. */
+export async function handleWorkBatch(event: SQSEvent, context: Context, deps: WorkerDeps): Promise<SQSBatchResponse> {
+  try {
+    return await processSqsBatch(event, context, (r) => processWorkRecord(r, deps), { fifo: false });
+  } finally {
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+  }
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { CommonConfig, Fields, parseConfig } from '../shared/config';
+
+/** The worker λ's environment. */
+export const WorkerConfig = CommonConfig.extend({
+  DISCORD_BOT_TOKEN: Fields.nonEmpty,
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export const loadWorkerConfig = (env: Record<string, string | undefined> = process.env) => parseConfig(WorkerConfig, env);

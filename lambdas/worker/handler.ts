@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { QUEUES } from '../../lib/resources';
+import { documentClient } from '../shared/adapters/aws-clients';
+import { RestDiscordApi } from '../shared/adapters/discord-rest';
+import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { systemClock } from '../shared/clock';
+import { createLogger } from '../shared/logger';
+import { withSecrets } from '../shared/secrets';
+import { telemetryFromConfig } from '../shared/telemetry-factory';
+import { handleWorkBatch } from './app';
+import { loadWorkerConfig } from './config';
+import type { WorkerDeps } from './types';
+
+export { handleWorkBatch } from './app';
+
+const log = createLogger('worker');
+
+/** Composition root for the worker λ. */
+export async function buildWorkerDeps(env: Record<string, string | undefined> = process.env): Promise<WorkerDeps> {
+  const cfg = loadWorkerConfig(await withSecrets(env));
+  const db = documentClient(cfg);
+  return {
+    discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
+    guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
+    telemetry: telemetryFromConfig(cfg, 'worker'),
+    clock: systemClock,
+    log,
+    maxReceiveCount: QUEUES.work.maxReceiveCount,
+  };
+}
+
+let deps: Promise<WorkerDeps> | undefined;
+
+/** The Lambda entry (SQS event source with ReportBatchItemFailures). */
+export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
+  deps ??= buildWorkerDeps();
+  return handleWorkBatch(event, context, await deps);
+}).use(injectLambdaContext(log));

@@ -1,0 +1,17 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Clock } from '../shared/clock';
+import type { DiscordApi } from '../shared/ports/discord';
+import type { GuildStore } from '../shared/ports/guild-store';
+import type { JobLedger } from '../shared/ports/job-ledger';
+import type { Telemetry } from '../shared/ports/telemetry';
+
+export interface WorkerDeps {
+  discord: DiscordApi;
+  guilds: GuildStore;
+  ledger: JobLedger;
+  telemetry: Telemetry;
+  clock: Clock;
+  log: Logger;
+  /** The queue's maxReceiveCount: on the last attempt a failing job tells the user before the DLQ. */
+  maxReceiveCount: number;
+}
