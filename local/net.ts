@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 
 /** Asks the OS for a free TCP port on loopback. */
@@ -26,4 +27,20 @@ export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${what} did not become ready within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/**
+ * One HTTP request without connection reuse (fetch keeps sockets alive for seconds, which holds a
+ * test runner or CLI open after everything else has stopped). Resolves with the status code.
+ */
+export function probeHttp(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }

@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { systemClock } from '../shared/clock';
+import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
@@ -20,10 +21,10 @@ export async function buildEventsDeps(env: Record<string, string | undefined> = 
   return { guilds: new DynamoGuildStore(documentClient(cfg), cfg.TABLE_NAME), telemetry: telemetryFromConfig(cfg, 'events'), clock: systemClock, log };
 }
 
-let deps: Promise<EventsDeps> | undefined;
+/** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */
+export function createEventsHandler(deps: () => Promise<EventsDeps>) {
+  return middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => handleEventsBatch(event, context, await deps())).use(injectLambdaContext(log));
+}
 
 /** The Lambda entry (events.fifo source with ReportBatchItemFailures). */
-export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
-  deps ??= buildEventsDeps();
-  return handleEventsBatch(event, context, await deps);
-}).use(injectLambdaContext(log));
+export const handler = createEventsHandler(lazy(() => buildEventsDeps()));

@@ -4,6 +4,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { sqsClient } from '../shared/adapters/aws-clients';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
+import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { handleInteractionRequest, type InteractionsApp } from './app';
 import { loadInteractionsConfig } from './config';
@@ -13,7 +14,10 @@ export { handleInteractionRequest } from './app';
 
 const log = createLogger('interactions');
 
-/** Composition root: builds the adapters from config once per cold start. */
+/**
+ * Composition root: builds the adapters from config once per cold start. No secret is needed
+ * here (the public key is public), so the 3-second path never waits on Secrets Manager.
+ */
 export async function buildInteractionsApp(env: Record<string, string | undefined> = process.env): Promise<InteractionsApp> {
   const cfg = loadInteractionsConfig(env);
   return {
@@ -24,10 +28,12 @@ export async function buildInteractionsApp(env: Record<string, string | undefine
   };
 }
 
-let app: Promise<InteractionsApp> | undefined;
+/** The middy-wrapped handler over a deps factory (the stack's entry and the local server use the same). */
+export function createInteractionsHandler(deps: () => Promise<InteractionsApp>) {
+  return middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>(async (event: LambdaFunctionURLEvent) => handleInteractionRequest(event, await deps())).use(
+    injectLambdaContext(log),
+  );
+}
 
 /** The Lambda entry (Function URL). @see https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html */
-export const handler = middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>(async (event: LambdaFunctionURLEvent) => {
-  app ??= buildInteractionsApp();
-  return handleInteractionRequest(event, await app);
-}).use(injectLambdaContext(log));
+export const handler = createInteractionsHandler(lazy(() => buildInteractionsApp()));

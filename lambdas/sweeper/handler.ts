@@ -5,6 +5,7 @@ import { documentClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { systemClock } from '../shared/clock';
 import type { SweepResult } from '../shared/domain/sweeps';
+import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
@@ -21,14 +22,16 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
   return { guilds: new DynamoGuildStore(documentClient(cfg), cfg.TABLE_NAME), telemetry: telemetryFromConfig(cfg, 'sweeper'), clock: systemClock, log };
 }
 
-let deps: Promise<SweeperDeps> | undefined;
+/** The middy-wrapped handler over a deps factory (the stack's entry and the local stack's timer use the same). */
+export function createSweeperHandler(deps: () => Promise<SweeperDeps>) {
+  return middy<ScheduledEvent, SweepResult[]>(async () => {
+    const results = await runScheduledSweep(await deps());
+    // A sweep that could not run at all fails the invocation so the error alarm fires.
+    const broken = results.filter((r) => r.error);
+    if (broken.length) throw new Error(`sweeps failed: ${broken.map((r) => `${r.name}: ${r.error}`).join('; ')}`);
+    return results;
+  }).use(injectLambdaContext(log));
+}
 
 /** The Lambda entry (EventBridge schedule). @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-run-lambda-schedule.html */
-export const handler = middy<ScheduledEvent, SweepResult[]>(async () => {
-  deps ??= buildSweeperDeps();
-  const results = await runScheduledSweep(await deps);
-  // A sweep that could not run at all fails the invocation so the error alarm fires.
-  const broken = results.filter((r) => r.error);
-  if (broken.length) throw new Error(`sweeps failed: ${broken.map((r) => `${r.name}: ${r.error}`).join('; ')}`);
-  return results;
-}).use(injectLambdaContext(log));
+export const handler = createSweeperHandler(lazy(() => buildSweeperDeps()));

@@ -7,6 +7,7 @@ import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
 import { systemClock } from '../shared/clock';
+import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
@@ -33,10 +34,10 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
   };
 }
 
-let deps: Promise<WorkerDeps> | undefined;
+/** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */
+export function createWorkerHandler(deps: () => Promise<WorkerDeps>) {
+  return middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => handleWorkBatch(event, context, await deps())).use(injectLambdaContext(log));
+}
 
 /** The Lambda entry (SQS event source with ReportBatchItemFailures). */
-export const handler = middy<SQSEvent, SQSBatchResponse>(async (event: SQSEvent, context: Context) => {
-  deps ??= buildWorkerDeps();
-  return handleWorkBatch(event, context, await deps);
-}).use(injectLambdaContext(log));
+export const handler = createWorkerHandler(lazy(() => buildWorkerDeps()));

@@ -43,7 +43,9 @@ export function spawnManaged(command: string, args: string[], env: NodeJS.Proces
       if (exited) return;
       child.stdin?.end();
       child.kill('SIGTERM');
-      await Promise.race([exitPromise, new Promise((r) => setTimeout(r, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exitPromise, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+      clearTimeout(timer);
       if (!exited) child.kill('SIGKILL');
     },
   };

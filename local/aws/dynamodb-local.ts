@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir } from './package-dir';
-import { freePort, waitUntil } from '../net';
+import { freePort, probeHttp, waitUntil } from '../net';
 import { spawnManaged, type ManagedProcess } from './child-process';
 
 export interface DynamoDbLocal {
@@ -56,8 +56,8 @@ export async function startDynamoDbLocal(opts: { dbPath?: string; port?: number 
     await waitUntil(
       async () => {
         // Any answer from the API (even 400 for a missing target) means the server is up.
-        const res = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x' }, body: '{}' });
-        return res.status < 500;
+        const status = await probeHttp(endpoint, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: 'AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x' }, body: '{}' });
+        return status > 0 && status < 500;
       },
       30_000,
       'DynamoDB Local',

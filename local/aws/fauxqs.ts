@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { packageDir } from './package-dir';
-import { freePort, waitUntil } from '../net';
+import { freePort, probeHttp, waitUntil } from '../net';
 import { spawnManaged } from './child-process';
 
 export interface SqsS3Emulator {
@@ -24,7 +24,7 @@ export async function startSqsS3Emulator(opts: { port?: number } = {}): Promise<
   });
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntil(async () => (await fetch(`${endpoint}/health`)).ok, 15_000, 'SQS/S3 emulator');
+    await waitUntil(async () => (await probeHttp(`${endpoint}/health`)) === 200, 15_000, 'SQS/S3 emulator');
   } catch (err) {
     await proc.stop();
     throw new Error(`${(err as Error).message}\n${proc.output()}`);

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GuildRecord, GuildStore, InstallOutcome } from '../ports/guild-store';
 import { DueKind, Keys } from './keys';
 
@@ -16,6 +16,23 @@ export class DynamoGuildStore implements GuildStore {
   async get(guildId: string): Promise<GuildRecord | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildConfig(guildId), ConsistentRead: true }));
     return res.Item ? toRecord(res.Item) : null;
+  }
+
+  async installedAmong(guildIds: string[]): Promise<Set<string>> {
+    const installed = new Set<string>();
+    const unique = [...new Set(guildIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => Keys.guildConfig(g));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+        const res = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'guildId, #status', ExpressionAttributeNames: { '#status': 'status' } } } }),
+        );
+        for (const item of res.Responses?.[this.tableName] ?? []) if (item.status === 'installed') installed.add(String(item.guildId));
+        keys = res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+    }
+    return installed;
   }
 
   async markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome> {

@@ -14,6 +14,8 @@ export type InstallOutcome = 'installed' | 'reinstalled' | 'unchanged';
 /** Persistence of guild lifecycle records. */
 export interface GuildStore {
   get(guildId: string): Promise<GuildRecord | null>;
+  /** Which of `guildIds` have Deskwire installed now (BatchGetItem, ≤ 100 keys per call). */
+  installedAmong(guildIds: string[]): Promise<Set<string>>;
   /** Ensures an install record exists; clears a pending removal (the bot came back in time). */
   markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome>;
   /** Records the removal and schedules the purge. Returns false if no install record exists. */

@@ -1,0 +1,42 @@
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { isUserError, NotFoundError } from '../shared/errors';
+import { errorToHttpResponse, jsonResponse } from '../shared/http';
+import { parseCookies } from './cookies';
+import { callback, login, logout } from './routes/auth';
+import { me } from './routes/me';
+import type { DashboardDeps, RouteHandler } from './types';
+
+/** Method + path → handler. Paths are exact; the static front end is served elsewhere. */
+const ROUTES: Record<string, RouteHandler> = {
+  'GET /api/health': async () => jsonResponse(200, { ok: true }),
+  'GET /api/me': me,
+  'GET /auth/login': login,
+  'GET /auth/callback': callback,
+  'POST /auth/logout': logout,
+};
+
+/**
+ * The dashboard API (Function URL). Every error is a JSON body with a proper status: user errors
+ * via the one HTTP mapping, anything else a logged 500.
+ */
+export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps: DashboardDeps): Promise<LambdaFunctionURLResult> {
+  const method = event.requestContext.http.method.toUpperCase();
+  const path = event.rawPath.replace(/\/+$/, '') || '/';
+  try {
+    const route = ROUTES[`${method} ${path}`];
+    if (!route) {
+      const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
+      if (known) return jsonResponse(405, { error: 'method_not_allowed', message: `${method} is not supported on ${path}.` });
+      throw new NotFoundError(`No such endpoint: ${path}`);
+    }
+    return await route({ method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event }, deps);
+  } catch (err) {
+    if (!isUserError(err)) {
+      deps.log.error('dashboard request failed', { method, path, error: err as Error });
+      deps.telemetry.captureException(err, null);
+    }
+    return errorToHttpResponse(err);
+  } finally {
+    await deps.telemetry.flush().catch(() => undefined);
+  }
+}

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { CommonConfig, Fields, parseConfig } from '../shared/config';
+
+/** The dashboard λ's environment. */
+export const DashboardConfig = CommonConfig.extend({
+  DISCORD_CLIENT_SECRET: Fields.nonEmpty,
+  /** Public origin of the dashboard (OAuth2 redirect URI base), e.g. https://dashboard.example.com. */
+  DASHBOARD_BASE_URL: Fields.url,
+});
+export type DashboardConfig = z.infer<typeof DashboardConfig>;
+
+export const loadDashboardConfig = (env: Record<string, string | undefined> = process.env) => parseConfig(DashboardConfig, env);

@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { documentClient } from '../shared/adapters/aws-clients';
+import { RestDiscordOAuth } from '../shared/adapters/discord-oauth-rest';
+import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoSessionStore } from '../shared/adapters/dynamo-session-store';
+import { systemClock } from '../shared/clock';
+import { lazy } from '../shared/lazy';
+import { createLogger } from '../shared/logger';
+import { withSecrets } from '../shared/secrets';
+import { telemetryFromConfig } from '../shared/telemetry-factory';
+import { handleDashboardRequest } from './app';
+import { loadDashboardConfig } from './config';
+import type { DashboardDeps } from './types';
+
+export { handleDashboardRequest } from './app';
+
+const log = createLogger('dashboard');
+
+/** Composition root for the dashboard λ. */
+export async function buildDashboardDeps(env: Record<string, string | undefined> = process.env): Promise<DashboardDeps> {
+  const cfg = loadDashboardConfig(await withSecrets(env));
+  const db = documentClient(cfg);
+  return {
+    oauth: new RestDiscordOAuth({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, clientId: cfg.DISCORD_APPLICATION_ID, clientSecret: cfg.DISCORD_CLIENT_SECRET }),
+    sessions: new DynamoSessionStore(db, cfg.TABLE_NAME),
+    guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    telemetry: telemetryFromConfig(cfg, 'dashboard'),
+    clock: systemClock,
+    log,
+    baseUrl: cfg.DASHBOARD_BASE_URL.replace(/\/+$/, ''),
+  };
+}
+
+/** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */
+export function createDashboardHandler(deps: () => Promise<DashboardDeps>) {
+  return middy<LambdaFunctionURLEvent, LambdaFunctionURLResult>(async (event: LambdaFunctionURLEvent) => handleDashboardRequest(event, await deps())).use(injectLambdaContext(log));
+}
+
+/** The Lambda entry (Function URL). */
+export const handler = createDashboardHandler(lazy(() => buildDashboardDeps()));

@@ -1,0 +1,28 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import type { Clock } from '../shared/clock';
+import type { DiscordOAuth } from '../shared/ports/discord-oauth';
+import type { GuildStore } from '../shared/ports/guild-store';
+import type { SessionStore } from '../shared/ports/sessions';
+import type { Telemetry } from '../shared/ports/telemetry';
+
+export interface DashboardDeps {
+  oauth: DiscordOAuth;
+  sessions: SessionStore;
+  guilds: GuildStore;
+  telemetry: Telemetry;
+  clock: Clock;
+  log: Logger;
+  /** Public origin, without a trailing slash. */
+  baseUrl: string;
+}
+
+export interface DashboardRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  cookies: Record<string, string>;
+  event: LambdaFunctionURLEvent;
+}
+
+export type RouteHandler = (req: DashboardRequest, deps: DashboardDeps) => Promise<LambdaFunctionURLResult>;

@@ -1,0 +1,3 @@
+import { localLambdaContext } from '../../local/lambda-context';
+
+export const testContext = (name = 'test') => localLambdaContext(name, 30);
