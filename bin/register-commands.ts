@@ -1,0 +1,27 @@
+/**
+ * `npm run register-commands` — registers Deskwire's application commands with Discord
+ * (to DISCORD_DEV_GUILD_ID when set, otherwise globally). Reads .env when present.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DISCORD_DEFAULT_API_BASE_URL, Fields, parseConfig } from '../lambdas/shared/config';
+import { registerCommands } from '../local/register-commands';
+
+async function main() {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const cfg = parseConfig(
+    z.object({
+      DISCORD_APPLICATION_ID: Fields.snowflake,
+      DISCORD_BOT_TOKEN: Fields.nonEmpty,
+      DISCORD_API_BASE_URL: Fields.url.default(DISCORD_DEFAULT_API_BASE_URL),
+      DISCORD_DEV_GUILD_ID: Fields.snowflake.optional(),
+    }),
+  );
+  const registered = await registerCommands({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN, applicationId: cfg.DISCORD_APPLICATION_ID, guildId: cfg.DISCORD_DEV_GUILD_ID });
+  console.log(`Registered ${registered.length} commands ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}: ${registered.map((c) => `/${c.name}`).join(', ')}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { REST } from '@discordjs/rest';
+import { Routes, type RESTPutAPIApplicationCommandsResult } from 'discord-api-types/v10';
+import { commandDefinitions } from '../lambdas/interactions/commands';
+
+/**
+ * Bulk-overwrites the application's commands with the ones the interactions λ routes (one list,
+ * `lambdas/interactions/commands`). With `guildId` they go to that guild only and appear at once —
+ * the usual choice while developing; global commands can take a while to reach every client.
+ *
+ * @see https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-guild-application-commands
+ */
+export async function registerCommands(opts: { apiBaseUrl: string; botToken: string; applicationId: string; guildId?: string }): Promise<RESTPutAPIApplicationCommandsResult> {
+  const rest = new REST({ version: '10', api: opts.apiBaseUrl }).setToken(opts.botToken);
+  const route = opts.guildId ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId) : Routes.applicationCommands(opts.applicationId);
+  return (await rest.put(route, { body: commandDefinitions() })) as RESTPutAPIApplicationCommandsResult;
+}
