@@ -1,0 +1,152 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Events, type Client, type CloseEvent } from 'discord.js';
+import type { GatewayConfig } from './config';
+import { createDiscordClient } from './discord-client';
+import { mapDispatch, type RawGatewayPacket } from './dispatch-mappers';
+import { evaluateShardHealth, startHealthServer, type HealthReport } from './health';
+import { createJsonLogger, type Logger } from './logger';
+import { SqsFifoPublisher, type SqsBatchSender, type SqsFifoPublisherOptions } from './sqs-publisher';
+
+/** What {@link startGateway} can be given instead of building it from config. */
+export interface GatewayDeps {
+  logger?: Logger;
+  /** Where batches go; by default an `SQSClient` for `config.awsRegion` / `config.sqsEndpoint`. */
+  sqs?: SqsBatchSender;
+  /** Publisher tuning: linger, buffer size, retry backoff. */
+  publisher?: Omit<SqsFifoPublisherOptions, 'sqs' | 'queueUrl' | 'logger'>;
+  /** Clock stamped on events as `at`. */
+  now?: () => number;
+  /** Interface the health endpoint binds to. Default all interfaces (the ECS health check and load balancers reach it). */
+  healthHost?: string;
+  /** How long `stop()` waits for the publisher to flush. Default 20 s, inside ECS's default 30 s stop timeout. */
+  drainTimeoutMs?: number;
+}
+
+/** A running gateway bridge. */
+export interface RunningGateway {
+  /**
+   * Settles when login finishes: resolves once every shard of this task has received READY,
+   * rejects when login fails (bad token, Discord unreachable). After a rejection, call `stop()`.
+   */
+  readonly ready: Promise<void>;
+  /** Port the health endpoint listens on (useful when configured as 0). */
+  readonly healthPort: number;
+  /** The report `GET /health` serves. */
+  health(): HealthReport;
+  /** Disconnects from Discord, flushes queued events to SQS, closes the health endpoint. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the gateway → SQS bridge: the health endpoint first (503 until connected), then the
+ * discord.js client, whose raw dispatches are mapped to contract events and published to the
+ * events FIFO queue. Resolves as soon as the health endpoint listens; `ready` tells when Discord
+ * accepted the session.
+ *
+ * The bridge listens to discord.js's `raw` packet stream rather than `guildCreate` /
+ * `guildDelete`: those fire only for guilds joined after the client is ready (not for the
+ * GUILD_CREATE every guild gets on each connect, which the consumer relies on for "ensure
+ * installed") and turn outages into a separate `guildUnavailable` event. Raw packets are the
+ * documented Discord payloads, unaffected by what the trimmed caches hold.
+ *
+ * @see https://discord.com/developers/docs/events/gateway-events#receive-events
+ * @see https://discord.js.org/docs/packages/discord.js/14.28.1/Client:Class#raw
+ */
+export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<RunningGateway> {
+  const log = deps.logger ?? createJsonLogger({ level: config.logLevel });
+  const now = deps.now ?? Date.now;
+
+  const ownSqs = deps.sqs
+    ? null
+    : new SQSClient({
+        region: config.awsRegion,
+        ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
+        // A hung connection must fail and be retried, not stall the single in-flight batch.
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+      });
+  const publisher = new SqsFifoPublisher({
+    sqs: deps.sqs ?? ownSqs!,
+    queueUrl: config.eventsQueueUrl,
+    logger: log.child({ component: 'sqs-publisher' }),
+    ...deps.publisher,
+  });
+
+  const client = createDiscordClient({ shards: config.shards, apiBaseUrl: config.discordApiBaseUrl });
+  const expectedShards = config.shards === 'auto' ? null : config.shards.ids;
+  let stopping: Promise<void> | null = null;
+
+  client.on(Events.Raw, (packet: RawGatewayPacket, shardId: number) => {
+    let event;
+    try {
+      event = mapDispatch(packet, { at: now(), shardId });
+    } catch (err) {
+      log.error('gateway dispatch not mapped', { dispatch: packet?.t, shardId, error: err });
+      return;
+    }
+    if (!event) return;
+    const type = event.type;
+    publisher.publish(event).then(
+      () => log.debug('gateway event queued', { type, shardId }),
+      (err: unknown) => log.error('gateway event not published', { type, dispatch: packet.t, shardId, error: err }),
+    );
+  });
+  attachLifecycleLogging(client, log, { token: config.discordToken, isStopping: () => stopping !== null });
+
+  const health = (): HealthReport => {
+    const report = evaluateShardHealth(client.ws.shards.values(), expectedShards);
+    return { ...report, ...(stopping ? { status: 'unavailable', stopping: true } : {}), publisher: publisher.stats() };
+  };
+
+  const healthServer = await startHealthServer({
+    port: config.healthPort,
+    host: deps.healthHost,
+    report: health,
+    logger: log.child({ component: 'health' }),
+  });
+
+  const ready = client.login(config.discordToken).then(() => {
+    log.info('gateway connected', { shards: client.ws.shards.map((s) => s.id), shardCount: client.options.shardCount });
+  });
+  ready.catch((err: unknown) => log.error('gateway login failed', { error: err }));
+
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      log.info('gateway stopping');
+      try {
+        await client.destroy();
+      } catch (err) {
+        log.warn('discord client did not close cleanly', { error: err });
+      }
+      const drained = await publisher.drain({ timeoutMs: deps.drainTimeoutMs ?? 20_000 });
+      await healthServer.close();
+      ownSqs?.destroy();
+      log.info('gateway stopped', { drained: drained.completed, ...publisher.stats() });
+    })());
+
+  return { ready, healthPort: healthServer.port, health, stop };
+}
+
+/** Shard lifecycle to the log: ids and close codes only. */
+function attachLifecycleLogging(client: Client, log: Logger, opts: { token: string; isStopping: () => boolean }): void {
+  // discord.js logs the token with only its last segment masked; keep all of it out of the logs.
+  const scrub = (text: string) => (opts.token ? text.split(opts.token).join('[token]') : text).replace(/^Provided token: .*/s, 'Provided token: [token]');
+
+  client.on(Events.ShardReady, (shardId, unavailableGuilds) =>
+    log.info('shard ready', { shardId, unavailableGuilds: unavailableGuilds?.size ?? 0 }),
+  );
+  client.on(Events.ShardResume, (shardId, replayedEvents) => log.info('shard resumed', { shardId, replayedEvents }));
+  client.on(Events.ShardReconnecting, (shardId) => {
+    // destroy() closes each shard, which discord.js reports as a reconnect.
+    if (!opts.isStopping()) log.warn('shard reconnecting', { shardId });
+  });
+  client.on(Events.ShardDisconnect, (event: CloseEvent, shardId) =>
+    // Only unrecoverable closes (bad token, disallowed intents, invalid shard) end up here;
+    // the health endpoint turns 503 and ECS replaces the task.
+    log.error('shard disconnected for good', { shardId, code: event.code }),
+  );
+  client.on(Events.ShardError, (error, shardId) => log.error('shard connection error', { shardId, error }));
+  client.on(Events.ClientReady, (c) => log.info('client ready', { guilds: c.guilds.cache.size }));
+  client.on(Events.Warn, (message) => log.warn('discord.js warning', { detail: scrub(message) }));
+  client.on(Events.Error, (error) => log.error('discord.js error', { error }));
+  client.on(Events.Debug, (message) => log.debug('discord.js debug', { detail: scrub(message) }));
+}

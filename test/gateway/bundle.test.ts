@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { bundleGatewayTask, type BundleResult } from '../../gateway-task/build';
+import guildCreate from '../fixtures/gateway/guild-create.json';
+import { FakeDiscordGateway } from './support/fake-discord-gateway';
+import { TEST_CREDENTIALS, TEST_REGION, createFifoQueue, receiveAll, sqsEndpoint, testSqsClient } from './support/sqs';
+
+/** The bundled task in a child process, its stdout read line by line. */
+class TaskProcess {
+  readonly lines: string[] = [];
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  private readonly proc: ChildProcess;
+  private readonly lineWaiters: Array<{ match: (l: string) => boolean; resolve: (l: string) => void }> = [];
+
+  constructor(file: string, env: Record<string, string>) {
+    // A clean environment: only what the test passes reaches the task.
+    this.proc = spawn(process.execPath, ['--enable-source-maps', file], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc.stderr!.on('data', (chunk) => (this.stderr += String(chunk)));
+    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
+      this.lines.push(line);
+      for (const w of this.lineWaiters.filter((x) => x.match(line))) w.resolve(line);
+    });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => resolve(code)));
+  }
+
+  /** Resolves with the first JSON log line whose message is `message` (already written or still to come). */
+  waitForLog(message: string): Promise<Record<string, unknown>> {
+    const match = (l: string) => l.startsWith('{') && JSON.parse(l).message === message;
+    const seen = this.lines.find(match);
+    if (seen) return Promise.resolve(JSON.parse(seen));
+    return new Promise((resolve) => this.lineWaiters.push({ match, resolve: (l) => resolve(JSON.parse(l)) }));
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    this.proc.kill(sig);
+  }
+}
+
+describe('gateway-task bundle (what the Docker image runs)', () => {
+  let outdir: string;
+  let bundle: BundleResult;
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), 'deskwire-gateway-bundle-'));
+    bundle = await bundleGatewayTask(outdir);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('builds to one file that loads without node_modules and exits non-zero naming the missing variables', async () => {
+    expect(bundle.outfile).toBe(join(outdir, 'main.js'));
+    expect(bundle.bytes).toBeGreaterThan(500_000); // discord.js, the SQS client and zod are inside
+
+    const task = new TaskProcess(bundle.outfile, {});
+    expect(await task.exited).toBe(1);
+    expect(task.stderr).toContain('Invalid gateway-task configuration: DISCORD_BOT_TOKEN is required; EVENTS_QUEUE_URL is required; AWS_REGION is required');
+    expect(JSON.parse(task.lines[0])).toMatchObject({ level: 'ERROR', problems: ['DISCORD_BOT_TOKEN is required', 'EVENTS_QUEUE_URL is required', 'AWS_REGION is required'] });
+  });
+
+  it('connects, publishes a GUILD_CREATE to SQS, and on SIGTERM disconnects, drains and exits 0', async () => {
+    const fake = await FakeDiscordGateway.start();
+    const sqs = testSqsClient();
+    try {
+      const queueUrl = await createFifoQueue(sqs, 'gw-bundle');
+      const task = new TaskProcess(bundle.outfile, {
+        DISCORD_BOT_TOKEN: 'fake-bot-token',
+        EVENTS_QUEUE_URL: queueUrl,
+        AWS_REGION: TEST_REGION,
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint(),
+        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+        DISCORD_API_BASE_URL: fake.apiBaseUrl,
+        HEALTH_PORT: '0',
+        LOG_LEVEL: 'info',
+      });
+      const { port } = (await task.waitForLog('health endpoint listening')) as { port: number };
+      await task.waitForLog('gateway connected');
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+
+      fake.dispatch(0, guildCreate);
+      const [received] = await receiveAll(sqs, queueUrl, 1);
+      expect(received.body).toMatchObject({ type: 'guild.create', guildId: guildCreate.d.id, ownerId: guildCreate.d.owner_id });
+
+      task.signal('SIGTERM');
+      expect(await task.exited).toBe(0);
+      expect(await task.waitForLog('gateway stopped')).toMatchObject({ drained: true, sent: 1, dropped: 0 });
+      expect(task.lines.every((l) => JSON.parse(l).level)).toBe(true);
+    } finally {
+      sqs.destroy();
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,43 @@
+import { GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
+import { DISPATCH_MAPPERS, mapDispatch } from '../../gateway-task/src/dispatch-mappers';
+import guildCreate from '../fixtures/gateway/guild-create.json';
+import guildDeleteRemoved from '../fixtures/gateway/guild-delete-removed.json';
+import guildDeleteUnavailable from '../fixtures/gateway/guild-delete-unavailable.json';
+import messageCreate from '../fixtures/gateway/message-create.json';
+import ready from '../fixtures/gateway/ready.json';
+
+const ctx = { at: 1_763_719_000_000, shardId: 0 };
+
+describe('gateway dispatch → contract event mapping', () => {
+  it('maps GUILD_CREATE to guild.create with owner and join time', () => {
+    const event = mapDispatch(guildCreate, ctx);
+    expect(event).toEqual({
+      type: 'guild.create',
+      guildId: '1100000000000000001',
+      ownerId: '1100000000000000002',
+      joinedAt: '2026-11-21T10:15:30.123000+00:00',
+      at: ctx.at,
+    });
+    expect(GatewayEvent.safeParse(event).success).toBe(true);
+  });
+
+  it('maps GUILD_DELETE to guild.delete, telling an outage from a removal', () => {
+    expect(mapDispatch(guildDeleteUnavailable, ctx)).toEqual({ type: 'guild.delete', guildId: '1100000000000000001', unavailable: true, at: ctx.at });
+    expect(mapDispatch(guildDeleteRemoved, ctx)).toEqual({ type: 'guild.delete', guildId: '1100000000000000001', unavailable: false, at: ctx.at });
+  });
+
+  it('skips a GUILD_CREATE for a guild that is still unavailable (no owner, no join time)', () => {
+    expect(mapDispatch({ op: 0, t: 'GUILD_CREATE', s: 3, d: { id: '1100000000000000001', unavailable: true } }, ctx)).toBeNull();
+  });
+
+  it('drops every dispatch without a mapper, and non-dispatch packets', () => {
+    expect(mapDispatch(messageCreate, ctx)).toBeNull();
+    expect(mapDispatch(ready, ctx)).toBeNull();
+    expect(mapDispatch({ op: 11, t: null, s: null, d: null }, ctx)).toBeNull();
+    expect(mapDispatch({ op: 0, t: 'GUILD_DELETE', s: 1, d: null }, ctx)).toBeNull();
+  });
+
+  it('forwards exactly the dispatches the contract has events for', () => {
+    expect(Object.keys(DISPATCH_MAPPERS).sort()).toEqual(['GUILD_CREATE', 'GUILD_DELETE']);
+  });
+});
