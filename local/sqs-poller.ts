@@ -35,17 +35,20 @@ export interface SqsPollerOptions {
 export class SqsPoller {
   private running = false;
   private loop: Promise<void> | undefined;
+  private abort = new AbortController();
 
   constructor(private readonly opts: SqsPollerOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.abort = new AbortController();
     this.loop = (async () => {
       while (this.running) {
         try {
           await this.pollOnce(this.opts.waitTimeSeconds ?? 1);
         } catch (err) {
+          if (!this.running) break;
           this.opts.onError?.(err);
           await new Promise((r) => setTimeout(r, 500));
         }
@@ -53,8 +56,10 @@ export class SqsPoller {
     })();
   }
 
+  /** Stops polling; a batch being handled finishes first, an idle long poll is cancelled. */
   async stop(): Promise<void> {
     this.running = false;
+    this.abort.abort();
     await this.loop;
   }
 
@@ -68,6 +73,7 @@ export class SqsPoller {
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: this.abort.signal },
     );
     const messages = res.Messages ?? [];
     if (messages.length === 0) return 0;

@@ -151,7 +151,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       pollers.work.start();
       pollers.events.start();
     }
-    stops.push(() => pollers.work.stop(), () => pollers.events.stop());
+    stops.push(async () => void (await Promise.all([pollers.work.stop(), pollers.events.stop()])));
 
     const sweeper = createSweeperHandler(lazy(() => buildSweeperDeps(functionEnv)));
     const runSweeper = () => sweeper({ version: '0', id: 'local', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} } as ScheduledEvent, localLambdaContext('sweeper', FUNCTION_TIMEOUTS.sweeper));

@@ -14,7 +14,8 @@ export class DynamoSessionStore implements SessionStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...Keys.session(s.id), ...s, [TABLE.ttlAttribute]: Math.ceil(s.expiresAt / 1000) },
+        // `expiresAt` is the table's TTL attribute (epoch seconds); the session keeps its own ms value apart.
+        Item: { ...Keys.session(s.id), id: s.id, userId: s.userId, username: s.username, avatar: s.avatar, guilds: s.guilds, createdAt: s.createdAt, validUntil: s.expiresAt, [TABLE.ttlAttribute]: Math.ceil(s.expiresAt / 1000) },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -23,7 +24,7 @@ export class DynamoSessionStore implements SessionStore {
   async get(id: string, now: number): Promise<DashboardSession | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.session(id) }));
     const item = res.Item;
-    if (!item || Number(item.expiresAt) <= now) return null;
+    if (!item || Number(item.validUntil) <= now) return null;
     return {
       id: String(item.id),
       userId: String(item.userId),
@@ -31,7 +32,7 @@ export class DynamoSessionStore implements SessionStore {
       avatar: (item.avatar as string | null) ?? null,
       guilds: (item.guilds as DashboardSession['guilds']) ?? [],
       createdAt: Number(item.createdAt),
-      expiresAt: Number(item.expiresAt),
+      expiresAt: Number(item.validUntil),
     };
   }
 

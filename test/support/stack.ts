@@ -1,0 +1,48 @@
+import { generateInteractionKeyPair, startDiscordEmulator, type DiscordEmulator } from '../../local/discord';
+import { seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
+import { registerCommands } from '../../local/register-commands';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
+import { testEndpoints, uniquePrefix } from './aws';
+
+export interface E2E {
+  stack: LocalStack;
+  discord: DiscordEmulator;
+  world: SandboxWorld;
+  close(): Promise<void>;
+}
+
+/**
+ * The local stack on the shared emulators with a fresh Discord emulator in front: what `npm start`
+ * runs in sandbox mode, isolated by resource prefix so test files can run side by side.
+ */
+export async function startE2E(name: string, extra: Partial<LocalStackOptions> & { env?: Record<string, string | undefined> } = {}): Promise<E2E> {
+  const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
+  const stack = await startLocalStack({
+    prefix: uniquePrefix(name),
+    endpoints: testEndpoints(),
+    sweepIntervalMs: null,
+    retryDelaySeconds: 0,
+    onError: () => undefined,
+    ...extra,
+    env: {
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+      DISCORD_BOT_TOKEN: discord.botToken,
+      DISCORD_CLIENT_SECRET: discord.clientSecret,
+      DISCORD_API_BASE_URL: discord.apiBaseUrl,
+      ...extra.env,
+    },
+  });
+  discord.interactionsUrl = `${stack.url}/interactions`;
+  const world = seedSandboxGuild(discord);
+  await registerCommands({ apiBaseUrl: discord.apiBaseUrl, botToken: discord.botToken, applicationId: discord.applicationId, guildId: world.guild.id });
+  return {
+    stack,
+    discord,
+    world,
+    async close() {
+      await stack.close();
+      await discord.close();
+    },
+  };
+}
