@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+if (existsSync('.env')) process.loadEnvFile('.env');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-if (existsSync('.env')) process.loadEnvFile('.env');
 
 async function main() {
   // Imported after the environment is settled: loggers read their level at load time.
