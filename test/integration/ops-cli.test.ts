@@ -35,7 +35,7 @@ describe('ops CLI: dead-letter queues', () => {
 
   it('exits 2 with a clear message on bad input', async () => {
     expect(await run('dlq', 'replay', 'nope', '--stack-file', stackFile)).toMatchObject({ code: 2, err: expect.stringContaining('Name the queue to replay') });
-    expect(await run('dlq', 'replay', 'work', '--max', '-3', '--stack-file', stackFile)).toMatchObject({ code: 2, err: expect.stringContaining('--max must be a positive whole number') });
+    expect(await run('dlq', 'replay', 'work', '--max', 'many', '--stack-file', stackFile)).toMatchObject({ code: 2, err: expect.stringContaining('--max must be a positive whole number') });
     expect(await run('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('Unknown command: frobnicate') });
     expect(await run('dlq', 'status', '--stack-file', '/nonexistent/stack.json')).toMatchObject({ code: 2, err: expect.stringContaining('No stack file at /nonexistent/stack.json') });
   });
