@@ -3,7 +3,7 @@
  * (to DISCORD_DEV_GUILD_ID when set, otherwise globally). Reads .env when present.
  */
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { DISCORD_DEFAULT_API_BASE_URL, Fields, parseConfig } from '../lambdas/shared/config';
 import { registerCommands } from '../local/register-commands';
 
@@ -13,8 +13,8 @@ async function main() {
     z.object({
       DISCORD_APPLICATION_ID: Fields.snowflake,
       DISCORD_BOT_TOKEN: Fields.nonEmpty,
-      DISCORD_API_BASE_URL: Fields.url.default(DISCORD_DEFAULT_API_BASE_URL),
-      DISCORD_DEV_GUILD_ID: Fields.snowflake.optional(),
+      DISCORD_API_BASE_URL: z._default(Fields.url, DISCORD_DEFAULT_API_BASE_URL),
+      DISCORD_DEV_GUILD_ID: z.optional(Fields.snowflake),
     }),
   );
   const registered = await registerCommands({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN, applicationId: cfg.DISCORD_APPLICATION_ID, guildId: cfg.DISCORD_DEV_GUILD_ID });

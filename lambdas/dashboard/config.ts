@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CommonConfig, Fields, parseConfig } from '../shared/config';
 
 /** The dashboard λ's environment. */
-export const DashboardConfig = CommonConfig.extend({
+export const DashboardConfig = z.extend(CommonConfig, {
   DISCORD_CLIENT_SECRET: Fields.nonEmpty,
   /** Public origin of the dashboard (OAuth2 redirect URI base), e.g. https://dashboard.example.com. */
   DASHBOARD_BASE_URL: Fields.url,

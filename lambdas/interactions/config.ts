@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CommonConfig, Fields, parseConfig } from '../shared/config';
 
 /** The interactions λ's environment. */
-export const InteractionsConfig = CommonConfig.extend({
+export const InteractionsConfig = z.extend(CommonConfig, {
   DISCORD_PUBLIC_KEY: Fields.publicKey,
   WORK_QUEUE_URL: Fields.url,
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Snowflake } from './common';
 
 /**
@@ -14,7 +14,7 @@ export const GuildCreateEvent = z.object({
   /** ISO time the bot joined, from the payload's `joined_at`. */
   joinedAt: z.string(),
   /** Epoch ms the gateway saw the event. */
-  at: z.number().int(),
+  at: z.int(),
 });
 
 /**
@@ -26,7 +26,7 @@ export const GuildDeleteEvent = z.object({
   type: z.literal('guild.delete'),
   guildId: Snowflake,
   unavailable: z.boolean(),
-  at: z.number().int(),
+  at: z.int(),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Product telemetry events. Keyed by guild id; properties are ids, counts, names of things and
@@ -16,15 +16,15 @@ export const TelemetryEventName = z.enum([
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 
-export const TelemetryProperties = z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.null()]));
+export const TelemetryProperties = z.record(z.string(), z.union([z.string().check(z.maxLength(200)), z.number(), z.boolean(), z.null()]));
 export type TelemetryProperties = z.infer<typeof TelemetryProperties>;
 
 export const TelemetryEvent = z.object({
   event: TelemetryEventName,
   /** The guild the event is about; null for events outside a guild (DMs, ops). */
-  guildId: z.string().nullable(),
-  properties: TelemetryProperties.optional(),
+  guildId: z.nullable(z.string()),
+  properties: z.optional(TelemetryProperties),
   /** Epoch ms when it happened (events may be forwarded later). */
-  at: z.number().int().optional(),
+  at: z.optional(z.int()),
 });
 export type TelemetryEvent = z.infer<typeof TelemetryEvent>;

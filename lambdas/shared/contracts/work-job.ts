@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Snowflake } from './common';
 import { TelemetryEvent } from './telemetry-event';
 
@@ -11,15 +11,15 @@ import { TelemetryEvent } from './telemetry-event';
 export const InteractionContext = z.object({
   interactionId: Snowflake,
   applicationId: Snowflake,
-  token: z.string().min(1),
-  guildId: Snowflake.nullable(),
-  channelId: Snowflake.nullable(),
+  token: z.string().check(z.minLength(1)),
+  guildId: z.nullable(Snowflake),
+  channelId: z.nullable(Snowflake),
   userId: Snowflake,
   /** The invoking member's permissions bit set, as Discord sent it. */
-  memberPermissions: z.string().nullable(),
+  memberPermissions: z.nullable(z.string()),
   /** The bot's permissions in the channel, as Discord sent it (`app_permissions`). */
-  appPermissions: z.string().nullable(),
-  locale: z.string().optional(),
+  appPermissions: z.nullable(z.string()),
+  locale: z.optional(z.string()),
 });
 export type InteractionContext = z.infer<typeof InteractionContext>;
 
@@ -35,7 +35,7 @@ export const StatusReportJob = z.object({
  */
 export const TelemetryJob = z.object({
   type: z.literal('telemetry.capture'),
-  events: z.array(TelemetryEvent).min(1).max(50),
+  events: z.array(TelemetryEvent).check(z.minLength(1), z.maxLength(50)),
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { StatusReportJob } from '../../shared/contracts/work-job';
 import { buildStatusReport } from '../../shared/domain/status-report';
 import { runInteractionJob } from '../interaction-job';

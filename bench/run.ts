@@ -1,0 +1,147 @@
+/**
+ * `npm run bench` — measures and prints; the figures are kept in docs/BENCHMARKS.md.
+ *
+ * 1. Interaction ACK latency through the local HTTP server (the same handlers as on AWS, signed by
+ *    the Discord emulator): PING, and the deferred `/status` (verify + enqueue + type 5).
+ * 2. Each Lambda bundle's minified size (the CDK construct's esbuild settings).
+ * 3. A cold-start proxy: a fresh Node process loads the bundle and runs its first invocation.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+const ROOT = resolve(__dirname, '..');
+const OUT = join(ROOT, '.local', 'bench');
+const WARMUP = 50;
+const PINGS = Number(process.env.BENCH_PINGS ?? 1000);
+const DEFERRED = Number(process.env.BENCH_DEFERRED ?? 300);
+const COLD_RUNS = 5;
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const summary = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { n: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s[s.length - 1] };
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const kb = (x: number) => `${(x / 1024).toFixed(1)} KB`;
+
+async function ackLatency() {
+  const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, pingInteraction } = await import('../local/discord');
+  const { startLocalStack } = await import('../local/stack');
+  const { seedSandboxGuild } = await import('../local/sandbox');
+  const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
+  const stack = await startLocalStack({
+    prefix: 'bench',
+    sweepIntervalMs: null,
+    onError: () => undefined,
+    env: {
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+      DISCORD_BOT_TOKEN: discord.botToken,
+      DISCORD_CLIENT_SECRET: discord.clientSecret,
+      DISCORD_API_BASE_URL: discord.apiBaseUrl,
+    },
+  });
+  discord.interactionsUrl = `${stack.url}/interactions`;
+  const world = seedSandboxGuild(discord);
+  try {
+    const ping = async () => {
+      const r = await discord.sendInteraction(pingInteraction({ applicationId: discord.applicationId }));
+      if (r.status !== 200) throw new Error(`PING answered ${r.status}`);
+      return r.latencyMs;
+    };
+    const status = async () => {
+      const payload = commandInteraction({ ...discord.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId }), name: 'status' });
+      const r = await discord.sendInteraction(payload);
+      if ((r.body as { type?: number }).type !== 5) throw new Error(`/status answered ${JSON.stringify(r.body)}`);
+      return r.latencyMs;
+    };
+    for (let i = 0; i < WARMUP; i++) await ping();
+    const pings: number[] = [];
+    for (let i = 0; i < PINGS; i++) pings.push(await ping());
+    for (let i = 0; i < 10; i++) await status();
+    const deferred: number[] = [];
+    for (let i = 0; i < DEFERRED; i++) deferred.push(await status());
+    return { ping: summary(pings), deferred: summary(deferred) };
+  } finally {
+    await stack.close();
+    await discord.close();
+  }
+}
+
+async function coldStarts(bundles: Array<{ name: string; file: string }>) {
+  const probe = join(OUT, 'cold-start-probe.js');
+  await build({ entryPoints: [join(ROOT, 'bench', 'cold-start-probe.ts')], outfile: probe, bundle: false, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  const results: Record<string, { load: number; first: number; total: number }> = {};
+  for (const b of bundles) {
+    const runs: Array<{ loadMs: number; firstInvokeMs: number }> = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      runs.push(JSON.parse(execFileSync(process.execPath, [probe, b.file, b.name], { cwd: ROOT, encoding: 'utf8' })));
+    }
+    const med = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)];
+    const load = med(runs.map((r) => r.loadMs));
+    const first = med(runs.map((r) => r.firstInvokeMs));
+    results[b.name] = { load, first, total: med(runs.map((r) => r.loadMs + r.firstInvokeMs)) };
+  }
+  return results;
+}
+
+async function main() {
+  const { bundleFunctions } = await import('./bundles');
+  console.log('Bundling the functions…');
+  const bundles = await bundleFunctions(ROOT, OUT);
+  console.log('Cold-start proxy…');
+  const cold = await coldStarts(bundles);
+  console.log(`ACK latency (${PINGS} PINGs, ${DEFERRED} deferred /status, sequential)…`);
+  const ack = await ackLatency();
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Measured with `npm run bench` on one machine; the numbers move with the machine and its load.',
+    `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+    '',
+    '## Interaction ACK latency (local HTTP server, signed by the Discord emulator)',
+    '',
+    'Round trip as Discord sees it: sign, POST, verify (Ed25519), route, and for `/status` enqueue the',
+    'job on SQS (the emulator) and answer type 5. Target: p99 ≤ 50 ms.',
+    '',
+    '| interaction | n | p50 | p95 | p99 | max |',
+    '|---|---|---|---|---|---|',
+    `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
+    `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
+    '',
+    '## Lambda bundles (minified, `@aws-sdk/*` external)',
+    '',
+    'Targets: interactions ≤ 150 KB, others ≤ 500 KB.',
+    '',
+    '| function | size | gzip |',
+    '|---|---|---|',
+    ...bundles.map((b) => `| ${b.name} | ${kb(b.bytes)} | ${kb(b.gzipBytes)} |`),
+    '',
+    `## Cold-start proxy (fresh Node process, median of ${COLD_RUNS})`,
+    '',
+    'Load the bundle, then the first invocation with an event needing no network (signed PING,',
+    'empty SQS batch, health route; the sweeper is load only). Lambda adds its runtime start.',
+    '',
+    '| function | load | first invocation | total |',
+    '|---|---|---|---|',
+    ...Object.entries(cold).map(([n, c]) => `| ${n} | ${ms(c.load)} | ${ms(c.first)} | ${ms(c.total)} |`),
+    '',
+  ];
+  const doc = lines.join('\n');
+  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+  console.log(`\n${doc}`);
+  console.log('Written to docs/BENCHMARKS.md');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
