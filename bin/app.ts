@@ -1,0 +1,99 @@
+import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { DeskwireNagChecks } from '../lib/constructs/nag';
+import type { LogLevel } from '../lib/constructs/deskwire-function';
+import { StatefulStack } from '../lib/stateful-stack';
+import { StatelessStack } from '../lib/stateless-stack';
+
+/** The two stacks of one Deskwire deployment. */
+export interface DeskwireStacks {
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+function requiredContext(app: App, key: string, pattern: RegExp, what: string): string {
+  const value = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') {
+    throw new Error(`Missing CDK context "${key}": pass -c ${key}=<${what}> (or set it under "context" in cdk.json).`);
+  }
+  const text = String(value);
+  if (!pattern.test(text)) throw new Error(`CDK context "${key}" must be the ${what}; got "${text}".`);
+  return text;
+}
+
+function optionalContext(app: App, key: string): string | undefined {
+  const value = app.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+}
+
+/**
+ * Builds Deskwire into `app`: the stateful and stateless stacks (the latter depending on the
+ * former), the `Project=Deskwire` tag, and the cdk-nag AWS Solutions checks, which fail synthesis
+ * on any unacknowledged finding. `bin/app.ts` and the CDK tests both call this, so tests check the
+ * exact shape that deploys.
+ *
+ * CDK context it reads (`-c key=value` or `cdk.json` "context"):
+ *
+ * | key | required | meaning |
+ * |---|---|---|
+ * | `discordApplicationId` | yes | Application ID from the Discord developer portal |
+ * | `discordPublicKey` | yes | Public key (64 hex) from the same page, for request verification |
+ * | `dashboardBaseUrl` | no | public origin of the dashboard (the `DashboardUrl` output or a custom domain); the dashboard API needs it, so the first deploy is followed by a second with it |
+ * | `alarmEmail` | no | address subscribed to the alarm topic |
+ * | `posthogHost` | no | PostHog ingest host (default `https://us.i.posthog.com`) |
+ * | `logLevel` | no | `DEBUG`, `INFO` (default), `WARN` or `ERROR` |
+ * | `gatewayShardCount` | no | fixed total shard count; unset uses Discord's recommendation |
+ *
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
+ * @see https://github.com/cdklabs/cdk-nag
+ */
+export function buildApp(app: App, options: { projectRoot?: string } = {}): DeskwireStacks {
+  const discordApplicationId = requiredContext(app, 'discordApplicationId', /^\d{17,20}$/, 'Discord application ID (a 17–20 digit snowflake)');
+  const discordPublicKey = requiredContext(app, 'discordPublicKey', /^[0-9a-fA-F]{64}$/, 'Discord application public key (64 hex characters)');
+  const logLevel = (optionalContext(app, 'logLevel')?.toUpperCase() ?? 'INFO') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`CDK context "logLevel" must be one of ${LOG_LEVELS.join(', ')}.`);
+  const dashboardBaseUrl = optionalContext(app, 'dashboardBaseUrl')?.replace(/\/+$/, '');
+  if (dashboardBaseUrl !== undefined && !/^https:\/\/[^/\s]+$/.test(dashboardBaseUrl)) {
+    throw new Error(`CDK context "dashboardBaseUrl" must be an https origin such as https://d111111abcdef8.cloudfront.net; got "${dashboardBaseUrl}".`);
+  }
+  const shardText = optionalContext(app, 'gatewayShardCount');
+  const gatewayShardCount = shardText === undefined ? undefined : Number(shardText);
+  if (gatewayShardCount !== undefined && !(Number.isInteger(gatewayShardCount) && gatewayShardCount >= 1)) {
+    throw new Error('CDK context "gatewayShardCount" must be a whole number ≥ 1.');
+  }
+
+  // Environment-agnostic unless the CLI knows the account and region (it does when credentials are
+  // configured); synth needs neither.
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  const env: Environment | undefined = account && region ? { account, region } : undefined;
+
+  const stateful = new StatefulStack(app, 'DeskwireStateful', {
+    env,
+    description: 'Deskwire: table, archive, queues, key, secret, alarm topic',
+    alarmEmail: optionalContext(app, 'alarmEmail'),
+  });
+  const stateless = new StatelessStack(app, 'DeskwireStateless', {
+    env,
+    description: 'Deskwire: functions, gateway, dashboard, alarms',
+    stateful,
+    discordApplicationId,
+    discordPublicKey,
+    posthogHost: optionalContext(app, 'posthogHost') ?? 'https://us.i.posthog.com',
+    logLevel,
+    dashboardBaseUrl,
+    gatewayShardCount,
+    projectRoot: options.projectRoot,
+  });
+  stateless.addStackDependency(stateful);
+
+  Tags.of(app).add('Project', 'Deskwire');
+  Validations.of(app).addPlugins(new DeskwireNagChecks(app, { verbose: true }));
+  return { stateful, stateless };
+}
+
+// `cdk synth` runs this file (cdk.json "app": "tsx bin/app.ts"); tests import buildApp instead.
+if (require.main === module) {
+  buildApp(new App());
+}

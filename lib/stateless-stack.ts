@@ -1,0 +1,177 @@
+import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import * as path from 'node:path';
+import { Alarms } from './constructs/alarms';
+import { DashboardSite } from './constructs/dashboard-site';
+import { DeskwireFunction, type LogLevel } from './constructs/deskwire-function';
+import { GatewayService } from './constructs/gateway-service';
+import { FUNCTION_TIMEOUTS, SWEEP_INTERVAL_MINUTES } from './resources';
+import type { StatefulStack } from './stateful-stack';
+
+/** The function names, which are also their folders under `lambdas/`. */
+export const FUNCTION_NAMES = ['interactions', 'worker', 'events', 'sweeper', 'dashboard'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** Memory per function (MB). Lambda CPU scales with memory; the worker compresses and encrypts transcripts. */
+const MEMORY_MB: Record<FunctionName, number> = { interactions: 512, worker: 1024, events: 512, sweeper: 512, dashboard: 512 };
+
+export interface StatelessStackProps extends StackProps {
+  readonly stateful: StatefulStack;
+  /** Discord application id (a snowflake). */
+  readonly discordApplicationId: string;
+  /** Discord application public key (64 hex characters) for Ed25519 request verification. */
+  readonly discordPublicKey: string;
+  readonly posthogHost: string;
+  readonly logLevel: LogLevel;
+  /**
+   * Public origin of the dashboard (`DASHBOARD_BASE_URL`, the OAuth2 redirect base), e.g. the
+   * `DashboardUrl` output or a custom domain. It cannot default to the CloudFront domain: the
+   * distribution already depends on the dashboard function (its API origin), so the function's
+   * environment referencing the distribution would be a dependency cycle.
+   */
+  readonly dashboardBaseUrl?: string;
+  /** Total gateway shards; unset lets the gateway use Discord's recommended count. */
+  readonly gatewayShardCount?: number;
+  /**
+   * Folder holding `lambdas/`, `gateway-task/`, `web/` and `package-lock.json`; also the gateway
+   * image's build context. @default the repository root
+   */
+  readonly projectRoot?: string;
+}
+
+/**
+ * Compute and delivery, all replaceable: the five Lambda functions, the sweep schedule, the
+ * gateway service, the dashboard site and the alarms. Resources come from {@link StatefulStack} by
+ * cross-stack reference, each bound to a function together with its grant.
+ *
+ * @see https://discord.com/developers/docs/interactions/overview#configuring-an-interactions-endpoint-url
+ */
+export class StatelessStack extends Stack {
+  readonly functions: Record<FunctionName, DeskwireFunction>;
+  readonly interactionsUrl: lambda.FunctionUrl;
+  readonly dashboardUrl: lambda.FunctionUrl;
+  readonly gateway: GatewayService;
+  readonly site: DashboardSite;
+  readonly alarms: Alarms;
+  readonly sweepRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    // Exports/imports: CloudFormation refuses to delete or replace a stateful resource while a
+    // function here still uses it. Stated explicitly because the app-wide default may change.
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-stack-exports.html
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { stateful } = props;
+    const root = props.projectRoot ?? path.resolve(__dirname, '..');
+    const { work, events: gatewayEvents } = stateful.queues;
+
+    const common = { DISCORD_APPLICATION_ID: props.discordApplicationId, POSTHOG_HOST: props.posthogHost };
+    const make = (name: FunctionName, description: string, environment: Record<string, string> = {}) =>
+      new DeskwireFunction(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, {
+        entry: path.join(root, 'lambdas', name, 'handler.ts'),
+        projectRoot: root,
+        timeout: Duration.seconds(FUNCTION_TIMEOUTS[name]),
+        memorySize: MEMORY_MB[name],
+        description,
+        logLevel: props.logLevel,
+        environment: { ...common, ...environment },
+      }).bindSecret(stateful.secret);
+
+    // Verifies and answers Discord interactions within 3 s; slow work goes to the work queue.
+    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey })
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('work', work.queue, 'send');
+
+    // Multi-call Discord work, transcripts and archive uploads.
+    const worker = make('worker', 'Deskwire: work queue consumer')
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('work', work.queue, 'consume', { batchSize: 10 })
+      .bindBucket(stateful.archiveBucket, 'readWrite')
+      .bindArchiveKey(stateful.key, 'readWrite');
+
+    // Live ticket log and guild lifecycle from the gateway, in channel order.
+    const eventsFn = make('events', 'Deskwire: gateway events consumer')
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('events', gatewayEvents.queue, 'consume', { batchSize: 10 });
+
+    // Due-time sweeps: license expiry, auto-close (a close job for the worker), invite expiry,
+    // retention purge (archive objects included).
+    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps')
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('work', work.queue, 'send')
+      .bindBucket(stateful.archiveBucket, 'readWrite');
+
+    // Dashboard API: guild settings and transcripts for signed-in admins.
+    const dashboard = make(
+      'dashboard',
+      'Deskwire: dashboard API',
+      props.dashboardBaseUrl === undefined ? {} : { DASHBOARD_BASE_URL: props.dashboardBaseUrl },
+    )
+      .bindTable(stateful.table, 'readWrite')
+      .bindBucket(stateful.archiveBucket, 'read')
+      .bindArchiveKey(stateful.key, 'read');
+
+    this.functions = { interactions, worker, events: eventsFn, sweeper, dashboard };
+    if (props.dashboardBaseUrl === undefined) {
+      Annotations.of(dashboard).addWarningV2(
+        'deskwire:dashboardBaseUrlUnset',
+        'DASHBOARD_BASE_URL is not set, so the dashboard API fails at cold start. After this deploy, deploy again with -c dashboardBaseUrl=<the DashboardUrl output>.',
+      );
+    }
+
+    // Discord signs every request (Ed25519), which the function verifies; IAM auth is not an option
+    // for a third-party caller.
+    this.interactionsUrl = interactions.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // Reached through CloudFront (see DashboardSite); the dashboard authenticates its own sessions.
+    this.dashboardUrl = dashboard.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    // Every sweep is idempotent and the next one is minutes away, so a failed sweep is not retried
+    // by Lambda (retries could overlap the next run); EventBridge still retries failed deliveries
+    // while the event is fresher than one interval.
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-rule-schedule.html
+    sweeper.function.configureAsyncInvoke({ retryAttempts: 0 });
+    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+      description: `Deskwire: run the sweeper every ${SWEEP_INTERVAL_MINUTES} minutes`,
+      schedule: events.Schedule.rate(Duration.minutes(SWEEP_INTERVAL_MINUTES)),
+      targets: [new targets.LambdaFunction(sweeper.function, { retryAttempts: 2, maxEventAge: Duration.minutes(SWEEP_INTERVAL_MINUTES) })],
+    });
+
+    this.gateway = new GatewayService(this, 'Gateway', {
+      buildContext: root,
+      dockerfile: 'gateway-task/Dockerfile',
+      eventsQueue: gatewayEvents.queue,
+      table: stateful.table,
+      secret: stateful.secret,
+      logLevel: props.logLevel,
+      posthogHost: props.posthogHost,
+      discordApplicationId: props.discordApplicationId,
+      shardCount: props.gatewayShardCount,
+    });
+
+    this.site = new DashboardSite(this, 'Site', {
+      webDirectory: path.join(root, 'web'),
+      apiUrl: this.dashboardUrl,
+      logBucket: stateful.logBucket,
+    });
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      topic: stateful.alarmTopic,
+      functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
+      deadLetterQueues: { work: work.deadLetterQueue, events: gatewayEvents.deadLetterQueue },
+      interactions: interactions.function,
+      gateway: this.gateway.service,
+    });
+
+    new CfnOutput(this, 'InteractionsEndpointUrl', {
+      value: this.interactionsUrl.url,
+      description: 'Discord developer portal > your application > General Information > Interactions Endpoint URL',
+    });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.site.distribution.distributionDomainName}`,
+      description: 'The web dashboard: pass it as -c dashboardBaseUrl=<this> and register its OAuth2 redirect (under /auth/) in the Discord developer portal',
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../bin/app';
+
+// CloudFormation schema validation runs once, in nag.test.ts; it costs ~3 s per synth.
+const APP_PROPS = { builtinCloudFormationValidation: false };
+const CONTEXT = {
+  'aws:cdk:bundling-stacks': [],
+  discordApplicationId: '123456789012345678',
+  discordPublicKey: 'ab'.repeat(32),
+};
+
+const withContext = (context: Record<string, unknown>) => () => buildApp(new App({ ...APP_PROPS, context }));
+
+describe('buildApp', () => {
+  test('missing Discord context names the -c flag to pass', () => {
+    const { discordApplicationId: _id, ...noId } = CONTEXT;
+    expect(withContext(noId)).toThrow('Missing CDK context "discordApplicationId": pass -c discordApplicationId=<');
+    const { discordPublicKey: _key, ...noKey } = CONTEXT;
+    expect(withContext(noKey)).toThrow('Missing CDK context "discordPublicKey": pass -c discordPublicKey=<');
+  });
+
+  test('malformed Discord context is rejected at synth rather than at cold start', () => {
+    expect(withContext({ ...CONTEXT, discordApplicationId: '123' })).toThrow('must be the Discord application ID');
+    expect(withContext({ ...CONTEXT, discordPublicKey: 'xyz' })).toThrow('64 hex characters');
+    expect(withContext({ ...CONTEXT, logLevel: 'LOUD' })).toThrow('"logLevel" must be one of');
+    expect(withContext({ ...CONTEXT, gatewayShardCount: '0' })).toThrow('"gatewayShardCount"');
+    expect(withContext({ ...CONTEXT, dashboardBaseUrl: 'http://example.com' })).toThrow('"dashboardBaseUrl" must be an https origin');
+  });
+
+  const { stateful, stateless } = buildApp(new App({ ...APP_PROPS, context: CONTEXT }));
+
+  test('the stateless stack deploys after the stateful one', () => {
+    expect(stateless.dependencies).toContain(stateful);
+    expect(stateful.dependencies).toEqual([]);
+  });
+
+  test('stacks are environment-agnostic unless the CLI supplies account and region', () => {
+    expect(Stack.of(stateful).environment).toBe('aws://unknown-account/unknown-region');
+  });
+
+  test('resources are tagged Project=Deskwire', () => {
+    Template.fromStack(stateful).hasResourceProperties('AWS::DynamoDB::Table', { Tags: [{ Key: 'Project', Value: 'Deskwire' }] });
+    Template.fromStack(stateless).hasResourceProperties('AWS::ECS::Service', { Tags: [{ Key: 'Project', Value: 'Deskwire' }] });
+  });
+
+  test('without dashboardBaseUrl the dashboard has no DASHBOARD_BASE_URL and synth says what to pass', () => {
+    expect(Template.fromStack(stateless).findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: { DASHBOARD_BASE_URL: Match.anyValue() } } },
+    })).toEqual({});
+    Annotations.fromStack(stateless).hasWarning('/DeskwireStateless/Dashboard', Match.stringLikeRegexp('-c dashboardBaseUrl='));
+  });
+
+  test('dashboardBaseUrl becomes the dashboard function\u2019s DASHBOARD_BASE_URL, without a trailing slash', () => {
+    const { stateless: configured } = buildApp(
+      new App({ ...APP_PROPS, context: { ...CONTEXT, dashboardBaseUrl: 'https://d111111abcdef8.cloudfront.net/' } }),
+    );
+    Template.fromStack(configured).hasResourceProperties('AWS::Lambda::Function', {
+      Description: 'Deskwire: dashboard API',
+      Environment: { Variables: Match.objectLike({ DASHBOARD_BASE_URL: 'https://d111111abcdef8.cloudfront.net' }) },
+    });
+    Annotations.fromStack(configured).hasNoWarning('*', Match.anyValue());
+  });
+});
