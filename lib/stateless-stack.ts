@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -115,12 +115,8 @@ export class StatelessStack extends Stack {
       .bindArchiveKey(stateful.key, 'read');
 
     this.functions = { interactions, worker, events: eventsFn, sweeper, dashboard };
-    if (props.dashboardBaseUrl === undefined) {
-      Annotations.of(dashboard).addWarningV2(
-        'deskwire:dashboardBaseUrlUnset',
-        'DASHBOARD_BASE_URL is not set, so the dashboard API fails at cold start. After this deploy, deploy again with -c dashboardBaseUrl=<the DashboardUrl output>.',
-      );
-    }
+    // Without dashboardBaseUrl the dashboard takes its public origin from CloudFront's
+    // x-forwarded-host header (set by the site's viewer-request function), so one deploy suffices.
 
     // Discord signs every request (Ed25519), which the function verifies; IAM auth is not an option
     // for a third-party caller.
@@ -171,7 +167,7 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.site.distribution.distributionDomainName}`,
-      description: 'The web dashboard: pass it as -c dashboardBaseUrl=<this> and register its OAuth2 redirect (under /auth/) in the Discord developer portal',
+      description: 'The web dashboard: register <this>/auth/callback as an OAuth2 redirect in the Discord developer portal',
     });
   }
 }

@@ -16,6 +16,19 @@ const ROUTES: Record<string, RouteHandler> = {
 };
 
 /**
+ * The public origin when DASHBOARD_BASE_URL is not configured: CloudFront passes the viewer's host
+ * in `x-forwarded-host` (a CloudFront Function sets it). A spoofed header gains nothing: Discord only
+ * redirects to the OAuth2 redirect URIs registered for the application.
+ */
+function forwardedOrigin(event: LambdaFunctionURLEvent): string {
+  const host = event.headers?.['x-forwarded-host'];
+  if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) {
+    throw new Error('DASHBOARD_BASE_URL is not set and the request has no x-forwarded-host: set DASHBOARD_BASE_URL to the dashboard origin.');
+  }
+  return `https://${host}`;
+}
+
+/**
  * The dashboard API (Function URL). Every error is a JSON body with a proper status: user errors
  * via the one HTTP mapping, anything else a logged 500.
  */
@@ -29,7 +42,8 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
       if (known) return jsonResponse(405, { error: 'method_not_allowed', message: `${method} is not supported on ${path}.` });
       throw new NotFoundError(`No such endpoint: ${path}`);
     }
-    return await route({ method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event }, deps);
+    const baseUrl = deps.baseUrl ?? forwardedOrigin(event);
+    return await route({ method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event }, { ...deps, baseUrl });
   } catch (err) {
     if (!isUserError(err)) {
       deps.log.error('dashboard request failed', { method, path, error: err as Error });

@@ -29,7 +29,7 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
     telemetry: telemetryFromConfig(cfg, 'dashboard'),
     clock: systemClock,
     log,
-    baseUrl: cfg.DASHBOARD_BASE_URL.replace(/\/+$/, ''),
+    baseUrl: cfg.DASHBOARD_BASE_URL?.replace(/\/+$/, ''),
   };
 }
 

@@ -13,8 +13,8 @@ export interface DashboardDeps {
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
-  /** Public origin, without a trailing slash. */
-  baseUrl: string;
+  /** Public origin, without a trailing slash; when unset, taken per request from `x-forwarded-host`. */
+  baseUrl: string | undefined;
 }
 
 export interface DashboardRequest {
@@ -25,4 +25,7 @@ export interface DashboardRequest {
   event: LambdaFunctionURLEvent;
 }
 
-export type RouteHandler = (req: DashboardRequest, deps: DashboardDeps) => Promise<LambdaFunctionURLResult>;
+/** What a route sees: the deps with the public origin resolved for this request. */
+export type RouteDeps = Omit<DashboardDeps, 'baseUrl'> & { baseUrl: string };
+
+export type RouteHandler = (req: DashboardRequest, deps: RouteDeps) => Promise<LambdaFunctionURLResult>;

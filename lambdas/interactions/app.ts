@@ -1,5 +1,6 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { InteractionResponseType, InteractionType, type APIInteraction } from 'discord-api-types/v10';
+import type { APIInteraction } from 'discord-api-types/v10';
+import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
 import { isUserError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { errorToInteractionResponse } from '../shared/interaction-reply';

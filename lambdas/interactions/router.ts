@@ -1,4 +1,5 @@
-import { InteractionType, type APIInteraction, type APIInteractionResponse } from 'discord-api-types/v10';
+import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
+import { InteractionType } from '../shared/discord-constants';
 import { parseCustomId } from '../shared/custom-id';
 import { StaleActionError } from '../shared/errors';
 import { deferredReply } from '../shared/interaction-reply';

@@ -1,4 +1,5 @@
-import { InteractionResponseType, MessageFlags, type APIInteractionResponse } from 'discord-api-types/v10';
+import type { APIInteractionResponse } from 'discord-api-types/v10';
+import { InteractionResponseType, MessageFlags } from './discord-constants';
 import { isUserError } from './errors';
 
 /** Generic text for errors we did not foresee: the detail goes to logs, not to users. */

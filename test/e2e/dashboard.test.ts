@@ -89,3 +89,25 @@ describe('dashboard API through the local stack', () => {
   });
 });
 
+
+describe('dashboard behind CloudFront without DASHBOARD_BASE_URL', () => {
+  it('builds the OAuth2 redirect from x-forwarded-host', async () => {
+    const { handleDashboardRequest } = await import('../../lambdas/dashboard/app');
+    const { noopTelemetry } = await import('../../lambdas/shared/ports/telemetry');
+    const res = (await handleDashboardRequest(
+      { rawPath: '/auth/login', rawQueryString: '', headers: { 'x-forwarded-host': 'd1234.cloudfront.net' }, requestContext: { http: { method: 'GET' } } } as never,
+      {
+        baseUrl: undefined,
+        oauth: { authorizeUrl: (state: string, redirect: string) => `https://discord.example/authorize?redirect_uri=${encodeURIComponent(redirect)}&state=${state}` } as never,
+        sessions: {} as never,
+        guilds: {} as never,
+        telemetry: noopTelemetry,
+        clock: { now: () => 0 },
+        log: { error: () => undefined } as never,
+      },
+    )) as { statusCode: number; headers: Record<string, string>; cookies: string[] };
+    expect(res.statusCode).toBe(302);
+    expect(decodeURIComponent(res.headers.location)).toContain('redirect_uri=https://d1234.cloudfront.net/auth/callback');
+    expect(res.cookies[0]).toMatch(/; Secure$/);
+  });
+});

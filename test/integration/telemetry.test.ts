@@ -20,8 +20,14 @@ describe('telemetry port → PostHog', () => {
     expect(sink.events[2].properties.error_type).toBe('TypeError');
     // The exception's message can quote user input: it must never leave.
     expect(sink.rawBodies.join('')).not.toContain('secret text');
-    await t.shutdown();
     await sink.close();
+  });
+
+  it('reports a failed send to the caller (handlers log it) and sends nothing when empty', async () => {
+    const t = new PostHogTelemetry('phc_test', 'http://127.0.0.1:9', 'worker', 500);
+    await expect(t.flush()).resolves.toBeUndefined();
+    t.capture({ event: 'guild_installed', guildId: '123456789012345678' });
+    await expect(t.flush()).rejects.toThrow();
   });
 
   it('is a no-op without an API key', () => {

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { PermissionFlagsBits } from '../../shared/discord-constants';
 import { DAY_MS } from '../../shared/clock';
 import { UnauthorizedError } from '../../shared/errors';
 import { jsonResponse } from '../../shared/http';

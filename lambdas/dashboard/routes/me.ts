@@ -1,10 +1,10 @@
 import { UnauthorizedError } from '../../shared/errors';
 import { jsonResponse } from '../../shared/http';
 import { SESSION_COOKIE } from '../cookies';
-import type { DashboardDeps, DashboardRequest, RouteHandler } from '../types';
+import type { DashboardRequest, RouteDeps, RouteHandler } from '../types';
 
 /** The caller's session or a 401 the front end turns into "Log in with Discord". */
-export async function requireSession(req: DashboardRequest, deps: DashboardDeps) {
+export async function requireSession(req: DashboardRequest, deps: RouteDeps) {
   const id = req.cookies[SESSION_COOKIE];
   const session = id ? await deps.sessions.get(id, deps.clock.now()) : null;
   if (!session) throw new UnauthorizedError('Log in with Discord to continue.');

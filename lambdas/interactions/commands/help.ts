@@ -1,4 +1,5 @@
-import { ApplicationCommandType, InteractionContextType, type APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType } from '../../shared/discord-constants';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import type { CommandModule } from '../types';
 

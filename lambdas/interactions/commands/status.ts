@@ -1,4 +1,5 @@
-import { ApplicationCommandType, InteractionContextType, PermissionFlagsBits, type APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType, PermissionFlagsBits } from '../../shared/discord-constants';
 import { interactionContext } from '../context';
 import type { CommandModule } from '../types';
 

@@ -1,5 +1,5 @@
 import { REST } from '@discordjs/rest';
-import { Routes } from 'discord-api-types/v10';
+import { Routes } from '../discord-constants';
 import { UnauthorizedError } from '../errors';
 import type { DiscordOAuth } from '../ports/discord-oauth';
 

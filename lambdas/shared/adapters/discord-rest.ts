@@ -1,5 +1,6 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
-import { Routes, type APIGuild, type APIGuildChannel, type GuildChannelType } from 'discord-api-types/v10';
+import type { APIGuild, APIGuildChannel, GuildChannelType } from 'discord-api-types/v10';
+import { Routes } from '../discord-constants';
 import { DiscordActionError } from '../errors';
 import type { DiscordApi, MessageBody } from '../ports/discord';
 

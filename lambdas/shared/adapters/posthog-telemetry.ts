@@ -1,27 +1,41 @@
-import { PostHog } from 'posthog-node';
 import type { Telemetry, TelemetryEvent } from '../ports/telemetry';
 
+interface CaptureEvent {
+  event: string;
+  distinct_id: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+}
+
 /**
- * Telemetry to PostHog. The distinct id is the guild (`guild:<id>`), never a user. Nothing is sent
- * until `flush()`: handlers call it after their work, off any 3-second path.
+ * Telemetry to PostHog's capture API (`POST /batch/`). The distinct id is the guild
+ * (`guild:<id>`), never a user, and person profiles are off. Nothing is sent until `flush()`:
+ * handlers call it after their work, off any 3-second path.
  *
- * @see https://posthog.com/docs/libraries/node
+ * posthog-node would add ~200 KB to every Lambda bundle for what is one documented POST, so the
+ * adapter speaks the API directly; a failed send is reported to the caller, which logs it.
+ *
+ * @see https://posthog.com/docs/api/capture#batch-events
  */
 export class PostHogTelemetry implements Telemetry {
-  private readonly client: PostHog;
+  private buffer: CaptureEvent[] = [];
+  private readonly endpoint: string;
 
-  constructor(apiKey: string, host: string, private readonly service: string) {
-    // flushAt/flushInterval: buffer everything and send on flush(), which is when a Lambda is still running.
-    this.client = new PostHog(apiKey, { host, flushAt: 1000, flushInterval: 0, disableGeoip: true });
+  constructor(
+    private readonly apiKey: string,
+    host: string,
+    private readonly service: string,
+    private readonly timeoutMs = 3000,
+  ) {
+    this.endpoint = `${host.replace(/\/+$/, '')}/batch/`;
   }
 
   capture(e: TelemetryEvent): void {
-    this.client.capture({
-      distinctId: e.guildId ? `guild:${e.guildId}` : 'deskwire',
+    this.buffer.push({
       event: e.event,
-      properties: { ...e.properties, guild_id: e.guildId, service: this.service, $process_person_profile: false },
-      groups: e.guildId ? { guild: e.guildId } : undefined,
-      timestamp: e.at ? new Date(e.at) : undefined,
+      distinct_id: e.guildId ? `guild:${e.guildId}` : 'deskwire',
+      properties: { ...e.properties, guild_id: e.guildId, service: this.service, $process_person_profile: false, $groups: e.guildId ? { guild: e.guildId } : undefined, $lib: 'deskwire' },
+      timestamp: new Date(e.at ?? Date.now()).toISOString(),
     });
   }
 
@@ -31,10 +45,15 @@ export class PostHogTelemetry implements Telemetry {
   }
 
   async flush(): Promise<void> {
-    await this.client.flush();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.client.shutdown();
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    const res = await fetch(this.endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: this.apiKey, batch }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!res.ok) throw new Error(`PostHog answered ${res.status}`);
   }
 }

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { PermissionFlagsBits } from '../discord-constants';
 
 /**
  * Permissions the bot needs for the ticket flows, each with the reason an admin sees.
