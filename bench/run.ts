@@ -33,19 +33,13 @@ const kb = (x: number) => `${(x / 1024).toFixed(1)} KB`;
 async function ackLatency() {
   const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, pingInteraction } = await import('../local/discord');
   const { startLocalStack } = await import('../local/stack');
-  const { seedSandboxGuild } = await import('../local/sandbox');
+  const { emulatorEnv, seedSandboxGuild } = await import('../local/sandbox');
   const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
   const stack = await startLocalStack({
     prefix: 'bench',
     sweepIntervalMs: null,
     onError: () => undefined,
-    env: {
-      DISCORD_APPLICATION_ID: discord.applicationId,
-      DISCORD_PUBLIC_KEY: discord.publicKeyHex,
-      DISCORD_BOT_TOKEN: discord.botToken,
-      DISCORD_CLIENT_SECRET: discord.clientSecret,
-      DISCORD_API_BASE_URL: discord.apiBaseUrl,
-    },
+    env: emulatorEnv(discord),
   });
   discord.interactionsUrl = `${stack.url}/interactions`;
   const world = seedSandboxGuild(discord);

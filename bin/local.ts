@@ -50,12 +50,9 @@ async function main() {
 
   const env: Record<string, string | undefined> = {
     ...process.env,
-    DISCORD_APPLICATION_ID: cfg.DISCORD_APPLICATION_ID ?? emulator?.applicationId,
+    ...(emulator ? sandbox.emulatorEnv(emulator) : { DISCORD_API_BASE_URL: cfg.DISCORD_API_BASE_URL }),
     // A configured public key always wins for verification.
-    DISCORD_PUBLIC_KEY: cfg.DISCORD_PUBLIC_KEY ?? emulator?.publicKeyHex,
-    DISCORD_BOT_TOKEN: cfg.DISCORD_BOT_TOKEN ?? emulator?.botToken,
-    DISCORD_CLIENT_SECRET: cfg.DISCORD_CLIENT_SECRET ?? emulator?.clientSecret,
-    DISCORD_API_BASE_URL: emulator?.apiBaseUrl ?? cfg.DISCORD_API_BASE_URL,
+    ...(cfg.DISCORD_PUBLIC_KEY ? { DISCORD_PUBLIC_KEY: cfg.DISCORD_PUBLIC_KEY } : {}),
   };
 
   const stack = await startLocalStack({

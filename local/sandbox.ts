@@ -14,6 +14,17 @@ export interface SandboxWorld {
   channelId: string;
 }
 
+/** The contract variables that point the functions at the emulator (it plays Discord for them). */
+export function emulatorEnv(emulator: DiscordEmulator): Record<string, string> {
+  return {
+    DISCORD_APPLICATION_ID: emulator.applicationId,
+    DISCORD_PUBLIC_KEY: emulator.publicKeyHex,
+    DISCORD_BOT_TOKEN: emulator.botToken,
+    DISCORD_CLIENT_SECRET: emulator.clientSecret,
+    DISCORD_API_BASE_URL: emulator.apiBaseUrl,
+  };
+}
+
 /** Seeds the emulator with a guild that looks like a fresh community server with Deskwire added. */
 export function seedSandboxGuild(emulator: DiscordEmulator): SandboxWorld {
   const owner = emulator.createUser({ username: 'sandbox-owner', globalName: 'Sandbox Owner' });

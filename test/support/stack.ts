@@ -1,5 +1,5 @@
 import { generateInteractionKeyPair, startDiscordEmulator, type DiscordEmulator } from '../../local/discord';
-import { seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
+import { emulatorEnv, seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
 import { registerCommands } from '../../local/register-commands';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { testEndpoints, uniquePrefix } from './aws';
@@ -24,14 +24,7 @@ export async function startE2E(name: string, extra: Partial<LocalStackOptions> &
     retryDelaySeconds: 0,
     onError: () => undefined,
     ...extra,
-    env: {
-      DISCORD_APPLICATION_ID: discord.applicationId,
-      DISCORD_PUBLIC_KEY: discord.publicKeyHex,
-      DISCORD_BOT_TOKEN: discord.botToken,
-      DISCORD_CLIENT_SECRET: discord.clientSecret,
-      DISCORD_API_BASE_URL: discord.apiBaseUrl,
-      ...extra.env,
-    },
+    env: { ...emulatorEnv(discord), ...extra.env },
   });
   discord.interactionsUrl = `${stack.url}/interactions`;
   const world = seedSandboxGuild(discord);
