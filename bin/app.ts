@@ -95,5 +95,11 @@ export function buildApp(app: App, options: { projectRoot?: string } = {}): Desk
 
 // `cdk synth` runs this file (cdk.json "app": "tsx bin/app.ts"); tests import buildApp instead.
 if (require.main === module) {
-  buildApp(new App());
+  try {
+    buildApp(new App());
+  } catch (err) {
+    // A missing or malformed context value is an operator's typo, not a crash: say what to pass.
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  }
 }
