@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoGuildStore } from '../../lambdas/shared/adapters/dynamo-guild-store';
 import { buildEventsDeps, handleEventsBatch } from '../../lambdas/events/handler';
 import { DAY_MS } from '../../lambdas/shared/clock';
 import type { GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
@@ -101,5 +102,36 @@ describe('guild lifecycle: events λ → DynamoDB → sweeper purge', () => {
     const result = await handleEventsBatch(event, testContext('events'), await events());
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0].messageId }]);
     expect(await config(guildId)).toMatchObject({ status: 'installed' });
+  });
+
+  it('a guild re-added while its purge runs keeps its new install record', async () => {
+    const guildId = randomSnowflake();
+    const ownerId = randomSnowflake();
+    const t = clock.now();
+    await deliver({ type: 'guild.create', guildId, ownerId, joinedAt: new Date(t).toISOString(), at: t });
+    await env.db.send(new PutCommand({ TableName: env.resources.tableName, Item: { PK: `GUILD#${guildId}`, SK: 'TICKET#1' } }));
+    await deliver({ type: 'guild.delete', guildId, unavailable: false, at: t + 1 });
+    const purgeAt = (await config(guildId))!.purgeAt as number;
+
+    // The bot is re-added right after the purge has read the guild's items.
+    const plain = new DynamoGuildStore(env.db, env.resources.tableName);
+    let injected = false;
+    const racing = new Proxy(env.db, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (cmd: { input?: { IndexName?: string; KeyConditionExpression?: string } }) => {
+          const out = await target.send(cmd as never);
+          if (!injected && cmd instanceof QueryCommand && !cmd.input.IndexName) {
+            injected = true;
+            expect(await plain.markInstalled(guildId, ownerId, purgeAt + 5)).toBe('reinstalled');
+          }
+          return out;
+        };
+      },
+    }) as DynamoDBDocumentClient;
+    const deleted = await new DynamoGuildStore(racing, env.resources.tableName).purge(guildId, purgeAt);
+    expect(injected).toBe(true);
+    expect(deleted).toBe(1); // the old ticket item; CONFIG survives
+    expect(await config(guildId)).toMatchObject({ status: 'installed', reinstalledAt: purgeAt + 5 });
   });
 });

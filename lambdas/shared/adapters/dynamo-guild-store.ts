@@ -1,11 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GuildRecord, GuildStore, InstallOutcome } from '../ports/guild-store';
+import { batchDelete, batchGet } from './dynamo-batch';
 import { DueKind, Keys } from './keys';
 
 /**
  * Guild lifecycle records in DynamoDB. A pending purge puts the item in the `ByDue` sparse index
  * (`dueKind = DUE#purge`, `dueAt = purgeAt`); re-installing removes both attributes.
+ *
+ * Status moves installed → removed → purging → (deleted). A purge first claims the guild
+ * (removed → purging, conditional), so a re-install that lands meanwhile either wins before the
+ * claim (the purge then does nothing) or after it (the install record is recreated and the
+ * purge's final conditional delete of CONFIG fails, leaving the new record alone).
  */
 export class DynamoGuildStore implements GuildStore {
   constructor(
@@ -19,20 +25,8 @@ export class DynamoGuildStore implements GuildStore {
   }
 
   async installedAmong(guildIds: string[]): Promise<Set<string>> {
-    const installed = new Set<string>();
-    const unique = [...new Set(guildIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((g) => Keys.guildConfig(g));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const res = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'guildId, #status', ExpressionAttributeNames: { '#status': 'status' } } } }),
-        );
-        for (const item of res.Responses?.[this.tableName] ?? []) if (item.status === 'installed') installed.add(String(item.guildId));
-        keys = res.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-    }
-    return installed;
+    const items = await batchGet(this.db, this.tableName, [...new Set(guildIds)].map((g) => Keys.guildConfig(g)), { expression: 'guildId, #status', names: { '#status': 'status' } });
+    return new Set(items.filter((i) => i.status === 'installed').map((i) => String(i.guildId)));
   }
 
   async markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome> {
@@ -52,16 +46,16 @@ export class DynamoGuildStore implements GuildStore {
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
-    // 2) came back while removed: cancel the purge.
+    // 2) came back while removed (or while a purge is running): cancel the purge.
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET #status = :installed, ownerId = :o, reinstalledAt = :at REMOVE removedAt, purgeAt, dueKind, dueAt',
-          ConditionExpression: '#status = :removed',
+          ConditionExpression: '#status IN (:removed, :purging)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':installed': 'installed', ':removed': 'removed', ':o': ownerId, ':at': at },
+          ExpressionAttributeValues: { ':installed': 'installed', ':removed': 'removed', ':purging': 'purging', ':o': ownerId, ':at': at },
         }),
       );
       return 'reinstalled';
@@ -78,7 +72,6 @@ export class DynamoGuildStore implements GuildStore {
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET #status = :removed, removedAt = :at, purgeAt = :p, dueKind = :k, dueAt = :p',
-          // An older removal keeps its earlier purge date: the 30 days run from the first removal.
           ConditionExpression: 'attribute_exists(PK) AND #status = :installed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':removed': 'removed', ':installed': 'installed', ':at': at, ':p': purgeAt, ':k': DueKind.purge },
@@ -106,10 +99,23 @@ export class DynamoGuildStore implements GuildStore {
   }
 
   async purge(guildId: string, now: number): Promise<number | null> {
-    const current = await this.get(guildId);
-    if (!current || current.status !== 'removed' || current.purgeAt === null || current.purgeAt > now) return null;
+    // Claim: only a removed guild whose purge is due (a crashed purge left it `purging`: resume it).
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Keys.guildConfig(guildId),
+          UpdateExpression: 'SET #status = :purging, purgeStartedAt = :now',
+          ConditionExpression: '#status IN (:removed, :purging) AND purgeAt <= :now',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':purging': 'purging', ':removed': 'removed', ':now': now },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return null;
+      throw err;
+    }
     let deleted = 0;
-    let configKey: Record<string, string> | null = null;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -121,28 +127,27 @@ export class DynamoGuildStore implements GuildStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      const keys = (page.Items ?? []).map((i) => ({ PK: String(i.PK), SK: String(i.SK) }));
-      // The CONFIG item goes last so that a crash mid-purge leaves the due marker for the next sweep.
-      const others = keys.filter((k) => k.SK !== 'CONFIG');
-      if (others.length !== keys.length) configKey = Keys.guildConfig(guildId);
-      deleted += await this.batchDelete(others);
+      // Everything but CONFIG: it goes last, so a crash mid-purge leaves the due marker for the next sweep.
+      const keys = (page.Items ?? []).filter((i) => i.SK !== 'CONFIG').map((i) => ({ PK: i.PK, SK: i.SK }));
+      deleted += await batchDelete(this.db, this.tableName, keys);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    if (configKey) deleted += await this.batchDelete([configKey as { PK: string; SK: string }]);
-    return deleted;
-  }
-
-  /** BatchWriteItem in chunks of 25, re-sending unprocessed items. */
-  private async batchDelete(keys: Array<{ PK: string; SK: string }>): Promise<number> {
-    for (let i = 0; i < keys.length; i += 25) {
-      let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; requests && requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        const res = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests as never } }));
-        requests = res.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-      }
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: Keys.guildConfig(guildId),
+          ConditionExpression: '#status = :purging',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':purging': 'purging' },
+        }),
+      );
+      return deleted + 1;
+    } catch (err) {
+      // Re-added while purging: the new install record stays; what was deleted was the old data.
+      if (err instanceof ConditionalCheckFailedException) return deleted;
+      throw err;
     }
-    return keys.length;
   }
 }
 
@@ -150,7 +155,7 @@ function toRecord(item: Record<string, unknown>): GuildRecord {
   return {
     guildId: String(item.guildId),
     ownerId: item.ownerId ? String(item.ownerId) : null,
-    status: item.status === 'removed' ? 'removed' : 'installed',
+    status: item.status === 'installed' ? 'installed' : item.status === 'purging' ? 'purging' : 'removed',
     installedAt: Number(item.installedAt ?? 0),
     removedAt: typeof item.removedAt === 'number' ? item.removedAt : null,
     purgeAt: typeof item.purgeAt === 'number' ? item.purgeAt : null,

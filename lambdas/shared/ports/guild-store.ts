@@ -2,7 +2,8 @@
 export interface GuildRecord {
   guildId: string;
   ownerId: string | null;
-  status: 'installed' | 'removed';
+  /** `purging` while a purge is deleting the guild's items. */
+  status: 'installed' | 'removed' | 'purging';
   installedAt: number;
   /** Set while the bot is removed; the purge runs 30 days later unless the bot is re-added. */
   removedAt: number | null;
@@ -24,8 +25,8 @@ export interface GuildStore {
   duePurges(now: number, limit: number): Promise<string[]>;
   /**
    * Deletes every item in the guild's partition if the guild is still removed with a due purge
-   * (re-checked first, so a guild re-added meanwhile is kept). Returns the number of items deleted,
-   * or null when the guild was not purged.
+   * (claimed first with a conditional write, so a guild re-added meanwhile keeps its new install
+   * record). Returns the number of items deleted, or null when the guild was not purged.
    */
   purge(guildId: string, now: number): Promise<number | null>;
 }

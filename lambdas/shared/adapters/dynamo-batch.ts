@@ -1,0 +1,44 @@
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+
+/**
+ * BatchWriteItem deletes in chunks of 25, re-sending unprocessed items with backoff.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+ */
+export async function batchDelete(db: DynamoDBDocumentClient, tableName: string, keys: Array<Record<string, unknown>>): Promise<number> {
+  for (let i = 0; i < keys.length; i += 25) {
+    let requests: Record<string, unknown>[] | undefined = keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; requests && requests.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const res = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests as never } }));
+      requests = res.UnprocessedItems?.[tableName] as Record<string, unknown>[] | undefined;
+    }
+  }
+  return keys.length;
+}
+
+/**
+ * BatchGetItem in chunks of 100, re-requesting unprocessed keys with backoff.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchGetItem.html
+ */
+export async function batchGet(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  keys: Array<Record<string, unknown>>,
+  projection?: { expression: string; names?: Record<string, string> },
+): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0) await backoff(attempt);
+      const res = await db.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: projection?.expression, ExpressionAttributeNames: projection?.names } } }),
+      );
+      items.push(...((res.Responses?.[tableName] ?? []) as Array<Record<string, unknown>>));
+      pending = res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return items;
+}
