@@ -78,15 +78,20 @@ export class StatelessStack extends Stack {
         description,
         logLevel: props.logLevel,
         environment: { ...common, ...environment },
-      }).bindSecret(stateful.secret);
+      });
 
     // Verifies and answers Discord interactions within 3 s; slow work goes to the work queue.
-    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey })
-      .bindTable(stateful.table, 'readWrite')
-      .bindQueue('work', work.queue, 'send');
+    // The public, unauthenticated endpoint: it gets no credentials (the public key is public) and
+    // only what it uses.
+    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey }).bindQueue(
+      'work',
+      work.queue,
+      'send',
+    );
 
     // Multi-call Discord work, transcripts and archive uploads.
     const worker = make('worker', 'Deskwire: work queue consumer')
+      .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'consume', { batchSize: 10 })
       .bindBucket(stateful.archiveBucket, 'readWrite')
@@ -94,15 +99,13 @@ export class StatelessStack extends Stack {
 
     // Live ticket log and guild lifecycle from the gateway, in channel order.
     const eventsFn = make('events', 'Deskwire: gateway events consumer')
+      .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('events', gatewayEvents.queue, 'consume', { batchSize: 10 });
 
-    // Due-time sweeps: license expiry, auto-close (a close job for the worker), invite expiry,
-    // retention purge (archive objects included).
-    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps')
-      .bindTable(stateful.table, 'readWrite')
-      .bindQueue('work', work.queue, 'send')
-      .bindBucket(stateful.archiveBucket, 'readWrite');
+    // Due-time sweeps (today: purging removed guilds). Sweeps that hand work to the worker or
+    // delete archives add the queue and bucket bindings with them.
+    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps').bindSecret(stateful.secret).bindTable(stateful.table, 'readWrite');
 
     // Dashboard API: guild settings and transcripts for signed-in admins.
     const dashboard = make(
@@ -110,6 +113,7 @@ export class StatelessStack extends Stack {
       'Deskwire: dashboard API',
       props.dashboardBaseUrl === undefined ? {} : { DASHBOARD_BASE_URL: props.dashboardBaseUrl },
     )
+      .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindBucket(stateful.archiveBucket, 'read')
       .bindArchiveKey(stateful.key, 'read');

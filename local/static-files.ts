@@ -17,7 +17,14 @@ const TYPES: Record<string, string> = {
  * extension get index.html so client-side routes work; paths outside `root` are refused.
  */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const rel = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad_path', message: 'Invalid path encoding.' }));
+    return;
+  }
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
   let file = join(root, rel);
   if (!file.startsWith(root + sep) && file !== root) {
     res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad_path', message: 'Invalid path.' }));

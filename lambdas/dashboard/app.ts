@@ -1,6 +1,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { isUserError, NotFoundError } from '../shared/errors';
 import { errorToHttpResponse, jsonResponse } from '../shared/http';
+import { safeError } from '../shared/safe-error';
 import { parseCookies } from './cookies';
 import { callback, login, logout } from './routes/auth';
 import { me } from './routes/me';
@@ -20,12 +21,9 @@ const ROUTES: Record<string, RouteHandler> = {
  * in `x-forwarded-host` (a CloudFront Function sets it). A spoofed header gains nothing: Discord only
  * redirects to the OAuth2 redirect URIs registered for the application.
  */
-function forwardedOrigin(event: LambdaFunctionURLEvent): string {
+function forwardedOrigin(event: LambdaFunctionURLEvent): string | undefined {
   const host = event.headers?.['x-forwarded-host'];
-  if (!host || !/^[a-z0-9.-]+(:\d+)?$/i.test(host)) {
-    throw new Error('DASHBOARD_BASE_URL is not set and the request has no x-forwarded-host: set DASHBOARD_BASE_URL to the dashboard origin.');
-  }
-  return `https://${host}`;
+  return host && /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? `https://${host}` : undefined;
 }
 
 /**
@@ -46,7 +44,7 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
     return await route({ method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event }, { ...deps, baseUrl });
   } catch (err) {
     if (!isUserError(err)) {
-      deps.log.error('dashboard request failed', { method, path, error: err as Error });
+      deps.log.error('dashboard request failed', { method, path, error: safeError(err) });
       deps.telemetry.captureException(err, null);
     }
     return errorToHttpResponse(err);

@@ -8,7 +8,12 @@ export function parseCookies(cookies: string[] | undefined): Record<string, stri
   for (const c of cookies ?? []) {
     for (const part of c.split(';')) {
       const i = part.indexOf('=');
-      if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      if (i <= 0) continue;
+      try {
+        out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        // A cookie we did not set (or a mangled one): ignore it rather than fail the request.
+      }
     }
   }
   return out;

@@ -26,6 +26,6 @@ export interface DashboardRequest {
 }
 
 /** What a route sees: the deps with the public origin resolved for this request. */
-export type RouteDeps = Omit<DashboardDeps, 'baseUrl'> & { baseUrl: string };
+export type RouteDeps = Omit<DashboardDeps, 'baseUrl'> & { baseUrl: string | undefined };
 
 export type RouteHandler = (req: DashboardRequest, deps: RouteDeps) => Promise<LambdaFunctionURLResult>;

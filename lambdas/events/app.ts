@@ -5,7 +5,8 @@ import { GatewayEvent } from '../shared/contracts/gateway-event';
 import { handleGuildEvent } from '../shared/domain/guild-lifecycle';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
-import { processSqsBatch } from '../shared/sqs-batch';
+import { safeError } from '../shared/safe-error';
+import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
 
 export interface EventsDeps {
   guilds: GuildStore;
@@ -27,8 +28,11 @@ export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps):
 /** The events λ: a FIFO batch (a failure skips the rest of its channel's group), then a telemetry flush. */
 export async function handleEventsBatch(event: SQSEvent, context: Context, deps: EventsDeps): Promise<SQSBatchResponse> {
   try {
-    return await processSqsBatch(event, context, (r) => processGatewayRecord(r, deps), { fifo: true });
+    return await processSqsBatch(event, context, (r) => processGatewayRecord(r, deps), {
+      fifo: true,
+      onError: (r, err) => deps.log.warn('gateway event failed; it will be retried', { messageId: r.messageId, attempt: receiveCount(r), error: safeError(err) }),
+    });
   } finally {
-    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
   }
 }

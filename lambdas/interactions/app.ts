@@ -4,6 +4,7 @@ import { InteractionResponseType, InteractionType } from '../shared/discord-cons
 import { isUserError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { errorToInteractionResponse } from '../shared/interaction-reply';
+import { safeError } from '../shared/safe-error';
 import { routeInteraction } from './router';
 import type { InteractionDeps } from './types';
 import { isSignedByDiscord, type PublicKey } from './verify';
@@ -23,10 +24,39 @@ function header(event: LambdaFunctionURLEvent, name: string): string | undefined
   return event.headers?.[name] ?? Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
-function isInteraction(value: unknown): value is APIInteraction {
-  const v = value as Partial<APIInteraction> | null;
-  return !!v && typeof v === 'object' && typeof v.type === 'number' && typeof v.id === 'string' && typeof v.application_id === 'string' && typeof v.token === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The fields the router relies on, per interaction type; anything else is a malformed body (400),
+ * not a bug to log. @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object
+ */
+export function asInteraction(value: unknown): APIInteraction | null {
+  if (!isObject(value)) return null;
+  const { id, application_id, token, type } = value;
+  if (typeof id !== 'string' || typeof application_id !== 'string' || typeof token !== 'string' || typeof type !== 'number') return null;
+  if (type === InteractionType.Ping) return value as unknown as APIInteraction;
+  const member = value.member;
+  const user = isObject(member) && isObject(member.user) ? member.user : value.user;
+  if (!isObject(user) || typeof user.id !== 'string') return null;
+  const data = value.data;
+  switch (type) {
+    case InteractionType.ApplicationCommand:
+    case InteractionType.ApplicationCommandAutocomplete:
+      return isObject(data) && typeof data.name === 'string' ? (value as unknown as APIInteraction) : null;
+    case InteractionType.MessageComponent:
+    case InteractionType.ModalSubmit:
+      return isObject(data) && typeof data.custom_id === 'string' ? (value as unknown as APIInteraction) : null;
+    default:
+      // A type newer than this code: well-formed, answered as "no longer available" by the router.
+      return value as unknown as APIInteraction;
+  }
 }
+
+/**
+ * How far a request's signed timestamp may be from our clock. Discord signs each request as it
+ * sends it; a much older signature is a replay of a captured request.
+ */
+export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
 
 /**
  * The interactions endpoint: verify → parse → PING or route → reply. 401 for any signature
@@ -40,34 +70,43 @@ export async function handleInteractionRequest(event: LambdaFunctionURLEvent, ap
     return jsonResponse(405, { error: 'method_not_allowed', message: 'Interactions are delivered with POST.' }, { allow: 'POST' });
   }
   const body = rawBody(event);
-  const signed = await isSignedByDiscord(body, header(event, 'x-signature-ed25519'), header(event, 'x-signature-timestamp'), app.publicKey);
-  if (!signed) return jsonResponse(401, { error: 'invalid_signature', message: 'Missing or invalid request signature.' });
+  const timestamp = header(event, 'x-signature-timestamp');
+  const signed = await isSignedByDiscord(body, header(event, 'x-signature-ed25519'), timestamp, app.publicKey);
+  if (!signed || Math.abs(app.clock.now() / 1000 - Number(timestamp)) > MAX_TIMESTAMP_SKEW_SECONDS) {
+    return jsonResponse(401, { error: 'invalid_signature', message: 'Missing or invalid request signature.' });
+  }
 
-  let interaction: unknown;
+  let parsed: unknown;
   try {
-    interaction = JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch {
     return jsonResponse(400, { error: 'malformed_body', message: 'Body is not valid JSON.' });
   }
-  if (!isInteraction(interaction)) return jsonResponse(400, { error: 'malformed_body', message: 'Body is not a Discord interaction.' });
+  const interaction = asInteraction(parsed);
+  if (!interaction) return jsonResponse(400, { error: 'malformed_body', message: 'Body is not a Discord interaction.' });
   if (interaction.type === InteractionType.Ping) return jsonResponse(200, { type: InteractionResponseType.Pong });
 
   try {
     return jsonResponse(200, await routeInteraction(interaction, app));
   } catch (err) {
     if (!isUserError(err)) {
-      app.log.error('interaction failed', { interactionId: interaction.id, guildId: interaction.guild_id, type: interaction.type, error: err as Error });
+      app.log.error('interaction failed', { interactionId: interaction.id, guildId: interaction.guild_id, type: interaction.type, error: safeError(err) });
       await reportError(err, interaction, app);
     }
     return jsonResponse(200, errorToInteractionResponse(err));
   }
 }
 
-/** Hands the error to telemetry via the worker (best effort, bounded: the user's reply matters more). */
+/**
+ * Hands the error to telemetry via the worker (an in-region SQS send; PostHog is never called on
+ * the 3-second path). Awaited, so nothing is left running after the response; a failed send is
+ * only logged — the user's reply matters more.
+ */
 async function reportError(err: unknown, interaction: APIInteraction, app: InteractionsApp): Promise<void> {
-  const send = app.workQueue.enqueue({
-    type: 'telemetry.capture',
-    events: [{ event: 'interaction_error', guildId: interaction.guild_id ?? null, properties: { error_type: err instanceof Error ? err.name : typeof err, interaction_type: interaction.type }, at: app.clock.now() }],
-  });
-  await Promise.race([send.catch(() => undefined), new Promise((r) => setTimeout(r, 300))]);
+  await app.workQueue
+    .enqueue({
+      type: 'telemetry.capture',
+      events: [{ event: 'interaction_error', guildId: interaction.guild_id ?? null, properties: { error_type: err instanceof Error ? err.name : typeof err, interaction_type: interaction.type }, at: app.clock.now() }],
+    })
+    .catch((sendErr) => app.log.warn('could not queue error telemetry', { error: safeError(sendErr) }));
 }

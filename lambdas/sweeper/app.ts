@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../shared/clock';
+import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
@@ -23,6 +24,6 @@ export async function runScheduledSweep(deps: SweeperDeps): Promise<SweepResult[
     for (const r of results) (r.error || r.failed ? deps.log.error : deps.log.info).call(deps.log, 'sweep finished', { ...r });
     return results;
   } finally {
-    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
   }
 }

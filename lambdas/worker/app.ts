@@ -1,5 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { WorkJob } from '../shared/contracts/work-job';
+import { safeError } from '../shared/safe-error';
 import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
 import { statusReport } from './jobs/status-report';
 import { forwardTelemetry } from './jobs/telemetry';
@@ -20,8 +21,12 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
 /** The worker λ: a work-queue batch with partial failures, then one telemetry flush. */
 export async function handleWorkBatch(event: SQSEvent, context: Context, deps: WorkerDeps): Promise<SQSBatchResponse> {
   try {
-    return await processSqsBatch(event, context, (r) => processWorkRecord(r, deps), { fifo: false });
+    return await processSqsBatch(event, context, (r) => processWorkRecord(r, deps), {
+      fifo: false,
+      retries: deps.retries,
+      onError: (r, err) => deps.log.warn('work message failed; it will be retried', { messageId: r.messageId, attempt: receiveCount(r), error: safeError(err) }),
+    });
   } finally {
-    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: err as Error }));
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
   }
 }

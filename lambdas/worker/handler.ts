@@ -2,10 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUES } from '../../lib/resources';
-import { documentClient } from '../shared/adapters/aws-clients';
+import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
@@ -27,6 +28,7 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
+    retries: cfg.WORK_QUEUE_URL ? new SqsRetryScheduler(sqsClient(cfg), cfg.WORK_QUEUE_URL) : undefined,
     telemetry: telemetryFromConfig(cfg, 'worker'),
     clock: systemClock,
     log,

@@ -1,15 +1,24 @@
+import { FUNCTION_TIMEOUTS } from '../../lib/resources';
 import type { InteractionContext } from '../shared/contracts/work-job';
-import { isUserError, RetryLaterError } from '../shared/errors';
-import { GENERIC_ERROR_MESSAGE } from '../shared/interaction-reply';
+import { DiscordActionError, isUserError, RetryLaterError } from '../shared/errors';
+import { userFacingMessage } from '../shared/interaction-reply';
 import type { MessageBody } from '../shared/ports/discord';
+import { safeError } from '../shared/safe-error';
 import type { WorkerDeps } from './types';
 
-/** Long enough for any job; a crashed attempt's lease lapses before SQS redelivers (visibility timeout). */
-const LEASE_MS = 60_000;
+/**
+ * Longer than any attempt can run (the worker's timeout), shorter than the queue's visibility
+ * timeout: by the time SQS redelivers after a crash, the crashed attempt's lease has lapsed.
+ */
+export const LEASE_MS = (FUNCTION_TIMEOUTS.worker + 5) * 1000;
+
+/** Discord's "Unknown Webhook": the interaction token expired (15 minutes), nobody can be told any more. */
+const isExpiredInteraction = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10015;
 
 /**
  * Runs a deferred interaction's work exactly once per interaction id and always tells the user:
  * the outcome, a user error's message, or — on the last attempt before the DLQ — a generic failure.
+ * A lease taken by this attempt is always completed or released, whatever fails.
  *
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#edit-original-interaction-response
  */
@@ -21,32 +30,49 @@ export async function runInteractionJob(
   work: () => Promise<MessageBody>,
 ): Promise<void> {
   const key = `interaction:${ctx.interactionId}`;
+  const log = { job: name, interactionId: ctx.interactionId, guildId: ctx.guildId, attempt };
   const claim = await deps.ledger.claim(key, deps.clock.now(), LEASE_MS);
-  if (claim === 'done') {
-    deps.log.info('job already done', { job: name, interactionId: ctx.interactionId });
+  if (claim.result === 'done') {
+    deps.log.info('job already done', log);
     return;
   }
-  if (claim === 'busy') throw new RetryLaterError(`job ${key} is held by another attempt`);
+  if (claim.result === 'busy') throw new RetryLaterError(`job ${key} is held by another attempt`);
+  const { owner } = claim;
+  const last = attempt >= deps.maxReceiveCount;
 
   let body: MessageBody;
+  let failure: unknown;
   try {
     body = await work();
   } catch (err) {
     if (!isUserError(err)) {
-      const last = attempt >= deps.maxReceiveCount;
-      deps.log.error('job failed', { job: name, interactionId: ctx.interactionId, guildId: ctx.guildId, attempt, last, error: err as Error });
+      deps.log.error('job failed', { ...log, last, error: safeError(err) });
       deps.telemetry.capture({ event: 'command_failed', guildId: ctx.guildId, properties: { job: name, last_attempt: last } });
-      if (last) await tellUser(ctx, { content: GENERIC_ERROR_MESSAGE }, deps);
-      await deps.ledger.release(key);
+      if (!last) {
+        await deps.ledger.release(key, owner);
+        throw err;
+      }
+      failure = err;
+    }
+    body = { content: userFacingMessage(err) };
+  }
+
+  try {
+    await deps.discord.editOriginalResponse(ctx.applicationId, ctx.token, { allowed_mentions: { parse: [] }, ...body });
+  } catch (err) {
+    if (isExpiredInteraction(err)) {
+      deps.log.warn('interaction expired before the outcome could be shown', log);
+    } else {
+      deps.log.error('could not edit the interaction response', { ...log, error: safeError(err) });
+      await deps.ledger.release(key, owner);
       throw err;
     }
-    body = { content: err.message };
   }
-  await tellUser(ctx, { allowed_mentions: { parse: [] }, ...body }, deps);
-  await deps.ledger.complete(key, deps.clock.now());
+  if (failure) {
+    // The user was told; the job goes to the DLQ unfinished, so a replay after a fix runs it again.
+    await deps.ledger.release(key, owner);
+    throw failure;
+  }
+  await deps.ledger.complete(key, owner, deps.clock.now());
   deps.telemetry.capture({ event: 'command_used', guildId: ctx.guildId, properties: { job: name } });
-}
-
-async function tellUser(ctx: InteractionContext, body: MessageBody, deps: WorkerDeps): Promise<void> {
-  await deps.discord.editOriginalResponse(ctx.applicationId, ctx.token, body);
 }

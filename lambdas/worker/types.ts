@@ -3,12 +3,15 @@ import type { Clock } from '../shared/clock';
 import type { DiscordApi } from '../shared/ports/discord';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { JobLedger } from '../shared/ports/job-ledger';
+import type { RetryScheduler } from '../shared/ports/retry-scheduler';
 import type { Telemetry } from '../shared/ports/telemetry';
 
 export interface WorkerDeps {
   discord: DiscordApi;
   guilds: GuildStore;
   ledger: JobLedger;
+  /** Backoff for failed jobs; absent, SQS redelivers after the visibility timeout. */
+  retries?: RetryScheduler;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;

@@ -65,8 +65,7 @@ describe('DeskwireStateless functions', () => {
       LOG_LEVEL: 'INFO',
       DISCORD_APPLICATION_ID: CONTEXT.discordApplicationId,
       POSTHOG_HOST: 'https://us.i.posthog.com',
-      [RESOURCE_ENV.secret]: imported('Secret'),
-      [RESOURCE_ENV.table]: imported('Table'),
+      ...(name === 'interactions' ? {} : { [RESOURCE_ENV.secret]: imported('Secret'), [RESOURCE_ENV.table]: imported('Table') }),
     });
   });
 
@@ -75,13 +74,21 @@ describe('DeskwireStateless functions', () => {
       Object.keys(functionByName(name).props.Environment.Variables)
         .filter((k) => (Object.values(RESOURCE_ENV) as string[]).includes(k))
         .sort();
-    expect(resourceVars('interactions')).toEqual(['DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
+    // The public endpoint holds no credentials and touches nothing but the work queue.
+    expect(resourceVars('interactions')).toEqual(['WORK_QUEUE_URL']);
     expect(resourceVars('worker')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('events')).toEqual(['DESKWIRE_SECRET_ARN', 'EVENTS_QUEUE_URL', 'TABLE_NAME']);
-    expect(resourceVars('sweeper')).toEqual(['ARCHIVE_BUCKET', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
+    expect(resourceVars('sweeper')).toEqual(['DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
     expect(resourceVars('dashboard')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
     expect(functionByName('interactions').props.Environment.Variables.DISCORD_PUBLIC_KEY).toBe(CONTEXT.discordPublicKey);
     expect(functionByName('worker').props.Environment.Variables[RESOURCE_ENV.archiveKey]).toEqual(imported('Key', 'Arn'));
+  });
+
+  test('the interactions role cannot read the credentials secret or the table', () => {
+    const interactionsPolicy = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith('InteractionsRole'))!;
+    const text = JSON.stringify(interactionsPolicy[1].Properties.PolicyDocument);
+    expect(text).not.toContain('secretsmanager:');
+    expect(text).not.toContain('dynamodb:');
   });
 
   test('no role may Scan the table or use index wildcards', () => {

@@ -12,7 +12,7 @@ describe('telemetry port → PostHog', () => {
     t.captureException(new TypeError('user typed <secret text> here'), '123456789012345678');
     expect(sink.events).toHaveLength(0);
     await t.flush();
-    expect(sink.events.map((e) => e.event)).toEqual(['guild_installed', 'command_used', 'interaction_error']);
+    expect(sink.events.map((e) => e.event)).toEqual(['guild_installed', 'command_used', 'exception']);
     for (const e of sink.events) {
       expect(e.distinct_id).toBe('guild:123456789012345678');
       expect(e.properties).toMatchObject({ guild_id: '123456789012345678', service: 'worker' });

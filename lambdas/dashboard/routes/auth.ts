@@ -1,11 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { PermissionFlagsBits } from '../../shared/discord-constants';
 import { DAY_MS } from '../../shared/clock';
-import { UnauthorizedError } from '../../shared/errors';
+import { UnauthorizedError, UserError } from '../../shared/errors';
 import { jsonResponse } from '../../shared/http';
 import { hasPermission, parsePermissions } from '../../shared/domain/permissions';
 import { clearCookie, SESSION_COOKIE, setCookie, STATE_COOKIE } from '../cookies';
-import type { RouteHandler } from '../types';
+import type { RouteDeps, RouteHandler } from '../types';
 
 const SESSION_TTL_MS = 7 * DAY_MS;
 const STATE_TTL_SECONDS = 600;
@@ -13,10 +13,16 @@ const STATE_TTL_SECONDS = 600;
 const redirect = (location: string, cookies: string[] = []) => ({ statusCode: 302, headers: { location, 'cache-control': 'no-store' }, cookies, body: '' });
 const callbackUrl = (baseUrl: string) => `${baseUrl}/auth/callback`;
 
+/** The public origin the login must return to (configured, or CloudFront's forwarded host). */
+function origin(deps: RouteDeps): string {
+  if (!deps.baseUrl) throw new UserError('Open the dashboard through its public address to log in.');
+  return deps.baseUrl;
+}
+
 /** GET /auth/login → Discord's consent screen, with a CSRF `state` bound to this browser. */
 export const login: RouteHandler = async (_req, deps) => {
   const state = randomBytes(24).toString('base64url');
-  return redirect(deps.oauth.authorizeUrl(state, callbackUrl(deps.baseUrl)), [setCookie(STATE_COOKIE, state, STATE_TTL_SECONDS, deps.baseUrl)]);
+  return redirect(deps.oauth.authorizeUrl(state, callbackUrl(origin(deps))), [setCookie(STATE_COOKIE, state, STATE_TTL_SECONDS, origin(deps))]);
 };
 
 /**
@@ -27,10 +33,12 @@ export const callback: RouteHandler = async (req, deps) => {
   const code = req.query.get('code');
   const state = req.query.get('state') ?? '';
   const expected = req.cookies[STATE_COOKIE] ?? '';
-  if (!code || !state || state.length !== expected.length || !timingSafeEqual(Buffer.from(state), Buffer.from(expected))) {
+  const given = Buffer.from(state);
+  const wanted = Buffer.from(expected);
+  if (!code || given.length === 0 || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     throw new UnauthorizedError('The login link expired or was opened in another browser. Please log in again.');
   }
-  const token = await deps.oauth.exchangeCode(code, callbackUrl(deps.baseUrl));
+  const token = await deps.oauth.exchangeCode(code, callbackUrl(origin(deps)));
   const [user, guilds] = await Promise.all([deps.oauth.currentUser(token), deps.oauth.currentUserGuilds(token)]);
   const now = deps.clock.now();
   const id = randomBytes(32).toString('base64url');
@@ -44,12 +52,12 @@ export const callback: RouteHandler = async (req, deps) => {
     expiresAt: now + SESSION_TTL_MS,
   });
   deps.telemetry.capture({ event: 'dashboard_login', guildId: null, at: now });
-  return redirect('/', [setCookie(SESSION_COOKIE, id, SESSION_TTL_MS / 1000, deps.baseUrl), clearCookie(STATE_COOKIE, deps.baseUrl)]);
+  return redirect('/', [setCookie(SESSION_COOKIE, id, SESSION_TTL_MS / 1000, origin(deps)), clearCookie(STATE_COOKIE, origin(deps))]);
 };
 
 /** POST /auth/logout → end the session. */
 export const logout: RouteHandler = async (req, deps) => {
   const id = req.cookies[SESSION_COOKIE];
   if (id) await deps.sessions.delete(id);
-  return { ...jsonResponse(200, { ok: true }), cookies: [clearCookie(SESSION_COOKIE, deps.baseUrl)] };
+  return { ...jsonResponse(200, { ok: true }), cookies: [clearCookie(SESSION_COOKIE, origin(deps))] };
 };

@@ -1,11 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLE } from '../../../lib/resources';
-import type { ClaimResult, JobLedger } from '../ports/job-ledger';
+import type { Claim, JobLedger } from '../ports/job-ledger';
 import { Keys } from './keys';
 
-/** Done records expire after a day: long past the 15-minute life of an interaction token. */
-const DONE_TTL_SECONDS = 86_400;
+/** Records expire after a day: long past the 15-minute life of an interaction token. */
+const RECORD_TTL_SECONDS = 86_400;
 
 /** Job idempotency records (`JOB#<key>`) with conditional writes. */
 export class DynamoJobLedger implements JobLedger {
@@ -14,63 +15,63 @@ export class DynamoJobLedger implements JobLedger {
     private readonly tableName: string,
   ) {}
 
-  async claim(key: string, now: number, leaseMs: number): Promise<ClaimResult> {
+  private async state(key: string): Promise<string | undefined> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.job(key), ConsistentRead: true, ProjectionExpression: '#state', ExpressionAttributeNames: { '#state': 'state' } }));
+    return res.Item?.state as string | undefined;
+  }
+
+  async claim(key: string, now: number, leaseMs: number): Promise<Claim> {
+    // A duplicate delivery of a finished job is the common case: a read, not a failed write.
+    if ((await this.state(key)) === 'done') return { result: 'done' };
+    const owner = randomUUID();
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...Keys.job(key), state: 'running', leaseUntil: now + leaseMs, [TABLE.ttlAttribute]: Math.ceil(now / 1000) + DONE_TTL_SECONDS },
+          Item: { ...Keys.job(key), state: 'running', owner, leaseUntil: now + leaseMs, [TABLE.ttlAttribute]: Math.ceil(now / 1000) + RECORD_TTL_SECONDS },
           ConditionExpression: 'attribute_not_exists(PK) OR (#state = :running AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: { ':running': 'running', ':now': now },
         }),
       );
-      return 'claimed';
+      return { result: 'claimed', owner };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
-    // Lost the race or already there: tell which.
+    return (await this.state(key)) === 'done' ? { result: 'done' } : { result: 'busy' };
+  }
+
+  async complete(key: string, owner: string, now: number): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.job(key),
-          UpdateExpression: 'SET checkedAt = :now',
-          ConditionExpression: '#state = :done',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':done': 'done', ':now': now },
+          UpdateExpression: 'SET #state = :done, doneAt = :now REMOVE leaseUntil',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':done': 'done', ':now': now, ':owner': owner },
         }),
       );
-      return 'done';
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return 'busy';
-      throw err;
+      // Our lease lapsed and another attempt took over: it will record the outcome.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
   }
 
-  async complete(key: string, now: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: Keys.job(key),
-        UpdateExpression: 'SET #state = :done, doneAt = :now REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done', ':now': now },
-      }),
-    );
-  }
-
-  async release(key: string): Promise<void> {
-    await this.db.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: Keys.job(key),
-        ConditionExpression: '#state = :running',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':running': 'running' },
-      }),
-    ).catch((err) => {
+  async release(key: string, owner: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: Keys.job(key),
+          ConditionExpression: '#state = :running AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':running': 'running', ':owner': owner },
+        }),
+      );
+    } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    });
+    }
   }
 }

@@ -41,7 +41,7 @@ export class PostHogTelemetry implements Telemetry {
 
   captureException(error: unknown, guildId?: string | null): void {
     const type = error instanceof Error ? error.name : typeof error;
-    this.capture({ event: 'interaction_error', guildId: guildId ?? null, properties: { error_type: type } });
+    this.capture({ event: 'exception', guildId: guildId ?? null, properties: { error_type: type } });
   }
 
   async flush(): Promise<void> {

@@ -13,6 +13,7 @@ export const TelemetryEventName = z.enum([
   'guild_purged',
   'dashboard_login',
   'interaction_error',
+  'exception',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

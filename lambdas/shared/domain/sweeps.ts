@@ -1,4 +1,5 @@
 import type { Clock } from '../clock';
+import { safeError } from '../safe-error';
 import type { GuildStore } from '../ports/guild-store';
 import type { Telemetry } from '../ports/telemetry';
 
@@ -49,7 +50,7 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
           }
         } catch (err) {
           failed++;
-          deps.log.error('guild purge failed', { guildId, error: err });
+          deps.log.error('guild purge failed', { guildId, error: safeError(err) });
         }
       }
       return { name: 'guild-purge', due: due.length, done, failed };
