@@ -80,7 +80,14 @@ async function main() {
   if (emulator) print(`  Discord        emulator at ${emulator.apiBaseUrl} (application ${emulator.applicationId})`);
 
   if (mode === 'discord') {
-    const registered = await registerCommands({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN!, applicationId: cfg.DISCORD_APPLICATION_ID!, guildId: cfg.DISCORD_DEV_GUILD_ID });
+    const registered = await registerCommands({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN!, applicationId: cfg.DISCORD_APPLICATION_ID!, guildId: cfg.DISCORD_DEV_GUILD_ID }).catch(
+      (err: unknown) => {
+        throw new Error(
+          `Registering commands with Discord at ${cfg.DISCORD_API_BASE_URL} failed: ${err instanceof Error ? err.message : String(err)}\n` +
+            'Check DISCORD_BOT_TOKEN and DISCORD_APPLICATION_ID (and DISCORD_DEV_GUILD_ID: the bot must be in that server), or DISCORD_API_BASE_URL.',
+        );
+      },
+    );
     print(`  commands       ${registered.map((c) => `/${c.name}`).join(' ')} registered ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}`);
     if (cfg.LOCAL_GATEWAY === 'on') {
       const { startLocalGateway } = await import('../local/gateway');
@@ -90,6 +97,7 @@ async function main() {
     } else {
       print('  gateway        off (LOCAL_GATEWAY=off)');
     }
+    if (!cfg.DISCORD_CLIENT_SECRET) print('  dashboard      login disabled until DISCORD_CLIENT_SECRET is set');
     print('');
     print(`Point your application's Interactions Endpoint URL at a public tunnel to ${stack.url}/interactions (see README).`);
   } else if (emulator && world) {

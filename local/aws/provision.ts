@@ -3,6 +3,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
@@ -95,8 +96,29 @@ async function createTable(ddb: DynamoDBClient, tableName: string): Promise<void
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }));
   } catch (err) {
     if (!(err instanceof ResourceInUseException)) throw err;
+    // A table persisted by an earlier run: add any index the definitions gained since.
+    const existing = (await ddb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? [];
+    for (const idx of TABLE.indexes.filter((i) => !existing.some((e) => e.IndexName === i.name))) {
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [attrs.get(idx.partitionKey.name)!, attrs.get(idx.sortKey.name)!],
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: idx.name,
+                KeySchema: [
+                  { AttributeName: idx.partitionKey.name, KeyType: 'HASH' },
+                  { AttributeName: idx.sortKey.name, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            },
+          ],
+        }),
+      );
+    }
   }
-  await ddb.send(new DescribeTableCommand({ TableName: tableName }));
 }
 
 async function createQueuePair(

@@ -111,3 +111,35 @@ describe('dashboard behind CloudFront without DASHBOARD_BASE_URL', () => {
     expect(res.cookies[0]).toMatch(/; Secure$/);
   });
 });
+
+describe('dashboard and static files: bad input gets a 4xx JSON answer', () => {
+  let e: E2E;
+  beforeAll(async () => {
+    e = await startE2E('dashboard-bad-input');
+  });
+  afterAll(() => e.close());
+
+  it('ignores a mangled session cookie (401, not 500)', async () => {
+    const res = await fetch(`${e.stack.url}/api/me`, { headers: { cookie: 'dw_session=%E0%A4%A; other=1' } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ error: 'unauthorized' });
+  });
+
+  it('refuses a multi-byte state that differs from the cookie in bytes (401, not 500)', async () => {
+    const res = await fetch(`${e.stack.url}/auth/callback?code=abc&state=${encodeURIComponent('éééé')}`, { redirect: 'manual', headers: { cookie: 'dw_oauth_state=abcd' } });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers malformed and traversing paths without leaking files', async () => {
+    const malformed = await fetch(`${e.stack.url}/%E0%A4%A`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ error: 'bad_path', message: 'Invalid path encoding.' });
+    for (const path of ['/..%2f..%2fpackage.json', '/%2e%2e/%2e%2e/package.json', '/../package.json']) {
+      const res = await fetch(`${e.stack.url}${path}`);
+      expect(await res.text()).not.toContain('"devDependencies"');
+    }
+    const missing = await fetch(`${e.stack.url}/nope.js`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+  });
+});

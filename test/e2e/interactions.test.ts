@@ -5,7 +5,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { commandInteraction, componentInteraction, pingInteraction, signedHeaders } from '../../local/discord';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/provision';
 import { queueDepth } from '../../lambdas/shared/adapters/sqs-dead-letters';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { eventually } from '../support/eventually';
 import { startE2E, type E2E } from '../support/stack';
 
@@ -76,6 +76,21 @@ describe('interactions endpoint through the local stack (signed like Discord)', 
     }
   });
 
+  it('answers a signed interaction missing the fields its type needs with 400, not a generic error', async () => {
+    const c = ctx();
+    const payload = { ...commandInteraction({ ...c, name: 'status' }) } as Record<string, unknown>;
+    delete payload.data;
+    const res = await e.discord.sendInteraction(payload);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'malformed_body', message: 'Body is not a Discord interaction.' });
+  });
+
+  it('refuses a correctly signed but old request (a replay) with 401', async () => {
+    const stale = String(Math.floor(Date.now() / 1000) - 3600);
+    const res = await e.discord.sendInteraction(pingInteraction({ applicationId: e.discord.applicationId }), { timestamp: stale });
+    expect(res.status).toBe(401);
+  });
+
   it('answers /help inline with an ephemeral message', async () => {
     const payload = commandInteraction({ ...ctx(), name: 'help' });
     const res = await e.discord.sendInteraction(payload);
@@ -143,6 +158,35 @@ describe('interactions endpoint through the local stack (signed like Discord)', 
     await eventually(async () => (await queueDepth(sqs, e.stack.resources.queues.work.dlqUrl)) === 1, 5000, 'job in DLQ');
     expect(e.discord.requests(new RegExp(`guilds/${e.world.guild.id}$`)).length - before).toBe(5); // one per SQS delivery
     e.discord.faults.clear();
+  });
+
+  it('runs a job delivered twice once: one edit of @original', async () => {
+    const payload = commandInteraction({ ...ctx(), name: 'status' });
+    await e.discord.sendInteraction(payload);
+    await settled(e, payload.id);
+    await eventually(async () => {
+      const res = await db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: { PK: `JOB#interaction:${payload.id}`, SK: 'JOB' } }));
+      return res.Item?.state === 'done';
+    }, 5000, 'job done');
+    const edits = () => e.discord.requests(/webhooks\/.*\/messages\/(@|%40)original/).filter((r) => r.method === 'PATCH' && r.path.includes(payload.token)).length;
+    expect(edits()).toBe(1);
+    // SQS may deliver a message again: the same job arrives a second time.
+    const { interactionContext } = await import('../../lambdas/interactions/context');
+    await sqs.send(new SendMessageCommand({ QueueUrl: e.stack.resources.queues.work.url, MessageBody: JSON.stringify({ type: 'status.report', ctx: interactionContext(payload) }) }));
+    await eventually(async () => (await queueDepth(sqs, e.stack.resources.queues.work.url)) === 0, 5000, 'duplicate consumed');
+    expect(edits()).toBe(1);
+  });
+
+  it('retries when the final edit fails after the work succeeded, and the user still gets the outcome', async () => {
+    // More 503s than @discordjs/rest retries within one attempt: the first delivery fails to edit.
+    const rule = e.discord.faults.set(/webhooks\/.*\/messages\/(@|%40)original/, { status: 503 }, 5);
+    const payload = commandInteraction({ ...ctx(), name: 'status' });
+    await e.discord.sendInteraction(payload);
+    const message = await settled(e, payload.id);
+    expect(message.embeds?.[0].title).toContain('Deskwire status');
+    expect(rule.remaining).toBe(0);
+    e.discord.faults.clear();
+    expect(await queueDepth(sqs, e.stack.resources.queues.work.dlqUrl)).toBe(1); // only the earlier test's poison job
   });
 
   it('answers an unknown command and a stale button with an ephemeral "no longer available"', async () => {

@@ -1,4 +1,4 @@
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, provisionLocalResources } from '../../local/aws/provision';
@@ -34,5 +34,28 @@ describe('local provisioning from lib/resources', () => {
     ddb.destroy();
     sqs.destroy();
     s3.destroy();
+  });
+
+  it('adds an index the definitions gained to a table persisted by an earlier run', async () => {
+    const ddb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    // An "old" table with only the base keys.
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'prov-old-table',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'PK', AttributeType: 'S' },
+          { AttributeName: 'SK', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    await provisionLocalResources(endpoints, { prefix: 'prov-old' });
+    const table = (await ddb.send(new DescribeTableCommand({ TableName: 'prov-old-table' }))).Table!;
+    expect(table.GlobalSecondaryIndexes!.map((g) => g.IndexName).sort()).toEqual(TABLE.indexes.map((i) => i.name).sort());
+    ddb.destroy();
   });
 });
