@@ -10,6 +10,7 @@ import {
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { localResourceNames, QUEUES, TABLE, type QueueKey } from '../../lib/resources';
+import { waitUntil } from '../net';
 
 /** Credentials the emulators accept (they never validate them). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -116,6 +117,15 @@ async function createTable(ddb: DynamoDBClient, tableName: string): Promise<void
             },
           ],
         }),
+      );
+      // DynamoDB builds one index at a time per table: wait for this one before the next.
+      await waitUntil(
+        async () => {
+          const t = (await ddb.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+          return t?.GlobalSecondaryIndexes?.find((g) => g.IndexName === idx.name)?.IndexStatus === 'ACTIVE';
+        },
+        30_000,
+        `index ${idx.name} on ${tableName}`,
       );
     }
   }
