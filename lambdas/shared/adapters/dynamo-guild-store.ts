@@ -1,7 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { GuildRecord, GuildStore, InstallOutcome } from '../ports/guild-store';
-import { batchDelete, batchGet } from './dynamo-batch';
+import { batchDelete, batchGet, sendIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 /**
@@ -31,57 +30,45 @@ export class DynamoGuildStore implements GuildStore {
 
   async markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome> {
     // 1) first install: create only if absent.
-    try {
-      await this.db.send(
-        new UpdateCommand({
+    const created = await sendIf(
+      this.db,
+      new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET guildId = :g, ownerId = :o, #status = :installed, installedAt = :at',
           ConditionExpression: 'attribute_not_exists(PK)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':g': guildId, ':o': ownerId, ':installed': 'installed', ':at': at },
-        }),
-      );
-      return 'installed';
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+      }),
+    );
+    if (created) return 'installed';
     // 2) came back while removed (or while a purge is running): cancel the purge.
-    try {
-      await this.db.send(
-        new UpdateCommand({
+    const reinstalled = await sendIf(
+      this.db,
+      new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET #status = :installed, ownerId = :o, reinstalledAt = :at REMOVE removedAt, purgeAt, dueKind, dueAt',
           ConditionExpression: '#status IN (:removed, :purging)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':installed': 'installed', ':removed': 'removed', ':purging': 'purging', ':o': ownerId, ':at': at },
-        }),
-      );
-      return 'reinstalled';
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return 'unchanged';
-    }
+      }),
+    );
+    return reinstalled ? 'reinstalled' : 'unchanged';
   }
 
   async markRemoved(guildId: string, at: number, purgeAt: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
+    return sendIf(
+      this.db,
+      new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET #status = :removed, removedAt = :at, purgeAt = :p, dueKind = :k, dueAt = :p',
           ConditionExpression: 'attribute_exists(PK) AND #status = :installed',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':removed': 'removed', ':installed': 'installed', ':at': at, ':p': purgeAt, ':k': DueKind.purge },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+      }),
+    );
   }
 
   async duePurges(now: number, limit: number): Promise<string[]> {
@@ -100,21 +87,18 @@ export class DynamoGuildStore implements GuildStore {
 
   async purge(guildId: string, now: number): Promise<number | null> {
     // Claim: only a removed guild whose purge is due (a crashed purge left it `purging`: resume it).
-    try {
-      await this.db.send(
-        new UpdateCommand({
+    const claimed = await sendIf(
+      this.db,
+      new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET #status = :purging, purgeStartedAt = :now',
           ConditionExpression: '#status IN (:removed, :purging) AND purgeAt <= :now',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':purging': 'purging', ':removed': 'removed', ':now': now },
-        }),
-      );
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return null;
-      throw err;
-    }
+      }),
+    );
+    if (!claimed) return null;
     let deleted = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -132,22 +116,18 @@ export class DynamoGuildStore implements GuildStore {
       deleted += await batchDelete(this.db, this.tableName, keys);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: Keys.guildConfig(guildId),
-          ConditionExpression: '#status = :purging',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':purging': 'purging' },
-        }),
-      );
-      return deleted + 1;
-    } catch (err) {
-      // Re-added while purging: the new install record stays; what was deleted was the old data.
-      if (err instanceof ConditionalCheckFailedException) return deleted;
-      throw err;
-    }
+    const configDeleted = await sendIf(
+      this.db,
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: Keys.guildConfig(guildId),
+        ConditionExpression: '#status = :purging',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':purging': 'purging' },
+      }),
+    );
+    // Not deleted: re-added while purging; the new install record stays, the old data is gone.
+    return configDeleted ? deleted + 1 : deleted;
   }
 }
 
