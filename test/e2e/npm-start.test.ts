@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { generateInteractionKeyPair, pingInteraction, startDiscordEmulator } from '../../local/discord';
 import { eventually } from '../support/eventually';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -39,6 +40,51 @@ describe('npm start (sandbox) as a process', () => {
       expect(running(dataDir)).toBe(true); // DynamoDB Local persists under the data dir
     } finally {
       child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    await eventually(async () => !running(dataDir), 10_000, 'DynamoDB Local to stop');
+  }, 90_000);
+
+  it('with a bot token: registers the commands to the dev guild over DISCORD_API_BASE_URL and verifies with DISCORD_PUBLIC_KEY', async () => {
+    // The emulator plays the real Discord here: REST base, application, key pair, a dev guild.
+    const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
+    const guild = discord.createGuild({ name: 'Dev Server' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'dw-start-'));
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: '0',
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_GATEWAY: 'off',
+        DISCORD_BOT_TOKEN: discord.botToken,
+        DISCORD_APPLICATION_ID: discord.applicationId,
+        DISCORD_PUBLIC_KEY: discord.publicKeyHex,
+        DISCORD_API_BASE_URL: discord.apiBaseUrl,
+        DISCORD_DEV_GUILD_ID: guild.id,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await eventually(async () => out.includes('Ctrl-C stops everything.'), 60_000, `npm start to be ready:\n${out}`);
+      expect(out).toContain('connected to Discord');
+      expect(out).toContain(`/status /help registered to guild ${guild.id}`);
+      expect(out).toContain('gateway        off (LOCAL_GATEWAY=off)');
+      expect(out).toContain('login disabled until DISCORD_CLIENT_SECRET is set');
+      expect([...(discord.state.commands.guild.get(guild.id)?.values() ?? [])].map((c) => c.name).sort()).toEqual(['help', 'status']);
+      const url = /interactions {2}POST (\S+)/.exec(out)![1];
+      const ping = await discord.sendInteraction(pingInteraction({ applicationId: discord.applicationId }), { url });
+      expect(ping).toMatchObject({ status: 200, body: { type: 1 } });
+      const forged = await discord.sendInteraction(pingInteraction({ applicationId: discord.applicationId }), { url, forgeSignature: true });
+      expect(forged.status).toBe(401);
+    } finally {
+      child.kill('SIGTERM');
+      await discord.close();
     }
     expect(await exited).toBe(0);
     await eventually(async () => !running(dataDir), 10_000, 'DynamoDB Local to stop');
