@@ -81,13 +81,11 @@ export class StatelessStack extends Stack {
       });
 
     // Verifies and answers Discord interactions within 3 s; slow work goes to the work queue.
-    // The public, unauthenticated endpoint: it gets no credentials (the public key is public) and
-    // only what it uses.
-    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey }).bindQueue(
-      'work',
-      work.queue,
-      'send',
-    );
+    // The public, unauthenticated endpoint gets no credentials (the public key is public): it
+    // reserves tickets in the table and hands the Discord work to the worker.
+    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey })
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('work', work.queue, 'send');
 
     // Multi-call Discord work, transcripts and archive uploads.
     const worker = make('worker', 'Deskwire: work queue consumer')

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { sqsClient } from '../shared/adapters/aws-clients';
+import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
@@ -23,6 +24,7 @@ export async function buildInteractionsApp(env: Record<string, string | undefine
   return {
     publicKey: await importPublicKey(cfg.DISCORD_PUBLIC_KEY),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    tickets: new DynamoTicketStore(documentClient(cfg), cfg.TABLE_NAME),
     clock: systemClock,
     log,
   };

@@ -29,6 +29,7 @@ export const InteractionResponseType = {
   DeferredChannelMessageWithSource: 5 as InteractionResponseTypeEnum.DeferredChannelMessageWithSource,
   DeferredMessageUpdate: 6 as InteractionResponseTypeEnum.DeferredMessageUpdate,
   UpdateMessage: 7 as InteractionResponseTypeEnum.UpdateMessage,
+  ApplicationCommandAutocompleteResult: 8 as InteractionResponseTypeEnum.ApplicationCommandAutocompleteResult,
   Modal: 9 as InteractionResponseTypeEnum.Modal,
 } as const;
 
@@ -78,9 +79,54 @@ export const PermissionFlagsBits = {
 export const Routes = {
   guild: (guildId: string) => `/guilds/${guildId}` as const,
   guildChannels: (guildId: string) => `/guilds/${guildId}/channels` as const,
+  guildRoles: (guildId: string) => `/guilds/${guildId}/roles` as const,
+  guildMember: (guildId: string, userId = '@me') => `/guilds/${guildId}/members/${userId}` as const,
+  channel: (channelId: string) => `/channels/${channelId}` as const,
+  channelPermission: (channelId: string, overwriteId: string) => `/channels/${channelId}/permissions/${overwriteId}` as const,
+  channelMessages: (channelId: string) => `/channels/${channelId}/messages` as const,
+  channelMessage: (channelId: string, messageId: string) => `/channels/${channelId}/messages/${messageId}` as const,
+  /** Start a thread without a starter message (the form with a message id is not used). */
+  threads: (parentId: string) => `/channels/${parentId}/threads` as const,
+  threadMembers: (threadId: string, userId: string) => `/channels/${threadId}/thread-members/${userId}` as const,
+  userChannels: () => '/users/@me/channels' as const,
   webhook: (applicationId: string, token: string) => `/webhooks/${applicationId}/${token}` as const,
   webhookMessage: (applicationId: string, token: string, messageId: string) => `/webhooks/${applicationId}/${token}/messages/${encodeURIComponent(messageId)}` as `/${string}`,
   oauth2TokenExchange: () => '/oauth2/token' as const,
   user: (userId = '@me') => `/users/${userId}` as const,
   userGuilds: () => '/users/@me/guilds' as const,
 } as const;
+
+/** @see https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-type */
+export const OptionType = {
+  Subcommand: 1,
+  SubcommandGroup: 2,
+  String: 3,
+  Integer: 4,
+  Boolean: 5,
+  User: 6,
+  Channel: 7,
+  Role: 8,
+  Mentionable: 9,
+} as const;
+
+/** @see https://discord.com/developers/docs/resources/channel#channel-object-channel-types */
+export const ChannelKind = {
+  GuildText: 0,
+  GuildCategory: 4,
+  PublicThread: 11,
+  PrivateThread: 12,
+} as const;
+
+/** @see https://discord.com/developers/docs/components/reference#component-object-component-types */
+export const ComponentKind = {
+  ActionRow: 1,
+  Button: 2,
+  StringSelect: 3,
+  TextInput: 4,
+} as const;
+
+/** @see https://discord.com/developers/docs/components/reference#button-button-styles */
+export const ButtonStyle = { Primary: 1, Secondary: 2, Success: 3, Danger: 4, Link: 5 } as const;
+
+/** @see https://discord.com/developers/docs/components/reference#text-input-text-input-styles */
+export const TextInputStyle = { Short: 1, Paragraph: 2 } as const;

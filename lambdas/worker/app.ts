@@ -3,6 +3,7 @@ import { WorkJob } from '../shared/contracts/work-job';
 import { safeError } from '../shared/safe-error';
 import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
 import { statusReport } from './jobs/status-report';
+import { openTicket } from './jobs/ticket-open';
 import { forwardTelemetry } from './jobs/telemetry';
 import type { WorkerDeps } from './types';
 
@@ -13,6 +14,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
   switch (job.type) {
     case 'status.report':
       return statusReport(job, attempt, deps);
+    case 'ticket.open':
+      return openTicket(job, attempt, deps);
     case 'telemetry.capture':
       return forwardTelemetry(job, deps);
   }

@@ -6,6 +6,7 @@ import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
@@ -27,6 +28,8 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
   return {
     discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
+    botUserId: cfg.DISCORD_APPLICATION_ID,
     ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
     retries: cfg.WORK_QUEUE_URL ? new SqsRetryScheduler(sqsClient(cfg), cfg.WORK_QUEUE_URL) : undefined,
     telemetry: telemetryFromConfig(cfg, 'worker'),

@@ -28,6 +28,7 @@ export async function runInteractionJob(
   attempt: number,
   deps: WorkerDeps,
   work: () => Promise<MessageBody>,
+  opts: { onGiveUp?: () => Promise<void> } = {},
 ): Promise<void> {
   const key = `interaction:${ctx.interactionId}`;
   const log = { job: name, interactionId: ctx.interactionId, guildId: ctx.guildId, attempt };
@@ -52,6 +53,8 @@ export async function runInteractionJob(
         await deps.ledger.release(key, owner);
         throw err;
       }
+      // Undo what must not stay half-made (e.g. a reserved ticket without a channel).
+      await opts.onGiveUp?.().catch((undoErr) => deps.log.error('could not undo a failed job', { ...log, error: safeError(undoErr) }));
       failure = err;
     }
     body = { content: userFacingMessage(err) };

@@ -5,10 +5,14 @@ import type { GuildStore } from '../shared/ports/guild-store';
 import type { JobLedger } from '../shared/ports/job-ledger';
 import type { RetryScheduler } from '../shared/ports/retry-scheduler';
 import type { Telemetry } from '../shared/ports/telemetry';
+import type { TicketStore } from '../shared/tickets/ports';
 
 export interface WorkerDeps {
   discord: DiscordApi;
   guilds: GuildStore;
+  tickets: TicketStore;
+  /** The bot's user id (= the application id). */
+  botUserId: string;
   ledger: JobLedger;
   /** Backoff for failed jobs; absent, SQS redelivers after the visibility timeout. */
   retries?: RetryScheduler;

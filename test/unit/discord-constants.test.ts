@@ -19,6 +19,17 @@ describe('Discord constants used by the functions', () => {
     expect(ours.Routes.userGuilds()).toBe(api.Routes.userGuilds());
     expect(ours.Routes.user()).toBe(api.Routes.user());
     expect(ours.Routes.oauth2TokenExchange()).toBe(api.Routes.oauth2TokenExchange());
+    expect(ours.Routes.guild('2')).toBe(api.Routes.guild('2'));
+    expect(ours.Routes.guildRoles('2')).toBe(api.Routes.guildRoles('2'));
+    expect(ours.Routes.guildMember('2', '3')).toBe(api.Routes.guildMember('2', '3'));
+    expect(ours.Routes.guildMember('2')).toBe(api.Routes.guildMember('2'));
+    expect(ours.Routes.channel('4')).toBe(api.Routes.channel('4'));
+    expect(ours.Routes.channelPermission('4', '5')).toBe(api.Routes.channelPermission('4', '5'));
+    expect(ours.Routes.channelMessages('4')).toBe(api.Routes.channelMessages('4'));
+    expect(ours.Routes.channelMessage('4', '6')).toBe(api.Routes.channelMessage('4', '6'));
+    expect(ours.Routes.threads('4')).toBe(api.Routes.threads('4'));
+    expect(ours.Routes.threadMembers('7', '3')).toBe(api.Routes.threadMembers('7', '3'));
+    expect(ours.Routes.userChannels()).toBe(api.Routes.userChannels());
   });
 
   it('no Lambda imports discord-api-types values (types only): it would add ~90 KB to every bundle', () => {

@@ -1,21 +1,42 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
-import type { APIGuild, APIGuildChannel, GuildChannelType } from 'discord-api-types/v10';
+import type {
+  APIChannel,
+  APIDMChannel,
+  APIGuild,
+  APIGuildChannel,
+  APIGuildMember,
+  APIMessage,
+  APIRole,
+  GuildChannelType,
+  RESTPatchAPIChannelJSONBody,
+  RESTPostAPIChannelThreadsJSONBody,
+  RESTPostAPICurrentUserCreateDMChannelJSONBody,
+  RESTPostAPIGuildChannelJSONBody,
+  RESTPutAPIChannelPermissionJSONBody,
+} from 'discord-api-types/v10';
 import { Routes } from '../discord-constants';
 import { DiscordActionError } from '../errors';
-import type { DiscordApi, MessageBody } from '../ports/discord';
+import { CategoryFullError, GuildChannelCapError, type ChannelSummary, type DiscordApi, type MessageBody, type Overwrite } from '../ports/discord';
 
 /**
  * Messages for Discord's JSON error codes that an admin can act on.
+ * 50035 (Invalid Form Body) is deliberately absent: it means we sent something wrong, which no user
+ * can fix; only its "category full" form is recognised, by `createChannel`/`modifyChannel`.
  * @see https://discord.com/developers/docs/topics/opcodes-and-status-codes#json-json-error-codes
  */
 const KNOWN_CODES: Record<number, string> = {
   10003: 'That channel no longer exists.',
   10004: 'Deskwire cannot see this server any more. Re-invite the bot.',
+  10007: 'That member is no longer in this server.',
+  10008: 'That message no longer exists.',
   10015: 'This interaction expired before Deskwire could answer. Please try again.',
   30013: 'This server has reached Discord’s limit of 500 channels. Delete unused channels, or switch tickets to thread mode.',
+  30033: 'This thread has reached Discord’s limit of members.',
   50001: 'Deskwire cannot access that channel. Give the bot the View Channel permission there.',
   50007: 'Deskwire cannot send you direct messages. Enable DMs from server members and try again.',
   50013: 'Deskwire is missing a permission for this action. Run /status to see which.',
+  50083: 'That thread is archived. Reopen it first.',
+  160006: 'This server has reached Discord’s limit of active threads. Close or archive some threads, or switch tickets to channel mode.',
 };
 
 /** Maps a REST failure to a user-facing error where Discord told us why; rethrows anything else. */
@@ -25,6 +46,35 @@ export function mapDiscordError(err: unknown): never {
   }
   throw err;
 }
+
+function hasCode(err: unknown, ...codes: number[]): err is DiscordAPIError {
+  return err instanceof DiscordAPIError && typeof err.code === 'number' && codes.includes(err.code);
+}
+
+/**
+ * A full category is not its own error code: Discord answers 50035 with the field error
+ * `parent_id: CHANNEL_PARENT_MAX_CHANNELS` ("Maximum number of channels in category reached (50)").
+ * @see https://discord.com/developers/docs/reference#error-messages
+ */
+function isCategoryFull(err: unknown): boolean {
+  if (!hasCode(err, 50035) || !('errors' in err.rawError)) return false;
+  const parent = (err.rawError.errors as { parent_id?: { _errors?: Array<{ code?: string }> } } | undefined)?.parent_id;
+  return parent?._errors?.some((e) => e.code === 'CHANNEL_PARENT_MAX_CHANNELS') ?? false;
+}
+
+/** For moves and creates: a full category or a full guild become the port's typed errors. */
+function mapChannelError(err: unknown): never {
+  if (isCategoryFull(err)) throw new CategoryFullError('The category already holds Discord’s maximum of 50 channels.', { cause: err });
+  if (hasCode(err, 30013)) throw new GuildChannelCapError('The server already holds Discord’s maximum of 500 channels.', { cause: err });
+  return mapDiscordError(err);
+}
+
+/** Treats the listed codes as success (the thing is already gone); maps everything else. */
+const unlessGone =
+  (...codes: number[]) =>
+  (err: unknown): void => {
+    if (!hasCode(err, ...codes)) mapDiscordError(err);
+  };
 
 /**
  * The Discord port over `@discordjs/rest` (handles rate-limit buckets, 429 retry-after and 5xx retries).
@@ -50,7 +100,105 @@ export class RestDiscordApi implements DiscordApi {
     return (await this.rest.get(Routes.guild(guildId)).catch(mapDiscordError)) as APIGuild;
   }
 
-  async listGuildChannels(guildId: string): Promise<Array<Pick<APIGuildChannel<GuildChannelType>, 'id' | 'type' | 'parent_id' | 'name'>>> {
+  async listGuildChannels(guildId: string): Promise<ChannelSummary[]> {
     return (await this.rest.get(Routes.guildChannels(guildId)).catch(mapDiscordError)) as APIGuildChannel<GuildChannelType>[];
+  }
+
+  async listGuildRoles(guildId: string): Promise<Array<Pick<APIRole, 'id' | 'name' | 'permissions' | 'position' | 'managed'>>> {
+    return (await this.rest.get(Routes.guildRoles(guildId)).catch(mapDiscordError)) as APIRole[];
+  }
+
+  async getMember(guildId: string, userId: string): ReturnType<DiscordApi['getMember']> {
+    const member = (await this.rest.get(Routes.guildMember(guildId, userId)).catch((err: unknown) => {
+      if (hasCode(err, 10007)) return null;
+      return mapDiscordError(err);
+    })) as APIGuildMember | null;
+    if (!member) return null;
+    const { id, username, global_name } = member.user;
+    return { roles: member.roles, nick: member.nick, user: { id, username, global_name } };
+  }
+
+  async createChannel(
+    guildId: string,
+    body: { name: string; type: 0 | 4; parentId?: string | null; overwrites: Overwrite[]; topic?: string; reason?: string },
+  ): Promise<ChannelSummary> {
+    const json: RESTPostAPIGuildChannelJSONBody = {
+      name: body.name,
+      type: body.type,
+      parent_id: body.parentId ?? null,
+      permission_overwrites: body.overwrites,
+      ...(body.topic !== undefined ? { topic: body.topic } : {}),
+    };
+    const channel = (await this.rest.post(Routes.guildChannels(guildId), { body: json, reason: body.reason }).catch(mapChannelError)) as APIGuildChannel<GuildChannelType>;
+    return { id: channel.id, type: channel.type, parent_id: channel.parent_id ?? null, name: channel.name };
+  }
+
+  async modifyChannel(
+    channelId: string,
+    body: { name?: string; archived?: boolean; locked?: boolean; parentId?: string | null; overwrites?: Overwrite[]; reason?: string },
+  ): Promise<void> {
+    const json: RESTPatchAPIChannelJSONBody = {};
+    if (body.name !== undefined) json.name = body.name;
+    if (body.archived !== undefined) json.archived = body.archived;
+    if (body.locked !== undefined) json.locked = body.locked;
+    if (body.parentId !== undefined) json.parent_id = body.parentId;
+    if (body.overwrites !== undefined) json.permission_overwrites = body.overwrites;
+    // Moving into a full category fails like creating in one.
+    await this.rest.patch(Routes.channel(channelId), { body: json, reason: body.reason }).catch(mapChannelError);
+  }
+
+  async deleteChannel(channelId: string, reason?: string): Promise<void> {
+    await this.rest.delete(Routes.channel(channelId), { reason }).catch(unlessGone(10003));
+  }
+
+  async setOverwrite(channelId: string, overwrite: Overwrite, reason?: string): Promise<void> {
+    const json: RESTPutAPIChannelPermissionJSONBody = { type: overwrite.type, allow: overwrite.allow, deny: overwrite.deny };
+    await this.rest.put(Routes.channelPermission(channelId, overwrite.id), { body: json, reason }).catch(mapDiscordError);
+  }
+
+  async deleteOverwrite(channelId: string, overwriteId: string, reason?: string): Promise<void> {
+    await this.rest.delete(Routes.channelPermission(channelId, overwriteId), { reason }).catch(mapDiscordError);
+  }
+
+  async createPrivateThread(parentChannelId: string, name: string, reason?: string): Promise<{ id: string }> {
+    // 12 = private thread; not invitable so members cannot pull others in; archives after 7 days idle.
+    const json: RESTPostAPIChannelThreadsJSONBody = { name, type: 12, invitable: false, auto_archive_duration: 10080 };
+    const thread = (await this.rest.post(Routes.threads(parentChannelId), { body: json, reason }).catch(mapDiscordError)) as APIChannel;
+    return { id: thread.id };
+  }
+
+  async addThreadMember(threadId: string, userId: string): Promise<void> {
+    await this.rest.put(Routes.threadMembers(threadId, userId)).catch(mapDiscordError);
+  }
+
+  async removeThreadMember(threadId: string, userId: string): Promise<void> {
+    await this.rest.delete(Routes.threadMembers(threadId, userId)).catch(mapDiscordError);
+  }
+
+  async postMessage(channelId: string, body: MessageBody): Promise<{ id: string }> {
+    const message = (await this.rest.post(Routes.channelMessages(channelId), { body }).catch(mapDiscordError)) as APIMessage;
+    return { id: message.id };
+  }
+
+  async editMessage(channelId: string, messageId: string, body: MessageBody): Promise<void> {
+    await this.rest.patch(Routes.channelMessage(channelId, messageId), { body }).catch(mapDiscordError);
+  }
+
+  async deleteMessage(channelId: string, messageId: string): Promise<void> {
+    // A message in a deleted channel (10003) is as gone as a deleted message (10008).
+    await this.rest.delete(Routes.channelMessage(channelId, messageId)).catch(unlessGone(10008, 10003));
+  }
+
+  async sendDirectMessage(userId: string, body: MessageBody): Promise<boolean> {
+    const json: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: userId };
+    try {
+      const dm = (await this.rest.post(Routes.userChannels(), { body: json })) as APIDMChannel;
+      await this.rest.post(Routes.channelMessages(dm.id), { body });
+      return true;
+    } catch (err) {
+      // The user closed DMs from server members (or shares no server with the bot any more).
+      if (hasCode(err, 50007)) return false;
+      return mapDiscordError(err);
+    }
   }
 }

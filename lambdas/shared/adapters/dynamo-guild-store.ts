@@ -20,7 +20,8 @@ export class DynamoGuildStore implements GuildStore {
 
   async get(guildId: string): Promise<GuildRecord | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildConfig(guildId), ConsistentRead: true }));
-    return res.Item ? toRecord(res.Item) : null;
+    // Settings saved by /setup can precede the install record: no status means not recorded yet.
+    return res.Item?.status ? toRecord(res.Item) : null;
   }
 
   async installedAmong(guildIds: string[]): Promise<Set<string>> {
@@ -29,14 +30,14 @@ export class DynamoGuildStore implements GuildStore {
   }
 
   async markInstalled(guildId: string, ownerId: string, at: number): Promise<InstallOutcome> {
-    // 1) first install: create only if absent.
+    // 1) first install: no lifecycle status yet (settings saved by /setup may already be there).
     const created = await sendIf(
       this.db,
       new UpdateCommand({
           TableName: this.tableName,
           Key: Keys.guildConfig(guildId),
           UpdateExpression: 'SET guildId = :g, ownerId = :o, #status = :installed, installedAt = :at',
-          ConditionExpression: 'attribute_not_exists(PK)',
+          ConditionExpression: 'attribute_not_exists(#status)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':g': guildId, ':o': ownerId, ':installed': 'installed', ':at': at },
       }),

@@ -5,6 +5,15 @@
 export const Keys = {
   guildPk: (guildId: string) => `GUILD#${guildId}`,
   guildConfig: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'CONFIG' }),
+  category: (guildId: string, categoryId: string) => ({ PK: `GUILD#${guildId}`, SK: `CATEGORY#${categoryId}` }),
+  counter: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'COUNTER' }),
+  /** Zero-padded so tickets sort by number. */
+  ticket: (guildId: string, number: number) => ({ PK: `GUILD#${guildId}`, SK: `TICKET#${String(number).padStart(8, '0')}` }),
+  /** A member's open tickets and last open time in one category (limits and cooldown). */
+  memberCategory: (guildId: string, userId: string, categoryId: string) => ({ PK: `GUILD#${guildId}`, SK: `MEMBER#${userId}#CAT#${categoryId}` }),
+  blacklist: (guildId: string, userId: string) => ({ PK: `GUILD#${guildId}`, SK: `BLACKLIST#${userId}` }),
+  /** GSI1 key of a ticket once its channel exists: channel id → ticket. */
+  channelIndex: (channelId: string) => ({ GSI1PK: `CHANNEL#${channelId}`, GSI1SK: 'TICKET' }),
   job: (key: string) => ({ PK: `JOB#${key}`, SK: 'JOB' }),
   session: (id: string) => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
 } as const;

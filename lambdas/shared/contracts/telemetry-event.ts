@@ -14,6 +14,9 @@ export const TelemetryEventName = z.enum([
   'dashboard_login',
   'interaction_error',
   'exception',
+  'ticket_opened',
+  'ticket_claimed',
+  'ticket_closed',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

@@ -29,6 +29,16 @@ export const StatusReportJob = z.object({
   ctx: InteractionContext,
 });
 
+/** Create the reserved ticket's thread or channel and welcome message, then tell the opener. */
+export const TicketOpenJob = z.object({
+  type: z.literal('ticket.open'),
+  ctx: InteractionContext,
+  guildId: Snowflake,
+  number: z.int().check(z.positive()),
+  /** Shown in the welcome message, e.g. "support is closed right now". */
+  note: z.nullable(z.string().check(z.maxLength(500))),
+});
+
 /**
  * Telemetry recorded on the 3-second path (the interactions λ) and sent to PostHog by the worker,
  * so no third-party call ever delays an interaction response.
@@ -43,6 +53,6 @@ export const TelemetryJob = z.object({
  * Jobs are idempotent on `ctx.interactionId` (Discord never delivers the same interaction id twice
  * for different work, and SQS may deliver a message more than once).
  */
-export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TelemetryJob]);
+export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TelemetryJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -1,0 +1,10 @@
+import type { Ticket } from './model';
+
+/** Discord markdown references (rendered by the client, no lookup needed). */
+export const channelLink = (channelId: string) => `<#${channelId}>`;
+export const userMention = (userId: string) => `<@${userId}>`;
+export const roleMention = (roleId: string) => `<@&${roleId}>`;
+/** @see https://discord.com/developers/docs/reference#message-formatting-timestamp-styles */
+export const relativeTime = (epochMs: number) => `<t:${Math.floor(epochMs / 1000)}:R>`;
+
+export const ticketLabel = (t: Pick<Ticket, 'number'>) => `#${String(t.number).padStart(4, '0')}`;

@@ -1,0 +1,138 @@
+/**
+ * The ticketing domain: what a guild configures and what a ticket is. Plain data, no I/O.
+ */
+
+export type TicketMode = 'thread' | 'channel';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
+export const PRIORITIES: readonly Priority[] = ['low', 'normal', 'high', 'urgent'];
+
+/** Guild-wide ticket settings (on the guild's CONFIG item). `/setup` writes a working default. */
+export interface GuildSettings {
+  /** Roles that work every ticket (categories may add their own). */
+  staffRoleIds: string[];
+  /** Default mode for categories that do not choose. */
+  mode: TicketMode;
+  /** Thread mode: the text channel the private threads live under. */
+  supportChannelId: string | null;
+  /** Channel mode: the category new ticket channels go into. */
+  ticketCategoryId: string | null;
+  logChannelId: string | null;
+  transcriptChannelId: string | null;
+  /** The opener may close their own ticket. */
+  openerCanClose: boolean;
+  /** A closed ticket may be reopened within this many hours (0 = never). */
+  reopenWindowHours: number;
+  /** Seconds between closing and deleting the channel / locking the thread. */
+  closeDelaySeconds: number;
+  /** Close after this many hours without activity (null = never), warning `autoCloseWarnHours` before. */
+  autoCloseHours: number | null;
+  autoCloseWarnHours: number;
+  updatedAt: number;
+}
+
+export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'supportChannelId' | 'ticketCategoryId' | 'logChannelId' | 'transcriptChannelId' | 'updatedAt'> = {
+  openerCanClose: true,
+  reopenWindowHours: 24,
+  closeDelaySeconds: 10,
+  autoCloseHours: null,
+  autoCloseWarnHours: 12,
+};
+
+/** One question of a category's form (a modal text input). @see https://discord.com/developers/docs/components/reference#text-input */
+export interface FormQuestion {
+  id: string;
+  label: string;
+  style: 'short' | 'paragraph';
+  required: boolean;
+  minLength?: number;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+export interface CategoryLimits {
+  /** Open tickets one member may have in this category at once. */
+  perMember: number;
+  /** Minutes a member waits between opening tickets in this category. */
+  cooldownMinutes: number;
+  /** Open tickets in this category at once (null = no cap). */
+  totalOpen: number | null;
+}
+
+export interface SupportHours {
+  /** IANA time zone, e.g. Europe/Berlin. */
+  timeZone: string;
+  /** ISO weekdays 1 (Mon) … 7 (Sun). */
+  days: number[];
+  /** "HH:MM" local start and end. */
+  start: string;
+  end: string;
+  outside: 'warn' | 'refuse';
+}
+
+export interface Category {
+  id: string;
+  name: string;
+  emoji: string | null;
+  description: string | null;
+  /** Extra staff for this category, on top of the guild's. */
+  staffRoleIds: string[];
+  /** Null: the guild's mode. */
+  mode: TicketMode | null;
+  /** Thread mode: parent text channel; channel mode: parent category. Null: the guild's. */
+  parentId: string | null;
+  /** `ticket-{number}`, `{username}`, `{category}`: rendered to a channel/thread name. */
+  nameTemplate: string;
+  questions: FormQuestion[];
+  limits: CategoryLimits;
+  hours: SupportHours | null;
+  createdAt: number;
+}
+
+export const DEFAULT_CATEGORY_LIMITS: CategoryLimits = { perMember: 1, cooldownMinutes: 0, totalOpen: null };
+export const MAX_QUESTIONS = 5;
+
+export type TicketStatus = 'opening' | 'open' | 'closed';
+
+export interface FormAnswer {
+  questionId: string;
+  label: string;
+  value: string;
+}
+
+export interface Ticket {
+  guildId: string;
+  number: number;
+  categoryId: string;
+  openerId: string;
+  status: TicketStatus;
+  mode: TicketMode;
+  /** Set once the thread/channel exists. */
+  channelId: string | null;
+  welcomeMessageId: string | null;
+  answers: FormAnswer[];
+  /** The message a ticket was opened about (message context menu), as a link. */
+  aboutMessageUrl: string | null;
+  claimedBy: string | null;
+  priority: Priority;
+  createdAt: number;
+  lastActivityAt: number;
+  closedAt: number | null;
+  closedBy: string | null;
+  closeReason: string | null;
+  rating: number | null;
+  feedback: string | null;
+}
+
+/** Renders a naming template into a Discord-safe channel/thread name (≤ 100 chars). */
+export function renderTicketName(template: string, vars: { number: number; username: string; category: string }): string {
+  const raw = template
+    .replace(/\{number\}/g, String(vars.number).padStart(4, '0'))
+    .replace(/\{username\}/g, vars.username)
+    .replace(/\{category\}/g, vars.category);
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
+  return (cleaned || `ticket-${vars.number}`).slice(0, 100);
+}

@@ -1,0 +1,113 @@
+import { UserError } from '../errors';
+import type { Clock } from '../clock';
+import { channelLink, relativeTime } from './messages';
+import type { Category, FormAnswer, GuildSettings, Ticket } from './model';
+import type { TicketStore } from './ports';
+import { supportHoursState } from './support-hours';
+
+export interface RequestTicketInput {
+  guildId: string;
+  openerId: string;
+  /** Chosen category, or null to pick one (the only one, or ask). */
+  categoryId: string | null;
+  /** Answers from the category's form, once submitted. */
+  answers: Record<string, string> | null;
+  aboutMessageUrl: string | null;
+}
+
+export type RequestTicketOutcome =
+  | { kind: 'choose_category'; categories: Category[] }
+  | { kind: 'form'; category: Category }
+  | { kind: 'reserved'; ticket: Ticket; category: Category; note: string | null };
+
+export interface RequestTicketDeps {
+  tickets: TicketStore;
+  clock: Clock;
+}
+
+/**
+ * Opening a ticket, the part that runs inside Discord's 3 seconds: checks the member may open one
+ * here and reserves the ticket (number, limits) atomically. Creating the thread or channel is the
+ * worker's job. Every refusal is a `UserError` whose message tells the member what to do.
+ */
+export async function requestTicket(input: RequestTicketInput, deps: RequestTicketDeps): Promise<RequestTicketOutcome> {
+  const settings = await deps.tickets.getSettings(input.guildId);
+  if (!settings) throw new UserError('Tickets are not set up in this server yet. A server admin can run `/setup`.');
+  const blacklisted = await deps.tickets.blacklistEntry(input.guildId, input.openerId);
+  if (blacklisted) {
+    throw new UserError(`You cannot open tickets in this server.${blacklisted.reason ? ` Reason: ${blacklisted.reason}` : ''} If you think this is a mistake, contact the server staff.`);
+  }
+
+  const category = await resolveCategory(input, deps);
+  if ('categories' in category) return { kind: 'choose_category', categories: category.categories };
+
+  const now = deps.clock.now();
+  const hours = supportHoursState(category.hours, now);
+  if (hours.open === false && category.hours?.outside === 'refuse') {
+    throw new UserError(`Support for **${category.name}** is closed right now. ${hours.description}`);
+  }
+
+  if (category.questions.length > 0 && !input.answers) return { kind: 'form', category };
+  const answers = validateAnswers(category, input.answers ?? {});
+
+  const result = await deps.tickets.reserveTicket({
+    guildId: input.guildId,
+    category,
+    openerId: input.openerId,
+    mode: category.mode ?? settings.mode,
+    answers,
+    aboutMessageUrl: input.aboutMessageUrl,
+    now,
+  });
+  if (result.ok) {
+    const note = hours.open === false ? `Support is closed right now, so replies may take longer. ${hours.description}` : null;
+    return { kind: 'reserved', ticket: result.ticket, category, note };
+  }
+  switch (result.reason) {
+    case 'member_limit': {
+      const links = result.openTickets.filter((t) => t.channelId).map((t) => channelLink(t.channelId!));
+      const where = links.length ? `: ${links.join(', ')}` : ' (it is being created right now)';
+      throw new UserError(
+        result.limit === 1
+          ? `You already have an open **${category.name}** ticket${where}. Please continue there.`
+          : `You already have ${result.limit} open **${category.name}** tickets${where}. Close one before opening another.`,
+      );
+    }
+    case 'cooldown':
+      throw new UserError(`You recently opened a **${category.name}** ticket. You can open another ${relativeTime(result.retryAt)}.`);
+    case 'category_full':
+      throw new UserError(`**${category.name}** has reached its limit of ${result.cap} open tickets. Please try again later.`);
+    case 'category_deleted':
+      throw new UserError('That ticket category no longer exists. Pick another one, or ask the staff.');
+  }
+}
+
+async function resolveCategory(input: RequestTicketInput, deps: RequestTicketDeps): Promise<Category | { categories: Category[] }> {
+  if (input.categoryId) {
+    const category = await deps.tickets.getCategory(input.guildId, input.categoryId);
+    if (!category) throw new UserError('That ticket category no longer exists. Pick another one, or ask the staff.');
+    return category;
+  }
+  const categories = await deps.tickets.listCategories(input.guildId);
+  if (categories.length === 0) throw new UserError('This server has no ticket categories yet. A server admin can run `/setup`.');
+  if (categories.length === 1) return categories[0];
+  return { categories };
+}
+
+/** Checks submitted answers against the form (Discord checks lengths too; we never trust the client). */
+export function validateAnswers(category: Category, submitted: Record<string, string>): FormAnswer[] {
+  const answers: FormAnswer[] = [];
+  for (const q of category.questions) {
+    const value = (submitted[q.id] ?? '').trim();
+    if (!value) {
+      if (q.required) throw new UserError(`Please answer “${q.label}”.`);
+      continue;
+    }
+    if (q.minLength !== undefined && value.length < q.minLength) throw new UserError(`“${q.label}” needs at least ${q.minLength} characters.`);
+    if (q.maxLength !== undefined && value.length > q.maxLength) throw new UserError(`“${q.label}” can have at most ${q.maxLength} characters.`);
+    answers.push({ questionId: q.id, label: q.label, value });
+  }
+  return answers;
+}
+
+export type { GuildSettings };
