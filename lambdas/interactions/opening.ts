@@ -60,8 +60,9 @@ function chooseCategoryReply(categories: Category[]): APIInteractionResponse {
 }
 
 /**
- * The category's form as a modal. The message a ticket is about rides along in the custom_id
- * (channel and message ids), since a modal has no other state.
+ * The category's form as a modal, each question a Label wrapping a text input (Discord's current
+ * modal layout). The message a ticket is about rides along in the custom_id (channel and message
+ * ids), since a modal has no other state.
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal
  */
 export function formModal(category: Category, aboutMessageUrl: string | null): APIInteractionResponse {
@@ -72,22 +73,37 @@ export function formModal(category: Category, aboutMessageUrl: string | null): A
       custom_id: buildCustomId('open-form', category.id, ...(about ? [about[1], about[2]] : [])),
       title: `New ticket: ${category.name}`.slice(0, 45),
       components: category.questions.map((q) => ({
-        type: ComponentKind.ActionRow,
-        components: [
-          {
-            type: ComponentKind.TextInput,
-            custom_id: q.id,
-            label: q.label.slice(0, 45),
-            style: q.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
-            required: q.required,
-            min_length: q.minLength,
-            max_length: q.maxLength,
-            placeholder: q.placeholder?.slice(0, 100),
-          },
-        ],
+        type: ComponentKind.Label,
+        label: q.label.slice(0, 45),
+        component: {
+          type: ComponentKind.TextInput,
+          custom_id: q.id,
+          style: q.style === 'paragraph' ? TextInputStyle.Paragraph : TextInputStyle.Short,
+          required: q.required,
+          min_length: q.minLength,
+          max_length: q.maxLength,
+          placeholder: q.placeholder?.slice(0, 100),
+        },
       })) as never,
     },
   };
+}
+
+type SubmittedInput = { custom_id?: string; value?: string };
+
+/**
+ * A modal submission's values by input custom_id, from either layout Discord sends: Label
+ * components (`component`) or legacy action rows (`components`).
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object-modal-submit-data-structure
+ */
+export function submittedValues(components: unknown[] | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const top of (components ?? []) as Array<{ component?: SubmittedInput; components?: SubmittedInput[] }>) {
+    for (const input of [top.component, ...(top.components ?? [])]) {
+      if (input?.custom_id) values[input.custom_id] = input.value ?? '';
+    }
+  }
+  return values;
 }
 
 /** `https://discord.com/channels/<guild>/<channel>/<message>`: a link any member with access can open. */

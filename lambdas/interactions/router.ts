@@ -21,7 +21,8 @@ export async function routeInteraction(interaction: APIInteraction, deps: Intera
 
 function dispatch(interaction: APIInteraction, deps: InteractionDeps): Promise<Outcome> | Outcome {
   switch (interaction.type) {
-    case InteractionType.ApplicationCommand: {
+    case InteractionType.ApplicationCommand:
+    case InteractionType.ApplicationCommandAutocomplete: {
       const command = COMMANDS.get(interaction.data.name);
       if (!command) throw new StaleActionError();
       return command.execute(interaction as never, deps);
@@ -34,7 +35,6 @@ function dispatch(interaction: APIInteraction, deps: InteractionDeps): Promise<O
       return action.execute(interaction as never, id.args, deps);
     }
     default:
-      // Autocomplete and anything newer: nothing registered uses them yet.
       throw new StaleActionError();
   }
 }

@@ -123,6 +123,8 @@ export const ComponentKind = {
   Button: 2,
   StringSelect: 3,
   TextInput: 4,
+  /** Wraps one modal input with its label. @see https://discord.com/developers/docs/components/reference#label */
+  Label: 18,
 } as const;
 
 /** @see https://discord.com/developers/docs/components/reference#button-button-styles */

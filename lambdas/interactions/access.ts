@@ -1,0 +1,22 @@
+import type { APIInteraction } from 'discord-api-types/v10';
+import { PermissionFlagsBits } from '../shared/discord-constants';
+import { hasPermission, parsePermissions } from '../shared/domain/permissions';
+import { ForbiddenError } from '../shared/errors';
+import type { GuildSettings } from '../shared/tickets/model';
+
+/** The invoker's guild permissions (already resolved by Discord for the channel). */
+export const memberPermissions = (i: APIInteraction) => parsePermissions(i.member?.permissions);
+
+/** Guild admins: Manage Server (or Administrator). */
+export function requireManageGuild(i: APIInteraction): void {
+  if (!hasPermission(memberPermissions(i), PermissionFlagsBits.ManageGuild)) {
+    throw new ForbiddenError('You need the **Manage Server** permission to do that.');
+  }
+}
+
+/** Staff: a configured staff role (guild-wide or the category's), or Manage Server. */
+export function isStaff(i: APIInteraction, settings: GuildSettings, categoryStaffRoleIds: string[] = []): boolean {
+  if (hasPermission(memberPermissions(i), PermissionFlagsBits.ManageGuild)) return true;
+  const roles = new Set(i.member?.roles ?? []);
+  return [...settings.staffRoleIds, ...categoryStaffRoleIds].some((r) => roles.has(r));
+}

@@ -1,0 +1,75 @@
+import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ApplicationCommandType, ChannelKind, InteractionContextType, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import { UserError } from '../../shared/errors';
+import { ephemeralReply } from '../../shared/interaction-reply';
+import { channelLink, roleMention } from '../../shared/tickets/messages';
+import { applySetup } from '../../shared/tickets/setup';
+import { requireManageGuild } from '../access';
+import { CommandOptions } from '../options';
+import type { CommandModule } from '../types';
+
+/** `/setup` — a working ticket setup in one step; run again to change any part. */
+export const setupCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
+  definition: {
+    name: 'setup',
+    description: 'Set up tickets: staff role, mode, channels (run again to change any part)',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    options: [
+      { type: OptionType.Role, name: 'staff_role', description: 'The role that works tickets', required: false },
+      {
+        type: OptionType.String,
+        name: 'mode',
+        description: 'Private threads under a support channel, or channels under a category',
+        choices: [
+          { name: 'Private threads', value: 'thread' },
+          { name: 'Channels', value: 'channel' },
+        ],
+      },
+      { type: OptionType.Channel, name: 'support_channel', description: 'Thread mode: the channel ticket threads live under', channel_types: [ChannelKind.GuildText] },
+      { type: OptionType.Channel, name: 'ticket_category', description: 'Channel mode: the category ticket channels go into', channel_types: [ChannelKind.GuildCategory] },
+      { type: OptionType.Channel, name: 'log_channel', description: 'Where ticket events are logged for staff', channel_types: [ChannelKind.GuildText] },
+      { type: OptionType.Channel, name: 'transcript_channel', description: 'Where transcripts are posted', channel_types: [ChannelKind.GuildText] },
+    ] as never,
+  },
+  async execute(interaction, deps) {
+    requireManageGuild(interaction);
+    const o = new CommandOptions(interaction);
+    const textChannel = (name: string) => {
+      const c = o.channel(name);
+      if (c && c.type !== ChannelKind.GuildText) throw new UserError(`\`${name}\` must be a text channel.`);
+      return c?.id ?? null;
+    };
+    const category = o.channel('ticket_category');
+    if (category && category.type !== ChannelKind.GuildCategory) throw new UserError('`ticket_category` must be a category.');
+    const mode = o.string('mode');
+    const result = await applySetup(
+      {
+        guildId: interaction.guild_id!,
+        staffRoleId: o.role('staff_role')?.id ?? null,
+        mode: mode === 'thread' || mode === 'channel' ? mode : null,
+        supportChannelId: textChannel('support_channel'),
+        ticketCategoryId: category?.id ?? null,
+        logChannelId: textChannel('log_channel'),
+        transcriptChannelId: textChannel('transcript_channel'),
+        appPermissions: interaction.app_permissions ?? null,
+        now: deps.clock.now(),
+      },
+      deps,
+    );
+    const s = result.settings;
+    const lines = [
+      '**Tickets are set up.**',
+      `• Staff: ${s.staffRoleIds.map(roleMention).join(', ')}`,
+      `• Mode: ${s.mode === 'thread' ? `private threads under ${channelLink(s.supportChannelId!)}` : `channels in ${channelLink(s.ticketCategoryId!)}`}`,
+      `• Log channel: ${s.logChannelId ? channelLink(s.logChannelId) : 'none'}`,
+      `• Transcript channel: ${s.transcriptChannelId ? channelLink(s.transcriptChannelId) : 'none'}`,
+      result.createdDefaultCategory ? '• Created the category **General**; members can now use `/ticket open`.' : '',
+      result.missingPermissions.length
+        ? `⚠️ Deskwire is missing ${result.missingPermissions.map((p) => `**${p}**`).join(', ')} here: tickets will fail until you grant ${result.missingPermissions.length === 1 ? 'it' : 'them'} to the Deskwire role.`
+        : '',
+    ].filter(Boolean);
+    return { reply: ephemeralReply(lines.join('\n')) };
+  },
+};

@@ -1,0 +1,45 @@
+import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType, InteractionResponseType, InteractionType, OptionType } from '../../shared/discord-constants';
+import { StaleActionError } from '../../shared/errors';
+import { CommandOptions } from '../options';
+import { openTicketFrom } from '../opening';
+import type { CommandModule, InteractionDeps, Outcome } from '../types';
+
+/** `/ticket …` — opening now; the staff subcommands join this command as they land. */
+export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteraction | APIApplicationCommandAutocompleteInteraction> = {
+  definition: {
+    name: 'ticket',
+    description: 'Open and work support tickets',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+    options: [
+      {
+        type: OptionType.Subcommand,
+        name: 'open',
+        description: 'Open a support ticket',
+        options: [{ type: OptionType.String, name: 'category', description: 'What your ticket is about', autocomplete: true, required: false }],
+      },
+    ] as never,
+  },
+  async execute(interaction, deps) {
+    if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
+    const o = new CommandOptions(interaction);
+    switch (o.subcommand) {
+      case 'open':
+        return openTicketFrom(interaction, { categoryId: o.string('category'), answers: null, aboutMessageUrl: null }, deps);
+      default:
+        throw new StaleActionError();
+    }
+  },
+};
+
+/** Category names matching what the member typed (Discord shows up to 25). @see https://discord.com/developers/docs/interactions/application-commands#autocomplete */
+async function autocomplete(interaction: APIApplicationCommandAutocompleteInteraction, deps: InteractionDeps): Promise<Outcome> {
+  const typed = (new CommandOptions(interaction).focused()?.value ?? '').toLowerCase();
+  const categories = interaction.guild_id ? await deps.tickets.listCategories(interaction.guild_id) : [];
+  const choices = categories
+    .filter((c) => c.name.toLowerCase().includes(typed))
+    .slice(0, 25)
+    .map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
+  return { reply: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } } };
+}
