@@ -19,7 +19,7 @@ async function main() {
   const { startLocalStack } = await import('../local/stack');
   const { startDiscordEmulator, generateInteractionKeyPair } = await import('../local/discord');
   const sandbox = await import('../local/sandbox');
-  const { registerCommands } = await import('../local/register-commands');
+  const { describeCommands, registerCommands } = await import('../local/register-commands');
 
   let cfg;
   try {
@@ -88,7 +88,7 @@ async function main() {
         );
       },
     );
-    print(`  commands       ${registered.map((c) => `/${c.name}`).join(' ')} registered ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}`);
+    print(`  commands       ${describeCommands(registered)} registered ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}`);
     if (cfg.LOCAL_GATEWAY === 'on') {
       const { startLocalGateway } = await import('../local/gateway');
       const gateway = await startLocalGateway(stack, cfg.DISCORD_BOT_TOKEN!, cfg.DISCORD_API_BASE_URL);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { DISCORD_DEFAULT_API_BASE_URL, Fields, parseConfig } from '../lambdas/shared/config';
-import { registerCommands } from '../local/register-commands';
+import { describeCommands, registerCommands } from '../local/register-commands';
 
 async function main() {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -18,7 +18,7 @@ async function main() {
     }),
   );
   const registered = await registerCommands({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN, applicationId: cfg.DISCORD_APPLICATION_ID, guildId: cfg.DISCORD_DEV_GUILD_ID });
-  console.log(`Registered ${registered.length} commands ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}: ${registered.map((c) => `/${c.name}`).join(', ')}`);
+  console.log(`Registered ${registered.length} commands ${cfg.DISCORD_DEV_GUILD_ID ? `to guild ${cfg.DISCORD_DEV_GUILD_ID}` : 'globally'}: ${describeCommands(registered)}`);
 }
 
 main().catch((err) => {

@@ -14,3 +14,6 @@ export async function registerCommands(opts: { apiBaseUrl: string; botToken: str
   const route = opts.guildId ? Routes.applicationGuildCommands(opts.applicationId, opts.guildId) : Routes.applicationCommands(opts.applicationId);
   return (await rest.put(route, { body: commandDefinitions() })) as RESTPutAPIApplicationCommandsResult;
 }
+
+/** How a registered command reads in a terminal: `/name` for slash commands, "name" for context menus. */
+export const describeCommands = (commands: Array<{ name: string; type?: number }>) => commands.map((c) => ((c.type ?? 1) === 1 ? `/${c.name}` : `“${c.name}”`)).join(' ');

@@ -4,7 +4,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
 import { commandInteraction, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
-import { registerCommands } from './register-commands';
+import { describeCommands, registerCommands } from './register-commands';
 import type { LocalStack } from './stack';
 
 export interface SandboxWorld {
@@ -81,7 +81,7 @@ export function describeMessage(m: APIMessage | undefined): string {
  */
 export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void): Promise<void> {
   const registered = await registerCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, guildId: world.guild.id });
-  print(`  ✓ registered ${registered.map((c) => `/${c.name}`).join(' ')} in "${world.guild.guild.name}"`);
+  print(`  ✓ registered ${describeCommands(registered)} in "${world.guild.guild.name}"`);
 
   const now = Date.now();
   await publishGatewayEvent(stack, { type: 'guild.create', guildId: world.guild.id, ownerId: world.userId, joinedAt: new Date(now).toISOString(), at: now });
