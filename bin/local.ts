@@ -110,7 +110,8 @@ async function main() {
     }
     print('');
     print('Drive it further:');
-    print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"status"}'     # any registered command, signed like Discord`);
+    print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"status"}'                    # any command, signed like Discord`);
+    print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"ticket open","as":"member"}'  # limits apply: one open ticket per member`);
     print(`  open ${stack.url}/  → "Log in with Discord" logs you in as the sandbox owner`);
     print('  npm test                                  # the whole suite against the same emulators');
   }

@@ -3,14 +3,17 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
-import { commandInteraction, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
+import { commandInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
 import { describeCommands, registerCommands } from './register-commands';
 import type { LocalStack } from './stack';
 
 export interface SandboxWorld {
   guild: SeededGuild;
-  /** The member who drives the scripted round trip (the guild owner). */
+  /** The guild owner (an admin): runs /setup and /status. */
   userId: string;
+  /** A plain member: opens tickets. */
+  memberId: string;
+  /** #support: where ticket threads live. */
   channelId: string;
 }
 
@@ -30,8 +33,10 @@ export function seedSandboxGuild(emulator: DiscordEmulator): SandboxWorld {
   const owner = emulator.createUser({ username: 'sandbox-owner', globalName: 'Sandbox Owner' });
   const guild = emulator.createGuild({ name: 'Deskwire Sandbox', ownerId: owner.id });
   const support = emulator.createChannel(guild.id, { name: 'support', parentId: guild.textCategoryId });
+  const member = emulator.createUser({ username: 'sandbox-member', globalName: 'Sandbox Member' });
+  emulator.addMember(guild.id, member.id, []);
   emulator.setOAuthUser(owner.id);
-  return { guild, userId: owner.id, channelId: support.id };
+  return { guild, userId: owner.id, memberId: member.id, channelId: support.id };
 }
 
 /** Publishes a gateway event the way the gateway task does (same contract, group and dedup ids). */
@@ -47,9 +52,16 @@ export async function publishGatewayEvent(stack: LocalStack, event: GatewayEvent
   }
 }
 
-/** Sends a slash command as the sandbox user and waits for its final answer (inline or the worker's edit). */
-export async function runSandboxCommand(emulator: DiscordEmulator, world: SandboxWorld, name: string, timeoutMs = 10_000) {
-  const payload = commandInteraction({ ...emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId }), name });
+/**
+ * Sends a slash command (`"ticket open"` = command + subcommand) as the sandbox owner or member,
+ * signed like Discord, and waits for its final answer (inline, or the worker's edit).
+ */
+export async function runSandboxCommand(emulator: DiscordEmulator, world: SandboxWorld, command: string, opts: { as?: 'owner' | 'member'; options?: OptionInput[]; timeoutMs?: number } = {}) {
+  const [name, sub] = command.split(' ');
+  const userId = opts.as === 'member' ? world.memberId : world.userId;
+  const options = sub ? [option.subcommand(sub, opts.options ?? [])] : (opts.options ?? []);
+  const payload = commandInteraction({ ...emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId }), name, options });
+  const timeoutMs = opts.timeoutMs ?? 10_000;
   const sent = await emulator.sendInteraction(payload);
   const deferred = (sent.body as { type?: number } | undefined)?.type === 5;
   const final: APIMessage | undefined = deferred
@@ -96,22 +108,37 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
   const status = await runSandboxCommand(emulator, world, 'status');
   print(`  ✓ /status deferred in ${status.ackMs.toFixed(1)} ms → work queue → worker λ edited the reply:`);
   print(describeMessage(status.message).replace(/^/gm, '      '));
+
+  const support = emulator.state.guilds.get(world.guild.id)!.roles.find((r) => r.id === world.guild.supportRoleId)!;
+  const setup = await runSandboxCommand(emulator, world, 'setup', {
+    options: [option.role('staff_role', support), option.channel('support_channel', { id: world.channelId, type: 0, name: 'support' })],
+  });
+  print(`  ✓ /setup (owner) answered inline in ${setup.ackMs.toFixed(1)} ms: ${describeMessage(setup.message).split('\n')[0]}`);
+
+  const ticket = await runSandboxCommand(emulator, world, 'ticket open', { as: 'member' });
+  const threadId = /<#(\d+)>/.exec(ticket.message?.content ?? '')?.[1];
+  const thread = threadId ? emulator.state.channels.get(threadId) : undefined;
+  print(`  ✓ /ticket open (member) deferred in ${ticket.ackMs.toFixed(1)} ms → worker created private thread #${thread?.name ?? '?'} and posted:`);
+  print(describeMessage(threadId ? emulator.messagesIn(threadId)[0] : undefined).replace(/^/gm, '      '));
 }
 
 /** `POST /sandbox/command {"name":"status"}` — drive the sandbox from curl. */
 export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWorld) {
   return async (_req: IncomingMessage, body: Buffer, res: ServerResponse) => {
-    let name: unknown;
+    let request: { name?: unknown; as?: unknown } = {};
     try {
-      name = (JSON.parse(body.toString('utf8') || '{}') as { name?: unknown }).name;
+      request = JSON.parse(body.toString('utf8') || '{}') as typeof request;
     } catch {
       /* handled below */
     }
-    if (typeof name !== 'string' || !/^[\w-]{1,32}$/.test(name)) {
-      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'bad_request', message: 'Send {"name":"<command>"}, e.g. {"name":"status"}.' }));
+    const { name, as } = request;
+    if (typeof name !== 'string' || !/^[\w-]{1,32}( [\w-]{1,32})?$/.test(name) || (as !== undefined && as !== 'owner' && as !== 'member')) {
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: 'bad_request', message: 'Send {"name":"<command> [subcommand]","as":"owner"|"member"}, e.g. {"name":"ticket open","as":"member"}.' }));
       return;
     }
-    const result = await runSandboxCommand(emulator, world, name);
+    const result = await runSandboxCommand(emulator, world, name, { as });
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...result, text: describeMessage(result.message) }, null, 2));
   };
 }

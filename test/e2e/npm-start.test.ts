@@ -36,6 +36,8 @@ describe('npm start (sandbox) as a process', () => {
       expect(out).toContain('✓ /help answered inline');
       expect(out).toMatch(/✓ \/status deferred in [\d.]+ ms → work queue → worker λ edited the reply/);
       expect(out).toContain('Deskwire status for Deskwire Sandbox');
+      expect(out).toContain('✓ /setup (owner) answered inline');
+      expect(out).toMatch(/✓ \/ticket open \(member\) deferred in [\d.]+ ms → worker created private thread #ticket-\d{4} and posted:/);
       expect(out).not.toContain('✗');
       expect(running(dataDir)).toBe(true); // DynamoDB Local persists under the data dir
     } finally {
