@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -20,6 +21,7 @@ const OUT = join(ROOT, '.local', 'bench');
 const WARMUP = 50;
 const PINGS = Number(process.env.BENCH_PINGS ?? 1000);
 const DEFERRED = Number(process.env.BENCH_DEFERRED ?? 300);
+const OPENS = Number(process.env.BENCH_OPENS ?? 100);
 const COLD_RUNS = 5;
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -31,7 +33,8 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const kb = (x: number) => `${(x / 1024).toFixed(1)} KB`;
 
 async function ackLatency() {
-  const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, pingInteraction } = await import('../local/discord');
+  const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, componentInteraction, pingInteraction } = await import('../local/discord');
+  const { ticketStoreFor } = await import('./stores');
   const { startLocalStack } = await import('../local/stack');
   const { emulatorEnv, seedSandboxGuild } = await import('../local/sandbox');
   const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
@@ -59,12 +62,37 @@ async function ackLatency() {
     const pings: number[] = [];
     for (let i = 0; i < PINGS; i++) pings.push(await ping());
     for (let i = 0; i < 10; i++) await status();
+
+    // Tickets: a category without a per-member limit, so one member can open many.
+    const tickets = ticketStoreFor(stack);
+    const now = Date.now();
+    await tickets.saveSettings(world.guild.id, { staffRoleIds: [world.guild.supportRoleId!], mode: 'thread', supportChannelId: world.channelId, ticketCategoryId: null, logChannelId: null, transcriptChannelId: null, openerCanClose: true, reopenWindowHours: 24, closeDelaySeconds: 10, autoCloseHours: null, autoCloseWarnHours: 12, updatedAt: now });
+    await tickets.saveCategory(world.guild.id, { id: 'bench', name: 'Bench', emoji: null, description: null, staffRoleIds: [], mode: null, parentId: null, nameTemplate: 'ticket-{number}', questions: [], limits: { perMember: 1_000_000, cooldownMinutes: 0, totalOpen: null }, hours: null, createdAt: now });
+    const panelClick = async () => {
+      const payload = componentInteraction({ ...discord.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.memberId }), customId: 'dw1:open:bench' } as never);
+      const started = performance.now();
+      const r = await discord.sendInteraction(payload);
+      if ((r.body as { type?: number }).type !== 5) throw new Error(`panel button answered ${JSON.stringify(r.body)}`);
+      return { payload, started, ackMs: r.latencyMs };
+    };
+    // Open-to-ready: interaction sent → the worker has posted the welcome and edited the reply.
+    const openToReady: number[] = [];
+    for (let i = 0; i < OPENS; i++) {
+      const { payload, started } = await panelClick();
+      await discord.waitFor(() => {
+        const m = discord.originalMessage(payload.id);
+        return m && ((m.flags ?? 0) & 128) === 0 && m.content?.includes('is ready') ? m : undefined;
+      }, 15_000);
+      openToReady.push(performance.now() - started);
+    }
     // On AWS the worker is its own λ; here it would share this process's CPU with the endpoint, so
     // the queue is left to fill while the ACK path is measured.
     await stack.pollers.work.stop();
     const deferred: number[] = [];
     for (let i = 0; i < DEFERRED; i++) deferred.push(await status());
-    return { ping: summary(pings), deferred: summary(deferred) };
+    const buttons: number[] = [];
+    for (let i = 0; i < DEFERRED; i++) buttons.push((await panelClick()).ackMs);
+    return { ping: summary(pings), deferred: summary(deferred), panelButton: summary(buttons), openToReady: summary(openToReady) };
   } finally {
     await stack.close();
     await discord.close();
@@ -114,6 +142,16 @@ async function main() {
     '|---|---|---|---|---|---|',
     `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
     `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
+    `| panel button (reserve ticket + defer) | ${ack.panelButton.n} | ${ms(ack.panelButton.p50)} | ${ms(ack.panelButton.p95)} | ${ms(ack.panelButton.p99)} | ${ms(ack.panelButton.max)} |`,
+    '',
+    '## Open-to-ready (panel button → private thread, welcome message, reply edited)',
+    '',
+    'Interaction sent → the worker has created the thread, added the opener, posted the welcome and',
+    'edited the reply; sequential, everything on this machine.',
+    '',
+    '| n | p50 | p95 | p99 | max |',
+    '|---|---|---|---|---|',
+    `| ${ack.openToReady.n} | ${ms(ack.openToReady.p50)} | ${ms(ack.openToReady.p95)} | ${ms(ack.openToReady.p99)} | ${ms(ack.openToReady.max)} |`,
     '',
     '## Lambda bundles (minified, `@aws-sdk/*` external)',
     '',
