@@ -82,6 +82,10 @@ export class DynamoTicketStore implements TicketStore {
 
   async reserveTicket(input: ReserveTicketInput): Promise<ReservationResult> {
     const { guildId, category, openerId, now } = input;
+    // A member at their limit is refused before a ticket number is taken, so refusals leave no gaps
+    // in the numbering; the transaction below still decides races.
+    const early = await this.memberRefusal(guildId, openerId, category, now);
+    if (early) return early;
     const counter = await this.db.send(
       new UpdateCommand({ TableName: this.tableName, Key: Keys.counter(guildId), UpdateExpression: 'ADD nextNumber :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
     );
@@ -141,7 +145,9 @@ export class DynamoTicketStore implements TicketStore {
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (memberReason === 'ConditionalCheckFailed') return this.memberRefusal(guildId, openerId, category, now);
+      if (memberReason === 'ConditionalCheckFailed') {
+        return (await this.memberRefusal(guildId, openerId, category, now)) ?? { ok: false, reason: 'cooldown', retryAt: now };
+      }
       if (categoryReason === 'ConditionalCheckFailed') {
         const still = await this.getCategory(guildId, category.id);
         return still ? { ok: false, reason: 'category_full', cap: totalOpen ?? 0 } : { ok: false, reason: 'category_deleted' };
@@ -150,15 +156,16 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
-  private async memberRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationResult> {
+  /** Why the member may not open a ticket in this category now, or null when they may. */
+  private async memberRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationResult | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.memberCategory(guildId, openerId, category.id), ConsistentRead: true }));
     const open = [...((res.Item?.openNumbers as Set<number> | undefined) ?? [])];
     if (open.length >= category.limits.perMember) {
       const items = await batchGet(this.db, this.tableName, open.map((n) => Keys.ticket(guildId, Number(n))));
       return { ok: false, reason: 'member_limit', limit: category.limits.perMember, openTickets: items.map(toTicket).sort((a, b) => a.number - b.number) };
     }
-    const last = Number(res.Item?.lastOpenAt ?? 0);
-    return { ok: false, reason: 'cooldown', retryAt: last + category.limits.cooldownMinutes * 60_000 };
+    const retryAt = Number(res.Item?.lastOpenAt ?? 0) + category.limits.cooldownMinutes * 60_000;
+    return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 
   async abandonTicket(ticket: Ticket): Promise<void> {
