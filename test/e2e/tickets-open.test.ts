@@ -181,4 +181,18 @@ describe('opening tickets (thread mode) through signed interactions', () => {
     const ac = await e.discord.sendInteraction(autocompleteInteraction({ ...ctx, name: 'ticket', options: [option.subcommand('open', [option.string('category', 'bil', true)])] }));
     expect(ac.body).toEqual({ type: 8, data: { choices: [{ name: 'Billing', value: 'billing' }] } });
   });
+
+  it('/config tickets changes behaviour with validation, /config show reads it back', async () => {
+    const bad = await runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', [option.integer('auto_close_hours', 10), option.integer('auto_close_warn_hours', 12)])]);
+    expect(bad.res.body).toMatchObject({ type: 4, data: { flags: 64, content: 'The auto-close warning (12 h) must come before the close (10 h): lower `auto_close_warn_hours`.' } });
+    const ok = await runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', [option.boolean('opener_can_close', false), option.integer('auto_close_hours', 48), option.integer('close_delay_seconds', 0)])]);
+    expect((ok.res.body as { data: { content: string } }).data.content).toContain('• Auto-close: after 48 h without activity, warning 12 h before');
+    expect(await data.store.getSettings(e.world.guild.id)).toMatchObject({ openerCanClose: false, autoCloseHours: 48, closeDelaySeconds: 0, supportChannelId: e.world.channelId });
+    const shown = await runCommand(e, e.world.userId, 'config', [option.subcommand('show')]);
+    expect((shown.res.body as { data: { content: string } }).data.content).toContain('• Opener can close: no');
+    const member = await runCommand(e, newMember(e), 'config', [option.subcommand('show')]);
+    expect(member.res.body).toMatchObject({ data: { content: 'You need the **Manage Server** permission to do that.' } });
+    // Back to the defaults the other tests in this file assume.
+    await runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', [option.boolean('opener_can_close', true), option.integer('auto_close_hours', 0), option.integer('close_delay_seconds', 10)])]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { CommandModule } from '../types';
+import { configCommand } from './config';
 import { helpCommand } from './help';
 import { openAboutMessageCommand } from './open-about-message';
 import { setupCommand } from './setup';
@@ -7,7 +8,7 @@ import { ticketCommand } from './ticket';
 
 /** Every application command, by name. Registration (`npm run register-commands`, `npm start`) reads the same list. */
 export const COMMANDS: ReadonlyMap<string, CommandModule<never>> = new Map(
-  ([statusCommand, helpCommand, setupCommand, ticketCommand, openAboutMessageCommand] as CommandModule<never>[]).map((c) => [c.definition.name, c]),
+  ([statusCommand, helpCommand, setupCommand, configCommand, ticketCommand, openAboutMessageCommand] as CommandModule<never>[]).map((c) => [c.definition.name, c]),
 );
 
 /** The bodies to bulk-overwrite with. @see https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands */

@@ -1,0 +1,79 @@
+import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import { StaleActionError, UserError } from '../../shared/errors';
+import { ephemeralReply } from '../../shared/interaction-reply';
+import { channelLink, roleMention } from '../../shared/tickets/messages';
+import type { GuildSettings } from '../../shared/tickets/model';
+import { changeBehaviour, LIMITS } from '../../shared/tickets/settings';
+import { requireManageGuild } from '../access';
+import { CommandOptions } from '../options';
+import type { CommandModule } from '../types';
+
+const int = (name: string, description: string, [min, max]: readonly [number, number]) => ({ type: OptionType.Integer, name, description, min_value: min, max_value: max });
+
+/** `/config show|tickets` — see and change ticket behaviour (channels and roles: `/setup`). */
+export const configCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
+  definition: {
+    name: 'config',
+    description: 'See or change how tickets behave here',
+    type: ApplicationCommandType.ChatInput,
+    contexts: [InteractionContextType.Guild],
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    options: [
+      { type: OptionType.Subcommand, name: 'show', description: 'Show the current ticket settings' },
+      {
+        type: OptionType.Subcommand,
+        name: 'tickets',
+        description: 'Closing, reopening and auto-close',
+        options: [
+          { type: OptionType.Boolean, name: 'opener_can_close', description: 'May the member who opened a ticket close it?' },
+          int('reopen_window_hours', 'Hours a closed ticket can be reopened (0 = never)', LIMITS.reopenWindowHours),
+          int('close_delay_seconds', 'Seconds between closing and removing the channel/thread', LIMITS.closeDelaySeconds),
+          int('auto_close_hours', 'Close tickets after this many hours without activity (0 = off)', LIMITS.autoCloseHours),
+          int('auto_close_warn_hours', 'Warn this many hours before auto-closing', LIMITS.autoCloseWarnHours),
+        ],
+      },
+    ] as never,
+  },
+  async execute(interaction, deps) {
+    requireManageGuild(interaction);
+    const o = new CommandOptions(interaction);
+    const guildId = interaction.guild_id!;
+    switch (o.subcommand) {
+      case 'show': {
+        const settings = await deps.tickets.getSettings(guildId);
+        if (!settings) throw new UserError('Tickets are not set up yet. Run `/setup` first.');
+        return { reply: ephemeralReply(describeSettings(settings)) };
+      }
+      case 'tickets': {
+        const settings = await changeBehaviour(
+          guildId,
+          {
+            openerCanClose: o.boolean('opener_can_close') ?? undefined,
+            reopenWindowHours: o.integer('reopen_window_hours') ?? undefined,
+            closeDelaySeconds: o.integer('close_delay_seconds') ?? undefined,
+            autoCloseHours: o.integer('auto_close_hours') ?? undefined,
+            autoCloseWarnHours: o.integer('auto_close_warn_hours') ?? undefined,
+          },
+          deps.clock.now(),
+          deps,
+        );
+        return { reply: ephemeralReply(`Saved.\n${describeSettings(settings)}`) };
+      }
+      default:
+        throw new StaleActionError();
+    }
+  },
+};
+
+/** The settings as an admin reads them. */
+export function describeSettings(s: GuildSettings): string {
+  return [
+    '**Ticket settings**',
+    `• Staff: ${s.staffRoleIds.map(roleMention).join(', ') || 'none'}`,
+    `• Mode: ${s.mode === 'thread' ? `private threads under ${s.supportChannelId ? channelLink(s.supportChannelId) : '(no channel)'}` : `channels in ${s.ticketCategoryId ? channelLink(s.ticketCategoryId) : '(no category)'}`}`,
+    `• Log channel: ${s.logChannelId ? channelLink(s.logChannelId) : 'none'} · Transcripts: ${s.transcriptChannelId ? channelLink(s.transcriptChannelId) : 'none'}`,
+    `• Opener can close: ${s.openerCanClose ? 'yes' : 'no'} · Reopen window: ${s.reopenWindowHours ? `${s.reopenWindowHours} h` : 'never'} · Close delay: ${s.closeDelaySeconds} s`,
+    `• Auto-close: ${s.autoCloseHours ? `after ${s.autoCloseHours} h without activity, warning ${s.autoCloseWarnHours} h before` : 'off'}`,
+  ].join('\n');
+}

@@ -1,0 +1,52 @@
+import { UserError } from '../errors';
+import type { GuildSettings } from './model';
+import type { TicketStore } from './ports';
+
+/** The ticket behaviour `/config tickets` changes; each field optional (left out = unchanged). */
+export interface BehaviourChange {
+  openerCanClose?: boolean;
+  reopenWindowHours?: number;
+  closeDelaySeconds?: number;
+  /** 0 turns auto-close off. */
+  autoCloseHours?: number;
+  autoCloseWarnHours?: number;
+}
+
+/** Bounds chosen so every value maps onto something Discord and SQS can do (delays ≤ 15 minutes). */
+export const LIMITS = {
+  reopenWindowHours: [0, 720],
+  closeDelaySeconds: [0, 900],
+  autoCloseHours: [0, 720],
+  autoCloseWarnHours: [1, 168],
+} as const;
+
+/**
+ * Changes the guild's ticket behaviour after `/setup`. Refuses values out of range and an
+ * auto-close warning that would come before the ticket even opened.
+ */
+export async function changeBehaviour(guildId: string, change: BehaviourChange, now: number, deps: { tickets: TicketStore }): Promise<GuildSettings> {
+  const current = await deps.tickets.getSettings(guildId);
+  if (!current) throw new UserError('Tickets are not set up yet. Run `/setup` first.');
+  for (const [key, [min, max]] of Object.entries(LIMITS) as Array<[keyof typeof LIMITS, readonly [number, number]]>) {
+    const value = change[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+      throw new UserError(`\`${snake(key)}\` must be a whole number from ${min} to ${max}.`);
+    }
+  }
+  const next: GuildSettings = {
+    ...current,
+    openerCanClose: change.openerCanClose ?? current.openerCanClose,
+    reopenWindowHours: change.reopenWindowHours ?? current.reopenWindowHours,
+    closeDelaySeconds: change.closeDelaySeconds ?? current.closeDelaySeconds,
+    autoCloseHours: change.autoCloseHours === undefined ? current.autoCloseHours : change.autoCloseHours === 0 ? null : change.autoCloseHours,
+    autoCloseWarnHours: change.autoCloseWarnHours ?? current.autoCloseWarnHours,
+    updatedAt: now,
+  };
+  if (next.autoCloseHours !== null && next.autoCloseWarnHours >= next.autoCloseHours) {
+    throw new UserError(`The auto-close warning (${next.autoCloseWarnHours} h) must come before the close (${next.autoCloseHours} h): lower \`auto_close_warn_hours\`.`);
+  }
+  await deps.tickets.saveSettings(guildId, next);
+  return next;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
