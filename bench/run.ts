@@ -33,7 +33,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 const kb = (x: number) => `${(x / 1024).toFixed(1)} KB`;
 
 async function ackLatency() {
-  const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, componentInteraction, pingInteraction } = await import('../local/discord');
+  const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, componentInteraction, pingInteraction, option } = await import('../local/discord');
   const { ticketStoreFor } = await import('./stores');
   const { startLocalStack } = await import('../local/stack');
   const { emulatorEnv, seedSandboxGuild } = await import('../local/sandbox');
@@ -77,13 +77,16 @@ async function ackLatency() {
     };
     // Open-to-ready: interaction sent → the worker has posted the welcome and edited the reply.
     const openToReady: number[] = [];
+    const opened: Array<{ number: number; channelId: string }> = [];
     for (let i = 0; i < OPENS; i++) {
       const { payload, started } = await panelClick();
-      await discord.waitFor(() => {
+      const ready = await discord.waitFor(() => {
         const m = discord.originalMessage(payload.id);
         return m && ((m.flags ?? 0) & 128) === 0 && m.content?.includes('is ready') ? m : undefined;
       }, 15_000);
       openToReady.push(performance.now() - started);
+      const [, n, channelId] = /#(\d+) is ready: <#(\d+)>/.exec(ready.content)!;
+      opened.push({ number: Number(n), channelId: channelId! });
     }
     // On AWS the worker is its own λ; here it would share this process's CPU with the endpoint, so
     // the queue is left to fill while the ACK path is measured.
@@ -92,7 +95,30 @@ async function ackLatency() {
     for (let i = 0; i < DEFERRED; i++) deferred.push(await status());
     const buttons: number[] = [];
     for (let i = 0; i < DEFERRED; i++) buttons.push((await panelClick()).ackMs);
-    return { ping: summary(pings), deferred: summary(deferred), panelButton: summary(buttons), openToReady: summary(openToReady) };
+    // `/ticket close` in a ticket thread by staff: ticket + settings + category reads, then the
+    // inline confirmation; then its Confirm button: the close transaction (slots released) + defer.
+    const inTicket = (channelId: string) => discord.interactionContext({ guildId: world.guild.id, channelId, userId: world.userId });
+    const closeCommands: number[] = [];
+    for (let i = 0; i < DEFERRED; i++) {
+      const payload = commandInteraction({ ...inTicket(opened[i % opened.length]!.channelId), name: 'ticket', options: [option.subcommand('close', [option.string('reason', 'bench')])] });
+      const r = await discord.sendInteraction(payload);
+      if ((r.body as { type?: number }).type !== 4 || !(r.body as { data: { content: string } }).data.content.startsWith('Close ticket')) throw new Error(`/ticket close answered ${JSON.stringify(r.body)}`);
+      closeCommands.push(r.latencyMs);
+    }
+    const confirms: number[] = [];
+    for (const t of opened) {
+      const r = await discord.sendInteraction(componentInteraction({ ...inTicket(t.channelId), customId: `dw1:close-confirm:${t.number}` } as never));
+      if ((r.body as { type?: number }).type !== 6) throw new Error(`close confirm answered ${JSON.stringify(r.body)}`);
+      confirms.push(r.latencyMs);
+    }
+    return {
+      ping: summary(pings),
+      deferred: summary(deferred),
+      panelButton: summary(buttons),
+      openToReady: summary(openToReady),
+      closeCommand: summary(closeCommands),
+      closeConfirm: summary(confirms),
+    };
   } finally {
     await stack.close();
     await discord.close();
@@ -143,6 +169,8 @@ async function main() {
     `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
     `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
     `| panel button (reserve ticket + defer) | ${ack.panelButton.n} | ${ms(ack.panelButton.p50)} | ${ms(ack.panelButton.p95)} | ${ms(ack.panelButton.p99)} | ${ms(ack.panelButton.max)} |`,
+    `| /ticket close (confirmation, inline) | ${ack.closeCommand.n} | ${ms(ack.closeCommand.p50)} | ${ms(ack.closeCommand.p95)} | ${ms(ack.closeCommand.p99)} | ${ms(ack.closeCommand.max)} |`,
+    `| close Confirm button (close + release slots + defer) | ${ack.closeConfirm.n} | ${ms(ack.closeConfirm.p50)} | ${ms(ack.closeConfirm.p95)} | ${ms(ack.closeConfirm.p99)} | ${ms(ack.closeConfirm.max)} |`,
     '',
     '## Open-to-ready (panel button → private thread, welcome message, reply edited)',
     '',
@@ -155,7 +183,7 @@ async function main() {
     '',
     '## Lambda bundles (minified, `@aws-sdk/*` external)',
     '',
-    'Targets: interactions ≤ 150 KB, others ≤ 500 KB.',
+    'Targets: interactions ≤ 180 KB, others ≤ 500 KB.',
     '',
     '| function | size | gzip |',
     '|---|---|---|',

@@ -92,6 +92,8 @@ export class StatelessStack extends Stack {
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'consume', { batchSize: 10 })
+      // Its own follow-ups: the archive delayed by the close delay, the transcript hand-over.
+      .bindQueue('work', work.queue, 'send')
       .bindBucket(stateful.archiveBucket, 'readWrite')
       .bindArchiveKey(stateful.key, 'readWrite');
 
@@ -101,9 +103,12 @@ export class StatelessStack extends Stack {
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('events', gatewayEvents.queue, 'consume', { batchSize: 10 });
 
-    // Due-time sweeps (today: purging removed guilds). Sweeps that hand work to the worker or
-    // delete archives add the queue and bucket bindings with them.
-    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps').bindSecret(stateful.secret).bindTable(stateful.table, 'readWrite');
+    // Due-time sweeps: purging removed guilds, auto-closing idle tickets. Discord work (warnings,
+    // closes) goes to the worker through the work queue; sweeps that delete archives add the bucket.
+    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps')
+      .bindSecret(stateful.secret)
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('work', work.queue, 'send');
 
     // Dashboard API: guild settings and transcripts for signed-in admins.
     const dashboard = make(

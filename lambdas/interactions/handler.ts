@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
@@ -21,10 +22,12 @@ const log = createLogger('interactions');
  */
 export async function buildInteractionsApp(env: Record<string, string | undefined> = process.env): Promise<InteractionsApp> {
   const cfg = loadInteractionsConfig(env);
+  const db = documentClient(cfg);
   return {
     publicKey: await importPublicKey(cfg.DISCORD_PUBLIC_KEY),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
-    tickets: new DynamoTicketStore(documentClient(cfg), cfg.TABLE_NAME),
+    tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
+    panels: new DynamoPanelStore(db, cfg.TABLE_NAME),
     clock: systemClock,
     log,
   };

@@ -2,6 +2,7 @@ import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v
 import { buildCustomId } from '../shared/custom-id';
 import { ComponentKind, InteractionResponseType, MessageFlags, TextInputStyle } from '../shared/discord-constants';
 import { UserError } from '../shared/errors';
+import { componentEmoji } from '../shared/tickets/categories';
 import type { Category } from '../shared/tickets/model';
 import { requestTicket } from '../shared/tickets/request-ticket';
 import { interactionContext } from './context';
@@ -45,7 +46,8 @@ export function categorySelect(categories: Category[], customId = buildCustomId(
           label: c.name.slice(0, 100),
           value: c.id,
           description: c.description?.slice(0, 100) || undefined,
-          emoji: c.emoji ? { name: c.emoji } : undefined,
+          // A server emoji is stored as `<:name:id>`; components take it as an object.
+          emoji: c.emoji ? componentEmoji(c.emoji) : undefined,
         })),
       },
     ],

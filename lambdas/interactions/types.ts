@@ -3,12 +3,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../shared/clock';
 import type { WorkJob } from '../shared/contracts/work-job';
 import type { WorkQueue } from '../shared/ports/work-queue';
+import type { PanelStore } from '../shared/tickets/panel-store';
 import type { TicketStore } from '../shared/tickets/ports';
 
 /** What the interactions λ's use cases get: cheap, in-region dependencies only. */
 export interface InteractionDeps {
   workQueue: WorkQueue;
   tickets: TicketStore;
+  panels: PanelStore;
   clock: Clock;
   log: Logger;
 }

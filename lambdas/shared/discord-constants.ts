@@ -113,6 +113,7 @@ export const OptionType = {
 export const ChannelKind = {
   GuildText: 0,
   GuildCategory: 4,
+  GuildAnnouncement: 5,
   PublicThread: 11,
   PrivateThread: 12,
 } as const;

@@ -4,9 +4,15 @@ import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
+import type { WorkQueue } from '../shared/ports/work-queue';
+import { autoCloseSweep } from '../shared/tickets/auto-close';
+import type { TicketStore } from '../shared/tickets/ports';
 
 export interface SweeperDeps {
   guilds: GuildStore;
+  tickets: TicketStore;
+  /** Where sweeps hand Discord work to the worker (the sweeper holds no Discord client). */
+  workQueue: WorkQueue;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
@@ -14,7 +20,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps)];
+  return [purgeSweep(deps), autoCloseSweep(deps)];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

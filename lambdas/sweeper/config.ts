@@ -1,8 +1,11 @@
 import * as z from 'zod/mini';
-import { CommonConfig, parseConfig } from '../shared/config';
+import { CommonConfig, Fields, parseConfig } from '../shared/config';
 
 /** The sweeper λ's environment. */
-export const SweeperConfig = CommonConfig;
+export const SweeperConfig = z.extend(CommonConfig, {
+  /** Sweeps hand Discord work (auto-close warnings and closes) to the worker through this queue. */
+  WORK_QUEUE_URL: Fields.url,
+});
 export type SweeperConfig = z.infer<typeof SweeperConfig>;
 
 export const loadSweeperConfig = (env: Record<string, string | undefined> = process.env) => parseConfig(SweeperConfig, env);

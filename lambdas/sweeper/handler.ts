@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
-import { documentClient } from '../shared/adapters/aws-clients';
+import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
+import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import type { SweepResult } from '../shared/domain/sweeps';
 import { lazy } from '../shared/lazy';
@@ -19,7 +21,15 @@ const log = createLogger('sweeper');
 /** Composition root for the sweeper λ. */
 export async function buildSweeperDeps(env: Record<string, string | undefined> = process.env): Promise<SweeperDeps> {
   const cfg = loadSweeperConfig(await withSecrets(env));
-  return { guilds: new DynamoGuildStore(documentClient(cfg), cfg.TABLE_NAME), telemetry: telemetryFromConfig(cfg, 'sweeper'), clock: systemClock, log };
+  const db = documentClient(cfg);
+  return {
+    guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
+    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    telemetry: telemetryFromConfig(cfg, 'sweeper'),
+    clock: systemClock,
+    log,
+  };
 }
 
 /** The middy-wrapped handler over a deps factory (the stack's entry and the local stack's timer use the same). */

@@ -2,8 +2,16 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { WorkJob } from '../shared/contracts/work-job';
 import { safeError } from '../shared/safe-error';
 import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
+import { deletePanelMessage } from './jobs/panel-delete';
+import { publishPanels } from './jobs/panel-publish';
 import { statusReport } from './jobs/status-report';
 import { openTicket } from './jobs/ticket-open';
+import { archiveTicket } from './jobs/ticket-archive';
+import { autoCloseTicket } from './jobs/ticket-auto-close';
+import { closeTicket } from './jobs/ticket-close';
+import { reopenTicket } from './jobs/ticket-reopen';
+import { updateTicket } from './jobs/ticket-update';
+import { transcriptBuild } from './jobs/transcript-build';
 import { forwardTelemetry } from './jobs/telemetry';
 import type { WorkerDeps } from './types';
 
@@ -18,6 +26,22 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return openTicket(job, attempt, deps);
     case 'telemetry.capture':
       return forwardTelemetry(job, deps);
+    case 'panel.publish':
+      return publishPanels(job, attempt, deps);
+    case 'panel.delete':
+      return deletePanelMessage(job, attempt, deps);
+    case 'ticket.update':
+      return updateTicket(job, attempt, deps);
+    case 'ticket.close':
+      return closeTicket(job, attempt, deps);
+    case 'ticket.reopen':
+      return reopenTicket(job, attempt, deps);
+    case 'ticket.auto-close':
+      return autoCloseTicket(job, deps);
+    case 'ticket.archive':
+      return archiveTicket(job, deps);
+    case 'transcript.build':
+      return transcriptBuild(job, deps);
   }
 }
 

@@ -4,8 +4,8 @@ import { CommonConfig, Fields, parseConfig } from '../shared/config';
 /** The worker λ's environment. */
 export const WorkerConfig = z.extend(CommonConfig, {
   DISCORD_BOT_TOKEN: Fields.nonEmpty,
-  /** The queue this worker consumes; with it, failed jobs back off (10 s, 30 s, 1 min, 2 min). */
-  WORK_QUEUE_URL: z.optional(Fields.url),
+  /** The queue this worker consumes (failed jobs back off: 10 s, 30 s, 1 min, 2 min) and sends its follow-up jobs to. */
+  WORK_QUEUE_URL: Fields.url,
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 

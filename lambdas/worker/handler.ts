@@ -6,8 +6,10 @@ import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
+import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
@@ -25,13 +27,16 @@ const log = createLogger('worker');
 export async function buildWorkerDeps(env: Record<string, string | undefined> = process.env): Promise<WorkerDeps> {
   const cfg = loadWorkerConfig(await withSecrets(env));
   const db = documentClient(cfg);
+  const sqs = sqsClient(cfg);
   return {
     discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
+    panels: new DynamoPanelStore(db, cfg.TABLE_NAME),
     botUserId: cfg.DISCORD_APPLICATION_ID,
     ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
-    retries: cfg.WORK_QUEUE_URL ? new SqsRetryScheduler(sqsClient(cfg), cfg.WORK_QUEUE_URL) : undefined,
+    workQueue: new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL),
+    retries: new SqsRetryScheduler(sqs, cfg.WORK_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'worker'),
     clock: systemClock,
     log,

@@ -5,15 +5,20 @@ import type { GuildStore } from '../shared/ports/guild-store';
 import type { JobLedger } from '../shared/ports/job-ledger';
 import type { RetryScheduler } from '../shared/ports/retry-scheduler';
 import type { Telemetry } from '../shared/ports/telemetry';
+import type { WorkQueue } from '../shared/ports/work-queue';
+import type { PanelStore } from '../shared/tickets/panel-store';
 import type { TicketStore } from '../shared/tickets/ports';
 
 export interface WorkerDeps {
   discord: DiscordApi;
   guilds: GuildStore;
   tickets: TicketStore;
+  panels: PanelStore;
   /** The bot's user id (= the application id). */
   botUserId: string;
   ledger: JobLedger;
+  /** The worker's own follow-ups: the delayed archive after a close, the transcript hand-over. */
+  workQueue: WorkQueue;
   /** Backoff for failed jobs; absent, SQS redelivers after the visibility timeout. */
   retries?: RetryScheduler;
   telemetry: Telemetry;

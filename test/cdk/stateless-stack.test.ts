@@ -79,7 +79,7 @@ describe('DeskwireStateless functions', () => {
     expect(resourceVars('interactions')).toEqual(['TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('worker')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('events')).toEqual(['DESKWIRE_SECRET_ARN', 'EVENTS_QUEUE_URL', 'TABLE_NAME']);
-    expect(resourceVars('sweeper')).toEqual(['DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
+    expect(resourceVars('sweeper')).toEqual(['DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('dashboard')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
     expect(functionByName('interactions').props.Environment.Variables.DISCORD_PUBLIC_KEY).toBe(CONTEXT.discordPublicKey);
     expect(functionByName('worker').props.Environment.Variables[RESOURCE_ENV.archiveKey]).toEqual(imported('Key', 'Arn'));
@@ -109,6 +109,17 @@ describe('DeskwireStateless functions', () => {
       ]),
     );
     expect(JSON.stringify(statements)).not.toContain('sqs:ReceiveMessage');
+  });
+
+  test('the sweeper (auto-close) and the worker (delayed archive, transcript hand-over) may send work jobs', () => {
+    const send = { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: imported('QueuesWorkQueue', 'Arn') };
+    const statementsOf = (prefix: string) =>
+      Object.entries(template.findResources('AWS::IAM::Policy'))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as unknown[]);
+    expect(statementsOf('SweeperRole')).toEqual(expect.arrayContaining([send]));
+    expect(JSON.stringify(statementsOf('SweeperRole'))).not.toContain('sqs:ReceiveMessage');
+    expect(statementsOf('WorkerRole')).toEqual(expect.arrayContaining([send]));
   });
 
   test('Function URLs with auth NONE for interactions and the dashboard only', () => {

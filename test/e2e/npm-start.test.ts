@@ -75,10 +75,10 @@ describe('npm start (sandbox) as a process', () => {
     try {
       await eventually(async () => out.includes('Ctrl-C stops everything.'), 60_000, `npm start to be ready:\n${out}`);
       expect(out).toContain('connected to Discord');
-      expect(out).toContain(`/status /help /setup /config /ticket “Open a ticket about this message” registered to guild ${guild.id}`);
+      expect(out).toContain(`/status /help /setup /config /category /panel /ticket “Open a ticket about this message” registered to guild ${guild.id}`);
       expect(out).toContain('gateway        off (LOCAL_GATEWAY=off)');
       expect(out).toContain('login disabled until DISCORD_CLIENT_SECRET is set');
-      expect([...(discord.state.commands.guild.get(guild.id)?.values() ?? [])].map((c) => c.name).sort()).toEqual(['Open a ticket about this message', 'config', 'help', 'setup', 'status', 'ticket']);
+      expect([...(discord.state.commands.guild.get(guild.id)?.values() ?? [])].map((c) => c.name).sort()).toEqual(['Open a ticket about this message', 'category', 'config', 'help', 'panel', 'setup', 'status', 'ticket']);
       const url = /interactions {2}POST (\S+)/.exec(out)![1];
       const ping = await discord.sendInteraction(pingInteraction({ applicationId: discord.applicationId }), { url });
       expect(ping).toMatchObject({ status: 200, body: { type: 1 } });

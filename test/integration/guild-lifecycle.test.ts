@@ -30,6 +30,8 @@ describe('guild lifecycle: events λ → DynamoDB → sweeper purge', () => {
     fnEnv = {
       TABLE_NAME: env.resources.tableName,
       AWS_ENDPOINT_URL_DYNAMODB: env.endpoints.dynamodb,
+      AWS_ENDPOINT_URL_SQS: env.endpoints.sqsS3,
+      WORK_QUEUE_URL: env.resources.queues.work.url,
       DISCORD_APPLICATION_ID: '100000000000000001',
     };
   });

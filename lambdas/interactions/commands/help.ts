@@ -16,7 +16,10 @@ export const helpCommand: CommandModule<APIChatInputApplicationCommandInteractio
       reply: ephemeralReply(
         [
           '**Deskwire** — support tickets for this server.',
+          '• `/ticket open`: open a ticket; close your own with its Close button (if the server allows).',
+          '• Staff, inside a ticket: `/ticket claim`, `transfer`, `add`, `remove`, `priority`, `rename`, `close`, `close-request`, `reopen`; `/ticket blacklist` for members who may not open tickets.',
           '• `/status` (admins): check permissions, installation and limits.',
+          '• `/category` and `/panel` (admins): ticket categories with their forms and hours, and the messages members open tickets from.',
           'Server admins can configure Deskwire from the dashboard.',
         ].join('\n'),
       ),

@@ -4,8 +4,9 @@ import { StaleActionError } from '../../shared/errors';
 import { CommandOptions } from '../options';
 import { openTicketFrom } from '../opening';
 import type { CommandModule, InteractionDeps, Outcome } from '../types';
+import { TICKET_STAFF_SUBCOMMANDS, workTicket } from './ticket/dispatch';
 
-/** `/ticket …` — opening now; the staff subcommands join this command as they land. */
+/** `/ticket …` — `open` for members; the subcommands that work a ticket live in `./ticket/`. */
 export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteraction | APIApplicationCommandAutocompleteInteraction> = {
   definition: {
     name: 'ticket',
@@ -19,6 +20,7 @@ export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteract
         description: 'Open a support ticket',
         options: [{ type: OptionType.String, name: 'category', description: 'What your ticket is about', autocomplete: true, required: false }],
       },
+      ...TICKET_STAFF_SUBCOMMANDS,
     ] as never,
   },
   async execute(interaction, deps) {
@@ -28,6 +30,7 @@ export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteract
       case 'open':
         return openTicketFrom(interaction, { categoryId: o.string('category'), answers: null, aboutMessageUrl: null }, deps);
       default:
+        if (o.subcommand) return workTicket(interaction, o.subcommand, deps);
         throw new StaleActionError();
     }
   },

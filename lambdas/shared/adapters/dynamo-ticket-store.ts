@@ -1,13 +1,15 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Category, GuildSettings, Ticket } from '../tickets/model';
-import type { ReservationResult, ReserveTicketInput, TicketStore } from '../tickets/ports';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { firstAutoCloseDue } from '../tickets/auto-close-schedule';
+import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
+import type { BlacklistEntry, CloseTicketInput, DueTicket, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, sendIf } from './dynamo-helpers';
-import { Keys } from './keys';
+import { DueKind, Keys } from './keys';
 
 const TICKET_FIELDS = [
   'guildId', 'number', 'categoryId', 'openerId', 'status', 'mode', 'channelId', 'welcomeMessageId', 'answers', 'aboutMessageUrl',
   'claimedBy', 'priority', 'createdAt', 'lastActivityAt', 'closedAt', 'closedBy', 'closeReason', 'rating', 'feedback',
+  'autoCloseWarnedAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus',
 ] as const;
 
 function toTicket(item: Record<string, unknown>): Ticket {
@@ -73,6 +75,10 @@ export class DynamoTicketStore implements TicketStore {
 
   async deleteCategory(guildId: string, categoryId: string): Promise<boolean> {
     return sendIf(this.db, new DeleteCommand({ TableName: this.tableName, Key: Keys.category(guildId, categoryId), ConditionExpression: 'attribute_exists(PK)' }));
+  }
+
+  async createCategory(guildId: string, category: Category): Promise<boolean> {
+    return sendIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...Keys.category(guildId, category.id), ...category }, ConditionExpression: 'attribute_not_exists(PK)' }));
   }
 
   async blacklistEntry(guildId: string, userId: string): Promise<{ reason: string | null } | undefined> {
@@ -257,5 +263,282 @@ export class DynamoTicketStore implements TicketStore {
       }),
     );
   }
+
+  // ---------------------------------------------------------------- working, closing, reopening
+
+  async updateOpenTicket(guildId: string, number: number, changes: TicketChanges, expect?: { claimedBy: string | null }): Promise<Ticket | null> {
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':open': 'open' };
+    const sets = Object.entries(changes).map(([k, v]) => {
+      names[`#${k}`] = k;
+      values[`:${k}`] = v;
+      return `#${k} = :${k}`;
+    });
+    let condition = '#status = :open';
+    if (expect) {
+      names['#claimedBy'] = 'claimedBy';
+      values[':expected'] = expect.claimedBy;
+      condition += expect.claimedBy === null ? ' AND (attribute_not_exists(#claimedBy) OR #claimedBy = :expected)' : ' AND #claimedBy = :expected';
+    }
+    try {
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Keys.ticket(guildId, number),
+          UpdateExpression: `SET ${sets.length ? sets.join(', ') : '#status = :open'}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTicket(res.Attributes!);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return null;
+      throw err;
+    }
+  }
+
+  async touchTicket(guildId: string, number: number, now: number, settings?: GuildSettings | null): Promise<boolean> {
+    const current = settings === undefined ? await this.getSettings(guildId) : settings;
+    const due = current ? firstAutoCloseDue(current, now) : null;
+    const values: Record<string, unknown> = { ':open': 'open', ':now': now, ':cutoff': now - TOUCH_INTERVAL_MS };
+    // Chatty tickets write once a minute; a warning to cancel or a due time to add/drop always writes.
+    let condition = '#status = :open AND (attribute_not_exists(lastActivityAt) OR lastActivityAt <= :cutoff OR attribute_exists(autoCloseWarnedAt)';
+    let update: string;
+    if (due !== null) {
+      update = 'SET lastActivityAt = :now, dueKind = :k, dueAt = :due REMOVE autoCloseWarnedAt';
+      Object.assign(values, { ':k': DueKind.autoClose, ':due': due });
+      condition += ' OR attribute_not_exists(dueKind))';
+    } else {
+      update = 'SET lastActivityAt = :now REMOVE dueKind, dueAt, autoCloseWarnedAt';
+      condition += ' OR attribute_exists(dueKind))';
+    }
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async closeTicket(ticket: Ticket, close: CloseTicketInput): Promise<Ticket | null> {
+    const { guildId, number } = ticket;
+    const values: Record<string, unknown> = { ':open': 'open', ':closed': 'closed', ':now': close.now, ':by': close.closedBy, ':reason': close.reason };
+    if (close.expectLastActivityAt !== undefined) values[':la'] = close.expectLastActivityAt;
+    const row = {
+      Update: {
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason REMOVE dueKind, dueAt, autoCloseWarnedAt',
+        ConditionExpression: close.expectLastActivityAt === undefined ? '#status = :open' : '#status = :open AND lastActivityAt = :la',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      },
+    };
+    // The opener's slot is released; their cooldown (lastOpenAt) stays.
+    const member = { Update: { TableName: this.tableName, Key: Keys.memberCategory(guildId, ticket.openerId, ticket.categoryId), UpdateExpression: 'DELETE openNumbers :n', ExpressionAttributeValues: { ':n': new Set([number]) } } };
+    const category = {
+      Update: { TableName: this.tableName, Key: Keys.category(guildId, ticket.categoryId), UpdateExpression: 'ADD openCount :minus', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':minus': -1 } },
+    };
+    const closed: Ticket = { ...ticket, status: 'closed', closedAt: close.now, closedBy: close.closedBy, closeReason: close.reason, autoCloseWarnedAt: null };
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [row, member, category] }));
+      return closed;
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [rowReason, , categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
+      if (rowReason === 'ConditionalCheckFailed') return null;
+      if (categoryReason !== 'ConditionalCheckFailed') throw err;
+    }
+    // The category was deleted meanwhile: there is no count to release.
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [row, member] }));
+      return closed;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return null;
+      throw err;
+    }
+  }
+
+  async reopenTicket(ticket: Ticket, category: Category, by: string, now: number): Promise<ReopenResult> {
+    if (ticket.status !== 'closed' || ticket.closedAt === null) return { ok: false, reason: 'not_closed' };
+    const { guildId, number } = ticket;
+    const { perMember, totalOpen } = category.limits;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: Keys.ticket(guildId, number),
+                UpdateExpression:
+                  'SET #status = :open, reopenedAt = :now, reopenedBy = :by, lastActivityAt = :now, closedAt = :null, closedBy = :null, closeReason = :null REMOVE archivedAt, autoCloseWarnedAt',
+                ConditionExpression: '#status = :closed AND closedAt = :closedAt',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':now': now, ':by': by, ':null': null, ':closedAt': ticket.closedAt },
+              },
+            },
+            {
+              // The opener's slot again, under the per-member limit (no cooldown: it is not a new ticket).
+              Update: {
+                TableName: this.tableName,
+                Key: Keys.memberCategory(guildId, ticket.openerId, category.id),
+                UpdateExpression: 'ADD openNumbers :n',
+                ConditionExpression: 'attribute_not_exists(openNumbers) OR size(openNumbers) < :limit',
+                ExpressionAttributeValues: { ':n': new Set([number]), ':limit': perMember },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: Keys.category(guildId, category.id),
+                UpdateExpression: 'ADD openCount :one',
+                ConditionExpression: totalOpen === null ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND (attribute_not_exists(openCount) OR openCount < :cap)',
+                ExpressionAttributeValues: totalOpen === null ? { ':one': 1 } : { ':one': 1, ':cap': totalOpen },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const [rowReason, memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
+      if (rowReason === 'ConditionalCheckFailed') return { ok: false, reason: 'not_closed' };
+      if (memberReason === 'ConditionalCheckFailed') {
+        const refusal = await this.memberRefusal(guildId, ticket.openerId, category, now);
+        return refusal?.ok === false && refusal.reason === 'member_limit' ? refusal : { ok: false, reason: 'member_limit', limit: perMember, openTickets: [] };
+      }
+      if (categoryReason === 'ConditionalCheckFailed') {
+        return (await this.getCategory(guildId, category.id)) ? { ok: false, reason: 'category_full', cap: totalOpen ?? 0 } : { ok: false, reason: 'category_deleted' };
+      }
+      throw err;
+    }
+    return {
+      ok: true,
+      ticket: { ...ticket, status: 'open', reopenedAt: now, reopenedBy: by, lastActivityAt: now, closedAt: null, closedBy: null, closeReason: null, archivedAt: null, autoCloseWarnedAt: null },
+    };
+  }
+
+  async markArchived(guildId: string, number: number, closedAt: number, now: number): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET archivedAt = :now',
+        ConditionExpression: '#status = :closed AND closedAt = :closedAt',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt, ':now': now },
+      }),
+    );
+  }
+
+  async recordFeedback(guildId: string, number: number, userId: string, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean> {
+    const sets = ['feedbackAt = :now'];
+    const values: Record<string, unknown> = { ':u': userId, ':now': now };
+    if (feedback.rating !== undefined) {
+      sets.push('rating = :r');
+      values[':r'] = feedback.rating;
+    }
+    if (feedback.comment !== undefined) {
+      sets.push('feedback = :c');
+      values[':c'] = feedback.comment;
+    }
+    return sendIf(
+      this.db,
+      new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'openerId = :u', ExpressionAttributeValues: values }),
+    );
+  }
+
+  async setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus): Promise<void> {
+    await sendIf(
+      this.db,
+      new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: 'SET transcriptStatus = :s', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':s': status } }),
+    );
+  }
+
+  // ---------------------------------------------------------------- auto-close (ByDue index)
+
+  async dueAutoCloses(now: number, limit: number): Promise<DueTicket[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'ByDue',
+        KeyConditionExpression: 'dueKind = :k AND dueAt <= :now',
+        ExpressionAttributeValues: { ':k': DueKind.autoClose, ':now': now },
+        ProjectionExpression: 'guildId, #n, dueAt',
+        ExpressionAttributeNames: { '#n': 'number' },
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({ guildId: String(i.guildId), number: Number(i.number), dueAt: Number(i.dueAt) }));
+  }
+
+  async rescheduleAutoClose(guildId: string, number: number, seenDueAt: number, dueAt: number | null): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: dueAt === null ? 'REMOVE dueKind, dueAt' : 'SET dueAt = :due',
+        ConditionExpression: 'dueKind = :k AND dueAt = :seen',
+        ExpressionAttributeValues: dueAt === null ? { ':k': DueKind.autoClose, ':seen': seenDueAt } : { ':k': DueKind.autoClose, ':seen': seenDueAt, ':due': dueAt },
+      }),
+    );
+  }
+
+  async markAutoCloseWarned(guildId: string, number: number, lastActivityAt: number, now: number, closeAt: number): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET autoCloseWarnedAt = :now, dueKind = :k, dueAt = :close',
+        ConditionExpression: '#status = :open AND lastActivityAt = :la',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'open', ':la': lastActivityAt, ':now': now, ':k': DueKind.autoClose, ':close': closeAt },
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- blacklist
+
+  async addToBlacklist(guildId: string, entry: BlacklistEntry): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...Keys.blacklist(guildId, entry.userId), guildId, ...entry } }));
+  }
+
+  async removeFromBlacklist(guildId: string, userId: string): Promise<boolean> {
+    return sendIf(this.db, new DeleteCommand({ TableName: this.tableName, Key: Keys.blacklist(guildId, userId), ConditionExpression: 'attribute_exists(PK)' }));
+  }
+
+  async listBlacklist(guildId: string): Promise<BlacklistEntry[]> {
+    const entries: BlacklistEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :b)',
+          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':b': 'BLACKLIST#' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of res.Items ?? []) {
+        entries.push({ userId: String(i.userId ?? String(i.SK).slice('BLACKLIST#'.length)), reason: (i.reason as string | null | undefined) ?? null, addedBy: String(i.addedBy ?? ''), addedAt: Number(i.addedAt ?? 0) });
+      }
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return entries.sort((a, b) => a.addedAt - b.addedAt);
+  }
 }
+
+/** Activity closer together than this is recorded once (auto-close works in hours). */
+const TOUCH_INTERVAL_MS = 60_000;
 

@@ -6,6 +6,8 @@ export const Keys = {
   guildPk: (guildId: string) => `GUILD#${guildId}`,
   guildConfig: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'CONFIG' }),
   category: (guildId: string, categoryId: string) => ({ PK: `GUILD#${guildId}`, SK: `CATEGORY#${categoryId}` }),
+  /** A posted panel (listed per guild with `begins_with(SK, 'PANEL#')`). */
+  panel: (guildId: string, panelId: string) => ({ PK: `GUILD#${guildId}`, SK: `PANEL#${panelId}` }),
   counter: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'COUNTER' }),
   /** Zero-padded so tickets sort by number. */
   ticket: (guildId: string, number: number) => ({ PK: `GUILD#${guildId}`, SK: `TICKET#${String(number).padStart(8, '0')}` }),
@@ -21,4 +23,6 @@ export const Keys = {
 /** `dueKind` values of the `ByDue` sparse index, one per sweep. */
 export const DueKind = {
   purge: 'DUE#purge',
+  /** An open ticket's next auto-close step (warning or close), on the ticket item itself. */
+  autoClose: 'DUE#autoclose',
 } as const;

@@ -15,6 +15,7 @@ export const TelemetryEventName = z.enum([
   'interaction_error',
   'exception',
   'ticket_opened',
+  'panel_published',
   'ticket_claimed',
   'ticket_closed',
 ]);

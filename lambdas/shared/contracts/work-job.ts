@@ -39,6 +39,72 @@ export const TicketOpenJob = z.object({
   note: z.nullable(z.string().check(z.maxLength(500))),
 });
 
+const PanelId = z.string().check(z.regex(/^[a-z0-9]{1,20}$/, 'must be a panel id'));
+
+/**
+ * Post panels or re-render their messages (create, edit, or a category they show changed).
+ * `created`: the panel row was saved for this job and is removed if it cannot be posted.
+ * `moveTo`: post the (single) panel in this channel instead, then delete the old message.
+ * `intro`: what the admin changed, shown above the per-panel outcome.
+ */
+export const PanelPublishJob = z.object({
+  type: z.literal('panel.publish'),
+  ctx: InteractionContext,
+  guildId: Snowflake,
+  panelIds: z.array(PanelId).check(z.minLength(1), z.maxLength(25)),
+  created: z.boolean(),
+  moveTo: z.nullable(z.object({ channelId: Snowflake, channelName: z.string().check(z.maxLength(100)) })),
+  intro: z.nullable(z.string().check(z.maxLength(1500))),
+});
+
+/** Delete a removed panel's message (the panel row is already gone). */
+export const PanelDeleteJob = z.object({
+  type: z.literal('panel.delete'),
+  ctx: InteractionContext,
+  guildId: Snowflake,
+  title: z.string().check(z.maxLength(256)),
+  channelId: Snowflake,
+  messageId: z.nullable(Snowflake),
+});
+
+const TicketNumber = z.int().check(z.positive());
+
+/** What changed on an open ticket (the row already holds it); the worker makes Discord match. */
+export const TicketChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('claim') }),
+  z.object({ kind: z.literal('unclaim'), previous: Snowflake }),
+  z.object({ kind: z.literal('transfer'), to: Snowflake }),
+  z.object({ kind: z.literal('priority') }),
+  z.object({ kind: z.literal('member'), op: z.enum(['add', 'remove']), userId: Snowflake }),
+  z.object({ kind: z.literal('role'), op: z.enum(['add', 'remove']), roleId: Snowflake }),
+  z.object({ kind: z.literal('rename'), name: z.string().check(z.minLength(1), z.maxLength(100)) }),
+]);
+export type TicketChange = z.infer<typeof TicketChange>;
+
+/** Staff worked a ticket: re-render its welcome message, change members / overwrites / name, tell the channel. */
+export const TicketUpdateJob = z.object({ type: z.literal('ticket.update'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber, change: TicketChange });
+
+/**
+ * Finish closing a ticket whose row an interaction already closed (slots released): notice, log,
+ * feedback DM to the opener, transcript hand-over, and the delayed archive.
+ */
+export const TicketCloseJob = z.object({ type: z.literal('ticket.close'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber, source: z.enum(['staff', 'opener', 'request']) });
+
+/** Bring a reopened ticket's thread back (unarchive, unlock, opener re-added) and its buttons. */
+export const TicketReopenJob = z.object({ type: z.literal('ticket.reopen'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber });
+
+/** From the sweeper: post the idle warning, or close, if the ticket had no activity since `lastActivityAt`. */
+export const TicketAutoCloseJob = z.object({ type: z.literal('ticket.auto-close'), guildId: Snowflake, number: TicketNumber, step: z.enum(['warn', 'close']), lastActivityAt: z.int() });
+
+/**
+ * Sent with the guild's close delay (SQS DelaySeconds): lock + archive the thread or delete the
+ * channel of the close at `closedAt` — a ticket reopened meanwhile is left alone.
+ */
+export const TicketArchiveJob = z.object({ type: z.literal('ticket.archive'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
+
+/** The transcript hand-over from the close flow (see `tickets/transcript-handover.ts`). */
+export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
+
 /**
  * Telemetry recorded on the 3-second path (the interactions λ) and sent to PostHog by the worker,
  * so no third-party call ever delays an interaction response.
@@ -51,8 +117,10 @@ export const TelemetryJob = z.object({
 /**
  * The work-queue contract: every job the interactions λ enqueues and the worker λ consumes.
  * Jobs are idempotent on `ctx.interactionId` (Discord never delivers the same interaction id twice
- * for different work, and SQS may deliver a message more than once).
+ * for different work, and SQS may deliver a message more than once). Jobs without an interaction
+ * (from the sweeper, or follow-ups the worker queues itself) are idempotent on their own key or state.
  */
-export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TelemetryJob]);
+export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
+  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TranscriptBuildJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -1,6 +1,17 @@
 import type { WorkJob } from '../contracts/work-job';
 
-/** Hands slow work from the interactions λ to the worker λ. */
-export interface WorkQueue {
-  enqueue(job: WorkJob): Promise<void>;
+export interface EnqueueOptions {
+  /**
+   * Deliver no sooner than this many seconds from now (0–900, SQS's per-message delay limit).
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html
+   */
+  delaySeconds?: number;
 }
+
+/** Hands slow work to the worker λ (from the interactions λ, the sweeper, and the worker itself). */
+export interface WorkQueue {
+  enqueue(job: WorkJob, opts?: EnqueueOptions): Promise<void>;
+}
+
+/** SQS's maximum per-message delay. */
+export const MAX_DELAY_SECONDS = 900;

@@ -117,11 +117,28 @@ export interface Ticket {
   createdAt: number;
   lastActivityAt: number;
   closedAt: number | null;
+  /** Who closed it; null for an automatic close (auto-close). */
   closedBy: string | null;
   closeReason: string | null;
+  /** The opener's rating, 1..5, and optional comment from the feedback prompt. */
   rating: number | null;
   feedback: string | null;
+  /** When the auto-close warning was posted; activity clears it. */
+  autoCloseWarnedAt?: number | null;
+  /** When the closed ticket's thread was locked + archived, or its channel deleted. */
+  archivedAt?: number | null;
+  reopenedAt?: number | null;
+  reopenedBy?: string | null;
+  /** Set by the transcript hand-over at close (see `transcript-handover.ts`). */
+  transcriptStatus?: TranscriptStatus | null;
 }
+
+/** `pending`: queued at close; the transcripts feature adds its own states. */
+export type TranscriptStatus = 'pending';
+
+/** Bounds of what members and staff type (Discord's own limits are higher). */
+export const MAX_CLOSE_REASON = 500;
+export const MAX_FEEDBACK = 1000;
 
 /** Renders a naming template into a Discord-safe channel/thread name (≤ 100 chars). */
 export function renderTicketName(template: string, vars: { number: number; username: string; category: string }): string {

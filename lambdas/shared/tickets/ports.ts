@@ -1,4 +1,4 @@
-import type { Category, FormAnswer, GuildSettings, Ticket, TicketMode } from './model';
+import type { Category, FormAnswer, GuildSettings, Ticket, TicketMode, TranscriptStatus } from './model';
 
 export interface ReserveTicketInput {
   guildId: string;
@@ -32,6 +32,8 @@ export interface TicketStore {
   /** Creates or replaces a category (its open-ticket count is kept). */
   saveCategory(guildId: string, category: Category): Promise<void>;
   deleteCategory(guildId: string, categoryId: string): Promise<boolean>;
+  /** Creates a category only if its id is free (`/category create`); false when taken. */
+  createCategory(guildId: string, category: Category): Promise<boolean>;
 
   /** The blacklist entry's reason, or undefined when the member may open tickets. */
   blacklistEntry(guildId: string, userId: string): Promise<{ reason: string | null } | undefined>;
@@ -51,4 +53,71 @@ export interface TicketStore {
   attachChannel(ticket: Ticket, channelId: string): Promise<string>;
   /** `opening` → `open` with the welcome message. */
   markOpen(ticket: Ticket, welcomeMessageId: string, now: number): Promise<void>;
+
+  // Working, closing and reopening a ticket. Every change is conditional on the ticket's current
+  // state, so two staff pressing at once can never both win.
+
+  /** Changes an open ticket's claim or priority; null when it is not open or `expect` no longer holds. */
+  updateOpenTicket(guildId: string, number: number, changes: TicketChanges, expect?: { claimedBy: string | null }): Promise<Ticket | null>;
+  /**
+   * Records activity on an open ticket: `lastActivityAt` and the auto-close due time (from
+   * `settings`, read when not given); clears a posted auto-close warning. Writes at most once a
+   * minute per ticket unless the due state must change. Interactions call it now, gateway message
+   * events later. False when nothing was written.
+   */
+  touchTicket(guildId: string, number: number, now: number, settings?: GuildSettings | null): Promise<boolean>;
+  /**
+   * open → closed, and in the same transaction the opener's slot (`openNumbers`) and the
+   * category's `openCount` are released. Null when the ticket was not open any more, or (auto-close)
+   * had activity after `expectLastActivityAt`.
+   */
+  closeTicket(ticket: Ticket, close: CloseTicketInput): Promise<Ticket | null>;
+  /** closed → open, re-taking the opener's and the category's slots if the limits still allow. */
+  reopenTicket(ticket: Ticket, category: Category, by: string, now: number): Promise<ReopenResult>;
+  /** Notes that the thread was archived / the channel deleted, for the close at `closedAt` only. */
+  markArchived(guildId: string, number: number, closedAt: number, now: number): Promise<boolean>;
+  /** Stores the opener's rating and/or comment; false when `userId` did not open that ticket. */
+  recordFeedback(guildId: string, number: number, userId: string, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean>;
+  setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus): Promise<void>;
+
+  /** Tickets whose auto-close step is due (`ByDue` index, `DUE#autoclose`), oldest first. */
+  dueAutoCloses(now: number, limit: number): Promise<DueTicket[]>;
+  /** Moves the due time (null: out of the index) if it is still `seenDueAt`; false otherwise. */
+  rescheduleAutoClose(guildId: string, number: number, seenDueAt: number, dueAt: number | null): Promise<boolean>;
+  /** Records the posted warning and the close due time, if the ticket had no activity since `lastActivityAt`. */
+  markAutoCloseWarned(guildId: string, number: number, lastActivityAt: number, now: number, closeAt: number): Promise<boolean>;
+
+  addToBlacklist(guildId: string, entry: BlacklistEntry): Promise<void>;
+  /** False when the member was not blacklisted. */
+  removeFromBlacklist(guildId: string, userId: string): Promise<boolean>;
+  listBlacklist(guildId: string): Promise<BlacklistEntry[]>;
+}
+
+export type TicketChanges = Partial<Pick<Ticket, 'claimedBy' | 'priority'>>;
+
+export interface CloseTicketInput {
+  /** Null for an automatic close. */
+  closedBy: string | null;
+  reason: string | null;
+  now: number;
+  /** Auto-close: only if nothing happened on the ticket since. */
+  expectLastActivityAt?: number;
+}
+
+export type ReopenResult =
+  | { ok: true; ticket: Ticket }
+  | { ok: false; reason: 'not_closed' }
+  | ({ ok: false } & Exclude<ReservationRefusal, { reason: 'cooldown' }>);
+
+export interface DueTicket {
+  guildId: string;
+  number: number;
+  dueAt: number;
+}
+
+export interface BlacklistEntry {
+  userId: string;
+  reason: string | null;
+  addedBy: string;
+  addedAt: number;
 }

@@ -16,7 +16,8 @@ export interface ProvisionDeps {
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
 
-const MEMBER_ALLOW = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
+/** What a ticket's opener, added members and staff roles may do in a ticket channel. */
+export const MEMBER_ALLOW = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
 const BOT_ALLOW = MEMBER_ALLOW | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageMessages;
 
 /**
@@ -77,6 +78,8 @@ export async function provisionTicket(guildId: string, number: number, note: str
 
   const welcome = await deps.discord.postMessage(channelId, welcomeMessage({ ...ticket, channelId }, category ?? { name: 'Ticket', emoji: null }, staff, note));
   await deps.tickets.markOpen(ticket, welcome.id, deps.clock.now());
+  // Opening is activity: with auto-close on, the ticket enters the due index now.
+  if (settings.autoCloseHours) await deps.tickets.touchTicket(guildId, ticket.number, deps.clock.now(), settings);
   await logToStaff(settings, `🎫 Ticket ${ticketLabel(ticket)} opened by ${userMention(ticket.openerId)} in ${channelLink(channelId)}${category ? ` (${category.name})` : ''}.`, deps);
   return { ticket: { ...ticket, channelId, status: 'open', welcomeMessageId: welcome.id }, channelId };
 }

@@ -8,6 +8,7 @@ const PRIORITY_COLORS = { low: 0x95a5a6, normal: 0x5865f2, high: 0xe67e22, urgen
 
 /** Buttons on a ticket's welcome message. @see https://discord.com/developers/docs/components/reference#button */
 export function ticketButtons(ticket: Ticket) {
+  if (ticket.status === 'closed') return [];
   return [
     {
       type: 1 as const,
@@ -21,7 +22,7 @@ export function ticketButtons(ticket: Ticket) {
   ];
 }
 
-/** The ticket's summary embed: who, what, state. Re-rendered when priority or claim changes. */
+/** The ticket's summary embed: who, what, state. Re-rendered when priority, claim or status changes. */
 export function ticketEmbed(ticket: Ticket, category: Pick<Category, 'name' | 'emoji'>, note: string | null = null): APIEmbed {
   const fields: NonNullable<APIEmbed['fields']> = [
     { name: 'Opened by', value: userMention(ticket.openerId), inline: true },
@@ -29,6 +30,9 @@ export function ticketEmbed(ticket: Ticket, category: Pick<Category, 'name' | 'e
     { name: 'Priority', value: ticket.priority[0].toUpperCase() + ticket.priority.slice(1), inline: true },
     { name: 'Claimed by', value: ticket.claimedBy ? userMention(ticket.claimedBy) : 'Nobody yet', inline: true },
   ];
+  if (ticket.status === 'closed') {
+    fields.push({ name: 'Closed', value: ticket.closedBy ? `by ${userMention(ticket.closedBy)}` : 'automatically (no activity)', inline: true });
+  }
   if (ticket.aboutMessageUrl) fields.push({ name: 'About this message', value: ticket.aboutMessageUrl, inline: false });
   for (const a of ticket.answers) fields.push({ name: a.label.slice(0, 256), value: a.value.slice(0, 1024), inline: false });
   return {

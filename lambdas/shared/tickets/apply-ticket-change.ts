@@ -1,0 +1,99 @@
+import type { TicketChange } from '../contracts/work-job';
+import { DiscordActionError, UserError } from '../errors';
+import type { MessageBody } from '../ports/discord';
+import { isGoneChannel, refreshWelcome, type TicketEffectsDeps } from './close-ticket';
+import { channelLink, roleMention, ticketLabel, userMention } from './messages';
+import type { Ticket } from './model';
+import { logToStaff, MEMBER_ALLOW } from './provision-ticket';
+import { priorityName } from './work-ticket';
+
+const isUnknownMember = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10007;
+
+async function requireTicket(guildId: string, number: number, deps: Pick<TicketEffectsDeps, 'tickets'>): Promise<Ticket & { channelId: string }> {
+  const ticket = await deps.tickets.getTicket(guildId, number);
+  if (!ticket?.channelId) throw new UserError('This ticket no longer exists.');
+  return ticket as Ticket & { channelId: string };
+}
+
+/**
+ * The worker's half of working a ticket: the row already holds the change (claim, priority), or
+ * the change is Discord's only (members, roles, name). Returns the public reply in the ticket.
+ */
+export async function applyTicketChange(guildId: string, number: number, change: TicketChange, actorId: string, deps: TicketEffectsDeps): Promise<MessageBody> {
+  const ticket = await requireTicket(guildId, number, deps);
+  const actor = userMention(actorId);
+  const { channelId } = ticket;
+  const say = (content: string): MessageBody => ({ content, allowed_mentions: { parse: [] } });
+  switch (change.kind) {
+    case 'claim':
+      await refreshWelcome(ticket, deps);
+      deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode } });
+      return say(`🙋 ${actor} claimed this ticket and will help you from here.`);
+    case 'unclaim':
+      await refreshWelcome(ticket, deps);
+      return say(`${actor} unclaimed this ticket${change.previous === actorId ? '' : ` from ${userMention(change.previous)}`}; any staff member can pick it up.`);
+    case 'transfer':
+      // In a private thread the new owner must be a member to see it at all.
+      if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.to);
+      await refreshWelcome(ticket, deps);
+      return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}.`);
+    case 'priority':
+      await refreshWelcome(ticket, deps);
+      return say(`Priority set to **${priorityName(ticket.priority)}** by ${actor}.`);
+    case 'member': {
+      const who = userMention(change.userId);
+      if (change.op === 'add') {
+        if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.userId);
+        else await deps.discord.setOverwrite(channelId, { id: change.userId, type: 1, allow: String(MEMBER_ALLOW), deny: '0' }, `Added to ticket ${ticketLabel(ticket)}`);
+        return say(`➕ ${actor} added ${who} to this ticket.`);
+      }
+      try {
+        if (ticket.mode === 'thread') await deps.discord.removeThreadMember(channelId, change.userId);
+        else await deps.discord.deleteOverwrite(channelId, change.userId, `Removed from ticket ${ticketLabel(ticket)}`);
+      } catch (err) {
+        if (isUnknownMember(err)) throw new UserError(`${who} is not in this ticket.`);
+        throw err;
+      }
+      return say(`➖ ${actor} removed ${who} from this ticket.`);
+    }
+    case 'role': {
+      const role = roleMention(change.roleId);
+      if (change.op === 'add') {
+        await deps.discord.setOverwrite(channelId, { id: change.roleId, type: 0, allow: String(MEMBER_ALLOW), deny: '0' }, `Role added to ticket ${ticketLabel(ticket)}`);
+        return say(`➕ ${actor} gave ${role} access to this ticket.`);
+      }
+      await deps.discord.deleteOverwrite(channelId, change.roleId, `Role removed from ticket ${ticketLabel(ticket)}`);
+      return say(`➖ ${actor} removed ${role}'s access to this ticket.`);
+    }
+    case 'rename':
+      await deps.discord.modifyChannel(channelId, { name: change.name, reason: `Ticket ${ticketLabel(ticket)} renamed` });
+      return say(`✏️ ${actor} renamed this ticket to **${change.name}**.`);
+  }
+}
+
+/**
+ * The worker's half of reopening (the row is open again, slots re-taken): unarchive + unlock the
+ * thread and re-add the opener, the buttons back, a notice, a log line, and the auto-close timer.
+ * If the thread or channel is gone, the ticket is closed again and the staff member told.
+ */
+export async function finishReopen(guildId: string, number: number, actorId: string, deps: TicketEffectsDeps): Promise<MessageBody> {
+  const ticket = await requireTicket(guildId, number, deps);
+  const label = ticketLabel(ticket);
+  if (ticket.status !== 'open') throw new UserError(`Ticket ${label} was closed again before it could be reopened.`);
+  try {
+    if (ticket.mode === 'thread') {
+      await deps.discord.modifyChannel(ticket.channelId, { archived: false, locked: false, reason: `Ticket ${label} reopened` });
+      await deps.discord.addThreadMember(ticket.channelId, ticket.openerId);
+    }
+    await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
+  } catch (err) {
+    if (!isGoneChannel(err)) throw err;
+    await deps.tickets.closeTicket(ticket, { closedBy: actorId, reason: 'Its thread or channel no longer exists', now: deps.clock.now() });
+    throw new UserError(`The ${ticket.mode} of ticket ${label} no longer exists, so it cannot be reopened. Open a new ticket instead.`);
+  }
+  const settings = await deps.tickets.getSettings(guildId);
+  await refreshWelcome(ticket, deps);
+  await deps.tickets.touchTicket(guildId, number, deps.clock.now(), settings);
+  if (settings) await logToStaff(settings, `🔓 Ticket ${label} (${channelLink(ticket.channelId)}) was reopened by ${userMention(actorId)}.`, deps);
+  return { content: `🔓 Ticket ${label} is open again: ${channelLink(ticket.channelId)}`, allowed_mentions: { parse: [] } };
+}

@@ -1,0 +1,139 @@
+import type { Clock } from '../clock';
+import { buildCustomId } from '../custom-id';
+import { ButtonStyle, ComponentKind } from '../discord-constants';
+import { DiscordActionError } from '../errors';
+import type { DiscordApi, MessageBody } from '../ports/discord';
+import type { Telemetry } from '../ports/telemetry';
+import { MAX_DELAY_SECONDS, type WorkQueue } from '../ports/work-queue';
+import { safeError } from '../safe-error';
+import { channelLink, relativeTime, ticketLabel, userMention } from './messages';
+import type { Category, Ticket } from './model';
+import type { TicketStore } from './ports';
+import { logToStaff } from './provision-ticket';
+import { onTicketClosed } from './transcript-handover';
+import { ticketButtons, ticketEmbed } from './welcome';
+
+/** What the worker's ticket effects use (the worker's deps satisfy it). */
+export interface TicketEffectsDeps {
+  tickets: TicketStore;
+  discord: DiscordApi;
+  workQueue: WorkQueue;
+  telemetry: Telemetry;
+  clock: Clock;
+  log: { warn(msg: string, extra: Record<string, unknown>): void };
+}
+
+export type CloseSource = 'staff' | 'opener' | 'request' | 'auto';
+
+/** Discord's "Unknown Channel": the thread or channel is already gone. */
+export const isGoneChannel = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10003;
+
+/** Cosmetic steps (notices, the log line, the DM) must not stop the ones that matter. */
+async function bestEffort(what: string, deps: TicketEffectsDeps, step: () => Promise<unknown>): Promise<void> {
+  await step().catch((err) => deps.log.warn(`could not ${what}`, { error: safeError(err) }));
+}
+
+/** The welcome message re-rendered from the row: embed (claim, priority, status) and buttons. */
+export async function refreshWelcome(ticket: Ticket, deps: Pick<TicketEffectsDeps, 'tickets' | 'discord'>, category?: Category | null): Promise<void> {
+  if (!ticket.channelId || !ticket.welcomeMessageId) return;
+  const cat = category === undefined ? await deps.tickets.getCategory(ticket.guildId, ticket.categoryId) : category;
+  await deps.discord.editMessage(ticket.channelId, ticket.welcomeMessageId, { embeds: [ticketEmbed(ticket, cat ?? { name: 'Ticket', emoji: null })], components: ticketButtons(ticket) });
+}
+
+const closer = (t: Ticket) => (t.closedBy ? `by ${userMention(t.closedBy)}` : 'automatically after a period without activity');
+
+/** Posted in the ticket when it closes. */
+export function closeNotice(ticket: Ticket, delaySeconds: number, now: number): MessageBody {
+  const what = ticket.mode === 'thread' ? 'This thread will be locked and archived' : 'This channel will be deleted';
+  const when = delaySeconds > 0 ? ` ${relativeTime(now + delaySeconds * 1000)}` : ' now';
+  return {
+    content: `🔒 Ticket ${ticketLabel(ticket)} was closed ${closer(ticket)}.${ticket.closeReason ? `\n**Reason:** ${ticket.closeReason}` : ''}\n${what}${when}.`,
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/**
+ * The feedback prompt DMed to the opener: 1–5 star buttons (`dw1:rate:<guild>:<n>:<stars>`); a
+ * rating then offers an optional comment (see the `rate` actions).
+ */
+export function feedbackPrompt(ticket: Ticket, guildName: string | null): MessageBody {
+  return {
+    content: `Your ticket ${ticketLabel(ticket)}${guildName ? ` in **${guildName}**` : ''} was closed. How was the support you got? Rate it from 1 to 5 stars.`,
+    components: [
+      {
+        type: ComponentKind.ActionRow,
+        components: [1, 2, 3, 4, 5].map((stars) => ({
+          type: ComponentKind.Button,
+          style: ButtonStyle.Secondary,
+          label: String(stars),
+          emoji: { name: '⭐' },
+          custom_id: buildCustomId('rate', ticket.guildId, String(ticket.number), String(stars)),
+        })),
+      },
+    ] as MessageBody['components'],
+    allowed_mentions: { parse: [] },
+  };
+}
+
+/** The guild's close delay, within what one SQS message delay can carry. */
+const closeDelayOf = (settings: { closeDelaySeconds: number } | null) => Math.min(MAX_DELAY_SECONDS, Math.max(0, settings?.closeDelaySeconds ?? 0));
+
+/**
+ * Everything after the row is closed (and the opener's slots released): a notice in the ticket,
+ * the welcome message without its buttons, a log line, the feedback DM and the transcript
+ * hand-over. The archive comes after, from {@link scheduleArchive}, once the caller has answered
+ * in the ticket (nothing is posted into a thread after it is archived).
+ */
+export async function finishClose(ticket: Ticket, source: CloseSource, deps: TicketEffectsDeps): Promise<void> {
+  const [settings, category] = await Promise.all([deps.tickets.getSettings(ticket.guildId), deps.tickets.getCategory(ticket.guildId, ticket.categoryId)]);
+  const delay = closeDelayOf(settings);
+  const now = deps.clock.now();
+  if (ticket.channelId) {
+    const channelId = ticket.channelId;
+    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, closeNotice(ticket, delay, now)));
+    await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps, category));
+  }
+  if (settings) await logToStaff(settings, closeLogLine(ticket), deps);
+  await bestEffort('send the feedback prompt', deps, async () => {
+    const guild = await deps.discord.getGuild(ticket.guildId).catch(() => null);
+    await deps.discord.sendDirectMessage(ticket.openerId, feedbackPrompt(ticket, guild?.name ?? null));
+  });
+  await onTicketClosed(ticket, deps);
+  deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode, source } });
+}
+
+/**
+ * Queues the archive (thread locked + archived / channel deleted) of the close at `closedAt`,
+ * delayed by the guild's close delay. The archive job is idempotent and skips a ticket reopened
+ * meanwhile, so scheduling it again (a redelivered close job) is harmless.
+ */
+export async function scheduleArchive(ticket: Pick<Ticket, 'guildId' | 'number' | 'closedAt'>, deps: Pick<TicketEffectsDeps, 'tickets' | 'workQueue'>): Promise<void> {
+  if (ticket.closedAt === null) return;
+  const settings = await deps.tickets.getSettings(ticket.guildId);
+  await deps.workQueue.enqueue({ type: 'ticket.archive', guildId: ticket.guildId, number: ticket.number, closedAt: ticket.closedAt }, { delaySeconds: closeDelayOf(settings) });
+}
+
+function closeLogLine(ticket: Ticket): string {
+  const where = ticket.channelId ? ` (${channelLink(ticket.channelId)})` : '';
+  return `🔒 Ticket ${ticketLabel(ticket)}${where} opened by ${userMention(ticket.openerId)} was closed ${closer(ticket)}.${ticket.closeReason ? ` Reason: ${ticket.closeReason}` : ''}`;
+}
+
+/**
+ * The delayed end of a close: lock + archive the thread, or delete the channel. Only for the close
+ * the job was queued for (a reopened — or reopened and closed again — ticket has another
+ * `closedAt`). Safe to repeat; a thread or channel already gone counts as done.
+ */
+export async function archiveClosedTicket(job: { guildId: string; number: number; closedAt: number }, deps: Pick<TicketEffectsDeps, 'tickets' | 'discord' | 'clock'>): Promise<'archived' | 'skipped'> {
+  const ticket = await deps.tickets.getTicket(job.guildId, job.number);
+  if (!ticket || ticket.status !== 'closed' || ticket.closedAt !== job.closedAt) return 'skipped';
+  if (ticket.channelId) {
+    try {
+      if (ticket.mode === 'thread') await deps.discord.modifyChannel(ticket.channelId, { locked: true, archived: true, reason: `Ticket ${ticketLabel(ticket)} closed` });
+      else await deps.discord.deleteChannel(ticket.channelId, `Ticket ${ticketLabel(ticket)} closed`);
+    } catch (err) {
+      if (!isGoneChannel(err)) throw err;
+    }
+  }
+  await deps.tickets.markArchived(job.guildId, job.number, job.closedAt, deps.clock.now());
+  return 'archived';
+}

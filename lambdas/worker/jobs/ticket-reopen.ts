@@ -1,0 +1,10 @@
+import type * as z from 'zod/mini';
+import type { TicketReopenJob } from '../../shared/contracts/work-job';
+import { finishReopen } from '../../shared/tickets/apply-ticket-change';
+import { runInteractionJob } from '../interaction-job';
+import type { WorkerDeps } from '../types';
+
+/** `ticket.reopen` → the thread unarchived and unlocked, the opener back in, the buttons back. */
+export function reopenTicket(job: z.infer<typeof TicketReopenJob>, attempt: number, deps: WorkerDeps): Promise<void> {
+  return runInteractionJob('ticket.reopen', job.ctx, attempt, deps, () => finishReopen(job.guildId, job.number, job.ctx.userId, deps));
+}
