@@ -1,4 +1,4 @@
-import type { APIInteraction, APIInteractionResponse, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../shared/clock';
 import type { WorkJob } from '../shared/contracts/work-job';
@@ -23,7 +23,8 @@ export type Outcome = { reply: APIInteractionResponse } | { defer: { ephemeral: 
 
 /** One application command: its registration body and its handler. */
 export interface CommandModule<I extends APIInteraction = APIInteraction> {
-  definition: RESTPostAPIApplicationCommandsJSONBody;
+  /** The command's name; its registration body lives beside it as `<name>Definition` (see `commands/definitions.ts`). */
+  name: string;
   execute(interaction: I, deps: InteractionDeps): Promise<Outcome> | Outcome;
 }
 

@@ -73,6 +73,15 @@ export const PermissionFlagsBits = {
 } as const;
 
 /**
+ * `default_member_permissions` values (decimal strings, as the API takes them). Plain literals so
+ * a command's registration body stays free of calls and can be dropped from bundles that never
+ * read it. Checked against `PermissionFlagsBits` by a unit test.
+ */
+export const DefaultMemberPermissions = {
+  ManageGuild: '32',
+} as const;
+
+/**
  * REST routes the functions call (relative to `/api/v10`).
  * @see https://discord.com/developers/docs/reference#api-reference
  */

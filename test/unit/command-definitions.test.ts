@@ -1,4 +1,5 @@
-import { commandDefinitions } from '../../lambdas/interactions/commands';
+import { COMMANDS } from '../../lambdas/interactions/commands';
+import { commandDefinitions } from '../../lambdas/interactions/commands/definitions';
 
 /**
  * Discord refuses a whole bulk overwrite when one command breaks its rules, and the emulator only
@@ -62,5 +63,11 @@ describe('application command definitions', () => {
         ],
       }),
     ).toEqual(['Bad: invalid name', '/Bad b: description must be 1–100 characters (0)', '/Bad b: required after optional']);
+  });
+});
+
+describe('handlers and registration bodies', () => {
+  it('every handler has exactly one registration body with its name, and every body a handler', () => {
+    expect(commandDefinitions().map((d) => d.name).sort()).toEqual([...COMMANDS.keys()].sort());
   });
 });

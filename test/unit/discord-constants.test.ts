@@ -37,3 +37,9 @@ describe('Discord constants used by the functions', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('default member permissions', () => {
+  it('match the permission bits', () => {
+    expect(ours.DefaultMemberPermissions.ManageGuild).toBe(String(api.PermissionFlagsBits.ManageGuild));
+  });
+});

@@ -1,5 +1,5 @@
-import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction, APIEmbed, APIInteraction } from 'discord-api-types/v10';
-import { ApplicationCommandType, ChannelKind, InteractionContextType, InteractionResponseType, InteractionType, MessageFlags, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction, APIEmbed, APIInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { ApplicationCommandType, ChannelKind, InteractionContextType, InteractionResponseType, InteractionType, MessageFlags, OptionType, DefaultMemberPermissions } from '../../shared/discord-constants';
 import { StaleActionError, UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import {
@@ -61,6 +61,107 @@ const SETTINGS = [
   { type: T.Integer, name: 'total_cap', description: 'Open tickets allowed here at once (default: no cap)', min_value: CAP[0], max_value: CAP[1] },
 ];
 
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const categoryDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'category',
+  description: 'Ticket categories: create, edit, delete, list; their form and support hours',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: DefaultMemberPermissions.ManageGuild,
+  options: [
+    {
+      type: T.Subcommand,
+      name: 'create',
+      description: 'Create a ticket category',
+      options: [
+        { type: T.String, name: 'name', description: 'Shown on panel buttons and in menus', required: true, max_length: CATEGORY_NAME_MAX },
+        ...SETTINGS,
+        { type: T.Role, name: 'staff_role', description: 'A staff role for this category only, on top of /setup’s' },
+      ],
+    },
+    {
+      type: T.Subcommand,
+      name: 'edit',
+      description: 'Change a category (only the options you give change)',
+      options: [
+        category(),
+        { type: T.String, name: 'name', description: 'New name (the id stays, so panels keep working)', max_length: CATEGORY_NAME_MAX },
+        ...SETTINGS,
+        { type: T.Role, name: 'add_staff_role', description: 'Add a staff role for this category' },
+        { type: T.Role, name: 'remove_staff_role', description: 'Remove one of this category’s staff roles' },
+        { type: T.String, name: 'clear', description: 'Reset a setting to its default', choices: CLEARABLE_FIELDS.map((f) => ({ name: f.replace('_', ' '), value: f })) },
+      ],
+    },
+    { type: T.Subcommand, name: 'delete', description: 'Delete a category (its open tickets keep working)', options: [category()] },
+    { type: T.Subcommand, name: 'list', description: 'Show the categories and their settings', options: [{ ...category('Show one category in full'), required: false }] },
+    {
+      type: T.SubcommandGroup,
+      name: 'form',
+      description: 'The questions asked when a ticket is opened',
+      options: [
+        {
+          type: T.Subcommand,
+          name: 'add',
+          description: `Add a question (up to ${MAX_QUESTIONS})`,
+          options: [
+            category(),
+            { type: T.String, name: 'label', description: 'The question', required: true, max_length: QUESTION_LABEL_MAX },
+            {
+              type: T.String,
+              name: 'style',
+              description: 'One line or a paragraph (default: one line)',
+              choices: [
+                { name: 'One line', value: 'short' },
+                { name: 'Paragraph', value: 'paragraph' },
+              ],
+            },
+            { type: T.Boolean, name: 'required', description: 'Must be answered (default: yes)' },
+            { type: T.Integer, name: 'min_length', description: 'Fewest characters accepted', min_value: 0, max_value: QUESTION_LENGTH_MAX },
+            { type: T.Integer, name: 'max_length', description: 'Most characters accepted', min_value: 1, max_value: QUESTION_LENGTH_MAX },
+            { type: T.String, name: 'placeholder', description: 'Example text shown in the empty field', max_length: QUESTION_PLACEHOLDER_MAX },
+          ],
+        },
+        {
+          type: T.Subcommand,
+          name: 'remove',
+          description: 'Remove a question',
+          options: [category(), { type: T.Integer, name: 'question', description: 'Which question', required: true, autocomplete: true, min_value: 1, max_value: MAX_QUESTIONS }],
+        },
+        { type: T.Subcommand, name: 'clear', description: 'Remove every question', options: [category()] },
+      ],
+    },
+    {
+      type: T.SubcommandGroup,
+      name: 'hours',
+      description: 'When support is available',
+      options: [
+        {
+          type: T.Subcommand,
+          name: 'set',
+          description: 'Set support hours',
+          options: [
+            category(),
+            { type: T.String, name: 'timezone', description: 'e.g. Europe/Berlin', required: true, autocomplete: true },
+            { type: T.String, name: 'days', description: 'e.g. mon-fri, or mon,wed,fri, or every day', required: true, max_length: 60 },
+            { type: T.String, name: 'start', description: 'Opening time, e.g. 09:00', required: true, max_length: 5 },
+            { type: T.String, name: 'end', description: 'Closing time, e.g. 17:30 (24:00 = midnight)', required: true, max_length: 5 },
+            {
+              type: T.String,
+              name: 'outside',
+              description: 'Outside the hours: open with a warning, or refuse (default: warn)',
+              choices: [
+                { name: 'Warn', value: 'warn' },
+                { name: 'Refuse', value: 'refuse' },
+              ],
+            },
+          ],
+        },
+        { type: T.Subcommand, name: 'clear', description: 'Remove support hours (always open)', options: [category()] },
+      ],
+    },
+  ] as never,
+});
+
 /**
  * `/category …` (Manage Server): create, edit, delete and list ticket categories, edit their
  * form (`form add|remove|clear`) and support hours (`hours set|clear`). Everything is answered
@@ -70,105 +171,7 @@ const SETTINGS = [
  * @see https://discord.com/developers/docs/interactions/application-commands#subcommands-and-subcommand-groups
  */
 export const categoryCommand: CommandModule<APIChatInputApplicationCommandInteraction | APIApplicationCommandAutocompleteInteraction> = {
-  definition: {
-    name: 'category',
-    description: 'Ticket categories: create, edit, delete, list; their form and support hours',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-    options: [
-      {
-        type: T.Subcommand,
-        name: 'create',
-        description: 'Create a ticket category',
-        options: [
-          { type: T.String, name: 'name', description: 'Shown on panel buttons and in menus', required: true, max_length: CATEGORY_NAME_MAX },
-          ...SETTINGS,
-          { type: T.Role, name: 'staff_role', description: 'A staff role for this category only, on top of /setup’s' },
-        ],
-      },
-      {
-        type: T.Subcommand,
-        name: 'edit',
-        description: 'Change a category (only the options you give change)',
-        options: [
-          category(),
-          { type: T.String, name: 'name', description: 'New name (the id stays, so panels keep working)', max_length: CATEGORY_NAME_MAX },
-          ...SETTINGS,
-          { type: T.Role, name: 'add_staff_role', description: 'Add a staff role for this category' },
-          { type: T.Role, name: 'remove_staff_role', description: 'Remove one of this category’s staff roles' },
-          { type: T.String, name: 'clear', description: 'Reset a setting to its default', choices: CLEARABLE_FIELDS.map((f) => ({ name: f.replace('_', ' '), value: f })) },
-        ],
-      },
-      { type: T.Subcommand, name: 'delete', description: 'Delete a category (its open tickets keep working)', options: [category()] },
-      { type: T.Subcommand, name: 'list', description: 'Show the categories and their settings', options: [{ ...category('Show one category in full'), required: false }] },
-      {
-        type: T.SubcommandGroup,
-        name: 'form',
-        description: 'The questions asked when a ticket is opened',
-        options: [
-          {
-            type: T.Subcommand,
-            name: 'add',
-            description: `Add a question (up to ${MAX_QUESTIONS})`,
-            options: [
-              category(),
-              { type: T.String, name: 'label', description: 'The question', required: true, max_length: QUESTION_LABEL_MAX },
-              {
-                type: T.String,
-                name: 'style',
-                description: 'One line or a paragraph (default: one line)',
-                choices: [
-                  { name: 'One line', value: 'short' },
-                  { name: 'Paragraph', value: 'paragraph' },
-                ],
-              },
-              { type: T.Boolean, name: 'required', description: 'Must be answered (default: yes)' },
-              { type: T.Integer, name: 'min_length', description: 'Fewest characters accepted', min_value: 0, max_value: QUESTION_LENGTH_MAX },
-              { type: T.Integer, name: 'max_length', description: 'Most characters accepted', min_value: 1, max_value: QUESTION_LENGTH_MAX },
-              { type: T.String, name: 'placeholder', description: 'Example text shown in the empty field', max_length: QUESTION_PLACEHOLDER_MAX },
-            ],
-          },
-          {
-            type: T.Subcommand,
-            name: 'remove',
-            description: 'Remove a question',
-            options: [category(), { type: T.Integer, name: 'question', description: 'Which question', required: true, autocomplete: true, min_value: 1, max_value: MAX_QUESTIONS }],
-          },
-          { type: T.Subcommand, name: 'clear', description: 'Remove every question', options: [category()] },
-        ],
-      },
-      {
-        type: T.SubcommandGroup,
-        name: 'hours',
-        description: 'When support is available',
-        options: [
-          {
-            type: T.Subcommand,
-            name: 'set',
-            description: 'Set support hours',
-            options: [
-              category(),
-              { type: T.String, name: 'timezone', description: 'e.g. Europe/Berlin', required: true, autocomplete: true },
-              { type: T.String, name: 'days', description: 'e.g. mon-fri, or mon,wed,fri, or every day', required: true, max_length: 60 },
-              { type: T.String, name: 'start', description: 'Opening time, e.g. 09:00', required: true, max_length: 5 },
-              { type: T.String, name: 'end', description: 'Closing time, e.g. 17:30 (24:00 = midnight)', required: true, max_length: 5 },
-              {
-                type: T.String,
-                name: 'outside',
-                description: 'Outside the hours: open with a warning, or refuse (default: warn)',
-                choices: [
-                  { name: 'Warn', value: 'warn' },
-                  { name: 'Refuse', value: 'refuse' },
-                ],
-              },
-            ],
-          },
-          { type: T.Subcommand, name: 'clear', description: 'Remove support hours (always open)', options: [category()] },
-        ],
-      },
-    ] as never,
-  },
+  name: 'category',
   async execute(interaction, deps) {
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
     requireManageGuild(interaction);

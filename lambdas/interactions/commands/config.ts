@@ -1,5 +1,5 @@
-import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
-import { ApplicationCommandType, InteractionContextType, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import type { APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionContextType, OptionType, DefaultMemberPermissions } from '../../shared/discord-constants';
 import { StaleActionError, UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
@@ -9,32 +9,33 @@ import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
 
-const int = (name: string, description: string, [min, max]: readonly [number, number]) => ({ type: OptionType.Integer, name, description, min_value: min, max_value: max });
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'config',
+  description: 'See or change how tickets behave here',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: DefaultMemberPermissions.ManageGuild,
+  options: [
+    { type: OptionType.Subcommand, name: 'show', description: 'Show the current ticket settings' },
+    {
+      type: OptionType.Subcommand,
+      name: 'tickets',
+      description: 'Closing, reopening and auto-close',
+      options: [
+        { type: OptionType.Boolean, name: 'opener_can_close', description: 'May the member who opened a ticket close it?' },
+        { type: OptionType.Integer, name: 'reopen_window_hours', description: 'Hours a closed ticket can be reopened (0 = never)', min_value: 0, max_value: 720 },
+        { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: 0, max_value: 900 },
+        { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: 0, max_value: 720 },
+        { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: 1, max_value: 168 },
+      ],
+    },
+  ] as never,
+});
 
 /** `/config show|tickets` — see and change ticket behaviour (channels and roles: `/setup`). */
 export const configCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
-  definition: {
-    name: 'config',
-    description: 'See or change how tickets behave here',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-    options: [
-      { type: OptionType.Subcommand, name: 'show', description: 'Show the current ticket settings' },
-      {
-        type: OptionType.Subcommand,
-        name: 'tickets',
-        description: 'Closing, reopening and auto-close',
-        options: [
-          { type: OptionType.Boolean, name: 'opener_can_close', description: 'May the member who opened a ticket close it?' },
-          int('reopen_window_hours', 'Hours a closed ticket can be reopened (0 = never)', LIMITS.reopenWindowHours),
-          int('close_delay_seconds', 'Seconds between closing and removing the channel/thread', LIMITS.closeDelaySeconds),
-          int('auto_close_hours', 'Close tickets after this many hours without activity (0 = off)', LIMITS.autoCloseHours),
-          int('auto_close_warn_hours', 'Warn this many hours before auto-closing', LIMITS.autoCloseWarnHours),
-        ],
-      },
-    ] as never,
-  },
+  name: 'config',
   async execute(interaction, deps) {
     requireManageGuild(interaction);
     const o = new CommandOptions(interaction);

@@ -1,16 +1,19 @@
-import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import type { APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { ApplicationCommandType, InteractionContextType } from '../../shared/discord-constants';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import type { CommandModule } from '../types';
 
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const helpDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'help',
+  description: 'What Deskwire can do and where to start',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+});
+
 /** `/help` — what Deskwire can do here; answered inline (no I/O). */
 export const helpCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
-  definition: {
-    name: 'help',
-    description: 'What Deskwire can do and where to start',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-  },
+  name: 'help',
   execute() {
     return {
       reply: ephemeralReply(

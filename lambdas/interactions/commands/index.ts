@@ -8,10 +8,7 @@ import { setupCommand } from './setup';
 import { statusCommand } from './status';
 import { ticketCommand } from './ticket';
 
-/** Every application command, by name. Registration (`npm run register-commands`, `npm start`) reads the same list. */
+/** Every application command's handler, by name. Their registration bodies are in `definitions.ts`. */
 export const COMMANDS: ReadonlyMap<string, CommandModule<never>> = new Map(
-  ([statusCommand, helpCommand, setupCommand, configCommand, categoryCommand, panelCommand, ticketCommand, openAboutMessageCommand] as CommandModule<never>[]).map((c) => [c.definition.name, c]),
+  ([statusCommand, helpCommand, setupCommand, configCommand, categoryCommand, panelCommand, ticketCommand, openAboutMessageCommand] as CommandModule<never>[]).map((c) => [c.name, c]),
 );
-
-/** The bodies to bulk-overwrite with. @see https://discord.com/developers/docs/interactions/application-commands#bulk-overwrite-global-application-commands */
-export const commandDefinitions = () => [...COMMANDS.values()].map((c) => c.definition);

@@ -1,6 +1,7 @@
+import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { randomInt } from 'node:crypto';
 import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
-import { ApplicationCommandType, ChannelKind, InteractionContextType, InteractionResponseType, InteractionType, MessageFlags, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import { ApplicationCommandType, ChannelKind, InteractionContextType, InteractionResponseType, InteractionType, MessageFlags, OptionType, DefaultMemberPermissions } from '../../shared/discord-constants';
 import { NotFoundError, StaleActionError, UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { categoryLabel } from '../../shared/tickets/categories';
@@ -54,6 +55,31 @@ const LOOKS = [
   },
 ];
 
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const panelDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'panel',
+  description: 'Panels: messages with buttons or a menu that open tickets',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: DefaultMemberPermissions.ManageGuild,
+  options: [
+    {
+      type: T.Subcommand,
+      name: 'create',
+      description: 'Post a panel in a channel',
+      options: [{ type: T.Channel, name: 'channel', description: 'Where to post it', required: true, channel_types: PANEL_CHANNEL_TYPES }, ...LOOKS],
+    },
+    { type: T.Subcommand, name: 'list', description: 'Show the panels' },
+    {
+      type: T.Subcommand,
+      name: 'edit',
+      description: 'Change a panel and update its message (no options: refresh it)',
+      options: [panelOption, ...LOOKS, { type: T.Channel, name: 'channel', description: 'Move it to another channel', channel_types: PANEL_CHANNEL_TYPES }],
+    },
+    { type: T.Subcommand, name: 'delete', description: 'Delete a panel and its message', options: [panelOption] },
+  ] as never,
+});
+
 /**
  * `/panel create|list|edit|delete` (Manage Server). A panel is a message with an embed and a
  * button per category or one select menu; its components are the opening actions, so clicking
@@ -64,29 +90,7 @@ const LOOKS = [
  * @see https://discord.com/developers/docs/interactions/application-commands#subcommands-and-subcommand-groups
  */
 export const panelCommand: CommandModule<APIChatInputApplicationCommandInteraction | APIApplicationCommandAutocompleteInteraction> = {
-  definition: {
-    name: 'panel',
-    description: 'Panels: messages with buttons or a menu that open tickets',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-    options: [
-      {
-        type: T.Subcommand,
-        name: 'create',
-        description: 'Post a panel in a channel',
-        options: [{ type: T.Channel, name: 'channel', description: 'Where to post it', required: true, channel_types: PANEL_CHANNEL_TYPES }, ...LOOKS],
-      },
-      { type: T.Subcommand, name: 'list', description: 'Show the panels' },
-      {
-        type: T.Subcommand,
-        name: 'edit',
-        description: 'Change a panel and update its message (no options: refresh it)',
-        options: [panelOption, ...LOOKS, { type: T.Channel, name: 'channel', description: 'Move it to another channel', channel_types: PANEL_CHANNEL_TYPES }],
-      },
-      { type: T.Subcommand, name: 'delete', description: 'Delete a panel and its message', options: [panelOption] },
-    ] as never,
-  },
+  name: 'panel',
   async execute(interaction, deps) {
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
     requireManageGuild(interaction);

@@ -1,5 +1,5 @@
-import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
-import { ApplicationCommandType, ChannelKind, InteractionContextType, OptionType, PermissionFlagsBits } from '../../shared/discord-constants';
+import type { APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { ApplicationCommandType, ChannelKind, InteractionContextType, OptionType, DefaultMemberPermissions } from '../../shared/discord-constants';
 import { UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
@@ -8,31 +8,34 @@ import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
 
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const setupDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'setup',
+  description: 'Set up tickets: staff role, mode, channels (run again to change any part)',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+  default_member_permissions: DefaultMemberPermissions.ManageGuild,
+  options: [
+    { type: OptionType.Role, name: 'staff_role', description: 'The role that works tickets', required: false },
+    {
+      type: OptionType.String,
+      name: 'mode',
+      description: 'Private threads under a support channel, or channels under a category',
+      choices: [
+        { name: 'Private threads', value: 'thread' },
+        { name: 'Channels', value: 'channel' },
+      ],
+    },
+    { type: OptionType.Channel, name: 'support_channel', description: 'Thread mode: the channel ticket threads live under', channel_types: [ChannelKind.GuildText] },
+    { type: OptionType.Channel, name: 'ticket_category', description: 'Channel mode: the category ticket channels go into', channel_types: [ChannelKind.GuildCategory] },
+    { type: OptionType.Channel, name: 'log_channel', description: 'Where ticket events are logged for staff', channel_types: [ChannelKind.GuildText] },
+    { type: OptionType.Channel, name: 'transcript_channel', description: 'Where transcripts are posted', channel_types: [ChannelKind.GuildText] },
+  ] as never,
+});
+
 /** `/setup` — a working ticket setup in one step; run again to change any part. */
 export const setupCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
-  definition: {
-    name: 'setup',
-    description: 'Set up tickets: staff role, mode, channels (run again to change any part)',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
-    options: [
-      { type: OptionType.Role, name: 'staff_role', description: 'The role that works tickets', required: false },
-      {
-        type: OptionType.String,
-        name: 'mode',
-        description: 'Private threads under a support channel, or channels under a category',
-        choices: [
-          { name: 'Private threads', value: 'thread' },
-          { name: 'Channels', value: 'channel' },
-        ],
-      },
-      { type: OptionType.Channel, name: 'support_channel', description: 'Thread mode: the channel ticket threads live under', channel_types: [ChannelKind.GuildText] },
-      { type: OptionType.Channel, name: 'ticket_category', description: 'Channel mode: the category ticket channels go into', channel_types: [ChannelKind.GuildCategory] },
-      { type: OptionType.Channel, name: 'log_channel', description: 'Where ticket events are logged for staff', channel_types: [ChannelKind.GuildText] },
-      { type: OptionType.Channel, name: 'transcript_channel', description: 'Where transcripts are posted', channel_types: [ChannelKind.GuildText] },
-    ] as never,
-  },
+  name: 'setup',
   async execute(interaction, deps) {
     requireManageGuild(interaction);
     const o = new CommandOptions(interaction);

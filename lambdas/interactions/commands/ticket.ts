@@ -1,4 +1,4 @@
-import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
+import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { ApplicationCommandType, InteractionContextType, InteractionResponseType, InteractionType, OptionType } from '../../shared/discord-constants';
 import { StaleActionError } from '../../shared/errors';
 import { CommandOptions } from '../options';
@@ -6,23 +6,26 @@ import { openTicketFrom } from '../opening';
 import type { CommandModule, InteractionDeps, Outcome } from '../types';
 import { TICKET_STAFF_SUBCOMMANDS, workTicket } from './ticket/dispatch';
 
+/** The command's registration body: a function, so bundles that never register commands drop it. */
+export const ticketDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
+  name: 'ticket',
+  description: 'Open and work support tickets',
+  type: ApplicationCommandType.ChatInput,
+  contexts: [InteractionContextType.Guild],
+  options: [
+    {
+      type: OptionType.Subcommand,
+      name: 'open',
+      description: 'Open a support ticket',
+      options: [{ type: OptionType.String, name: 'category', description: 'What your ticket is about', autocomplete: true, required: false }],
+    },
+    ...TICKET_STAFF_SUBCOMMANDS,
+  ] as never,
+});
+
 /** `/ticket …` — `open` for members; the subcommands that work a ticket live in `./ticket/`. */
 export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteraction | APIApplicationCommandAutocompleteInteraction> = {
-  definition: {
-    name: 'ticket',
-    description: 'Open and work support tickets',
-    type: ApplicationCommandType.ChatInput,
-    contexts: [InteractionContextType.Guild],
-    options: [
-      {
-        type: OptionType.Subcommand,
-        name: 'open',
-        description: 'Open a support ticket',
-        options: [{ type: OptionType.String, name: 'category', description: 'What your ticket is about', autocomplete: true, required: false }],
-      },
-      ...TICKET_STAFF_SUBCOMMANDS,
-    ] as never,
-  },
+  name: 'ticket',
   async execute(interaction, deps) {
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
     const o = new CommandOptions(interaction);
