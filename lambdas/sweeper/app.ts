@@ -6,6 +6,7 @@ import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
 import type { WorkQueue } from '../shared/ports/work-queue';
 import { autoCloseSweep } from '../shared/tickets/auto-close';
+import { repairSweep } from '../shared/tickets/repair';
 import type { TicketStore } from '../shared/tickets/ports';
 
 export interface SweeperDeps {
@@ -20,7 +21,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps)];
+  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps)];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

@@ -6,6 +6,7 @@ import { deletePanelMessage } from './jobs/panel-delete';
 import { publishPanels } from './jobs/panel-publish';
 import { statusReport } from './jobs/status-report';
 import { openTicket } from './jobs/ticket-open';
+import { repairStuckTicket } from './jobs/ticket-repair';
 import { archiveTicket } from './jobs/ticket-archive';
 import { autoCloseTicket } from './jobs/ticket-auto-close';
 import { closeTicket } from './jobs/ticket-close';
@@ -22,6 +23,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
   switch (job.type) {
     case 'status.report':
       return statusReport(job, attempt, deps);
+    case 'ticket.repair':
+      return repairStuckTicket(job, deps);
     case 'ticket.open':
       return openTicket(job, attempt, deps);
     case 'telemetry.capture':

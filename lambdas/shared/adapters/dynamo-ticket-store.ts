@@ -24,6 +24,9 @@ function toCategory(item: Record<string, unknown>): Category {
 }
 
 /** Tickets, categories and settings in the guild's partition of the single table. */
+/** A ticket still `opening` this long after its reservation is repaired by the sweeper. */
+export const PROVISION_REPAIR_AFTER_MS = 15 * 60_000;
+
 export class DynamoTicketStore implements TicketStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -143,7 +146,14 @@ export class DynamoTicketStore implements TicketStore {
                 ExpressionAttributeValues: totalOpen === null ? { ':one': 1 } : { ':one': 1, ':cap': totalOpen },
               },
             },
-            { Put: { TableName: this.tableName, Item: { ...Keys.ticket(guildId, number), ...ticket }, ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                // Due for repair unless the worker finishes it first (markOpen takes it out of the index).
+                Item: { ...Keys.ticket(guildId, number), ...ticket, dueKind: DueKind.provision, dueAt: now + PROVISION_REPAIR_AFTER_MS },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
           ],
         }),
       );
@@ -251,17 +261,62 @@ export class DynamoTicketStore implements TicketStore {
     return current.channelId;
   }
 
-  async markOpen(ticket: Ticket, welcomeMessageId: string, now: number): Promise<void> {
+  async markOpen(ticket: Ticket, welcomeMessageId: string | null, now: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: Keys.ticket(ticket.guildId, ticket.number),
+        // Leaves the repair index only while still in it (an auto-close due set later stays).
         UpdateExpression: 'SET #status = :open, welcomeMessageId = :w, openedAt = :now',
         ConditionExpression: 'attribute_exists(PK)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':open': 'open', ':w': welcomeMessageId, ':now': now },
       }),
     );
+    await sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(ticket.guildId, ticket.number),
+        UpdateExpression: 'REMOVE dueKind, dueAt',
+        ConditionExpression: 'dueKind = :k',
+        ExpressionAttributeValues: { ':k': DueKind.provision },
+      }),
+    );
+  }
+
+  async dueRepairs(now: number, limit: number): Promise<DueTicket[]> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'ByDue',
+        KeyConditionExpression: 'dueKind = :k AND dueAt <= :now',
+        ExpressionAttributeValues: { ':k': DueKind.provision, ':now': now },
+        ProjectionExpression: 'guildId, #n, dueAt',
+        ExpressionAttributeNames: { '#n': 'number' },
+        Limit: limit,
+      }),
+    );
+    return (res.Items ?? []).map((i) => ({ guildId: String(i.guildId), number: Number(i.number), dueAt: Number(i.dueAt) }));
+  }
+
+  async claimRepair(guildId: string, number: number, seenDueAt: number, nextDueAt: number): Promise<number | null> {
+    try {
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Keys.ticket(guildId, number),
+          UpdateExpression: 'SET dueAt = :next ADD repairAttempts :one',
+          ConditionExpression: 'dueKind = :k AND dueAt = :seen',
+          ExpressionAttributeValues: { ':next': nextDueAt, ':one': 1, ':k': DueKind.provision, ':seen': seenDueAt },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(res.Attributes?.repairAttempts ?? 1);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return null;
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------- working, closing, reopening

@@ -25,4 +25,6 @@ export const DueKind = {
   purge: 'DUE#purge',
   /** An open ticket's next auto-close step (warning or close), on the ticket item itself. */
   autoClose: 'DUE#autoclose',
+  /** A reserved ticket still `opening` at this time needs repair (its welcome never got posted). */
+  provision: 'DUE#provision',
 } as const;

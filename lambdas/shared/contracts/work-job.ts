@@ -105,6 +105,14 @@ export const TicketArchiveJob = z.object({ type: z.literal('ticket.archive'), gu
 /** The transcript hand-over from the close flow (see `tickets/transcript-handover.ts`). */
 export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
 
+/** Finish opening a reservation whose worker attempts all failed (from the repair sweep). */
+export const TicketRepairJob = z.object({
+  type: z.literal('ticket.repair'),
+  guildId: Snowflake,
+  number: z.int().check(z.positive()),
+  attempt: z.int().check(z.positive()),
+});
+
 /**
  * Telemetry recorded on the 3-second path (the interactions λ) and sent to PostHog by the worker,
  * so no third-party call ever delays an interaction response.
@@ -120,7 +128,7 @@ export const TelemetryJob = z.object({
  * for different work, and SQS may deliver a message more than once). Jobs without an interaction
  * (from the sweeper, or follow-ups the worker queues itself) are idempotent on their own key or state.
  */
-export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
+export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
   TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TranscriptBuildJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

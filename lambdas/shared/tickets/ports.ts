@@ -52,7 +52,12 @@ export interface TicketStore {
   /** Records the created thread/channel once; returns the channel id that is recorded. */
   attachChannel(ticket: Ticket, channelId: string): Promise<string>;
   /** `opening` → `open` with the welcome message. */
-  markOpen(ticket: Ticket, welcomeMessageId: string, now: number): Promise<void>;
+  /** `opening` → `open` with the welcome message (null when it could not be posted after repairs). */
+  markOpen(ticket: Ticket, welcomeMessageId: string | null, now: number): Promise<void>;
+  /** Reserved tickets still `opening` at `now` (their repair is due), from the ByDue index. */
+  dueRepairs(now: number, limit: number): Promise<DueTicket[]>;
+  /** Claims one repair attempt (moves the due time); the attempt count, or null if someone else did. */
+  claimRepair(guildId: string, number: number, seenDueAt: number, nextDueAt: number): Promise<number | null>;
 
   // Working, closing and reopening a ticket. Every change is conditional on the ticket's current
   // state, so two staff pressing at once can never both win.
