@@ -40,6 +40,16 @@ export class UnauthorizedError extends UserError {
   override readonly code = 'unauthorized';
 }
 
+/** Too much is happening on the same items at once; trying again shortly works. */
+export class BusyError extends UserError {
+  override readonly name = 'BusyError';
+  override readonly status = 409;
+  override readonly code = 'busy';
+  constructor(message = 'A lot is happening here at the same moment. Please try again in a few seconds.') {
+    super(message);
+  }
+}
+
 /** Discord refused an action we asked for (missing permission, limit reached); message says what to fix. */
 export class DiscordActionError extends UserError {
   override readonly name = 'DiscordActionError';

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { BusyError } from '../errors';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
 
@@ -56,5 +57,32 @@ export async function sendIf(db: DynamoDBDocumentClient, command: PutCommand | U
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) return false;
     throw err;
+  }
+}
+
+const isConflict = (err: unknown) =>
+  err instanceof TransactionConflictException ||
+  (err instanceof TransactionCanceledException &&
+    (err.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict') &&
+    !(err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+/**
+ * TransactWriteItems, retried with jitter when DynamoDB cancels it only because another
+ * transaction touched the same item at the same moment (`TransactionConflict`: two members opening
+ * tickets in one category). A condition failure is the caller's to interpret and is thrown as is;
+ * conflicts that outlast the retries become a `BusyError` the user can act on.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-conflict-handling
+ */
+export async function transactWrite(db: DynamoDBDocumentClient, input: TransactWriteCommandInput, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand(input));
+      return;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      if (attempt >= attempts) throw new BusyError();
+      await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 40));
+    }
   }
 }

@@ -1,9 +1,9 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
 import type { BlacklistEntry, CloseTicketInput, DueTicket, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
-import { batchGet, sendIf } from './dynamo-helpers';
+import { batchGet, sendIf, transactWrite } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 const TICKET_FIELDS = [
@@ -123,8 +123,7 @@ export class DynamoTicketStore implements TicketStore {
     const { perMember, cooldownMinutes, totalOpen } = category.limits;
     const cooldownCutoff = now - cooldownMinutes * 60_000;
     try {
-      await this.db.send(
-        new TransactWriteCommand({
+      await transactWrite(this.db, {
           TransactItems: [
             {
               // The member's slot: fewer than `perMember` open here, and not within the cooldown.
@@ -155,8 +154,7 @@ export class DynamoTicketStore implements TicketStore {
               },
             },
           ],
-        }),
-      );
+        });
       return { ok: true, ticket };
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
@@ -185,8 +183,7 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async abandonTicket(ticket: Ticket): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
+    await transactWrite(this.db, {
         TransactItems: [
           { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } } },
           {
@@ -208,8 +205,7 @@ export class DynamoTicketStore implements TicketStore {
             },
           },
         ],
-      }),
-    ).catch(async (err) => {
+      }).catch(async (err) => {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [ticketReason, , categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
       if (ticketReason === 'ConditionalCheckFailed') return; // already abandoned (a retried job)
@@ -403,7 +399,7 @@ export class DynamoTicketStore implements TicketStore {
     };
     const closed: Ticket = { ...ticket, status: 'closed', closedAt: close.now, closedBy: close.closedBy, closeReason: close.reason, autoCloseWarnedAt: null };
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [row, member, category] }));
+      await transactWrite(this.db, { TransactItems: [row, member, category] });
       return closed;
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
@@ -413,7 +409,7 @@ export class DynamoTicketStore implements TicketStore {
     }
     // The category was deleted meanwhile: there is no count to release.
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [row, member] }));
+      await transactWrite(this.db, { TransactItems: [row, member] });
       return closed;
     } catch (err) {
       if (err instanceof TransactionCanceledException && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return null;
@@ -426,8 +422,7 @@ export class DynamoTicketStore implements TicketStore {
     const { guildId, number } = ticket;
     const { perMember, totalOpen } = category.limits;
     try {
-      await this.db.send(
-        new TransactWriteCommand({
+      await transactWrite(this.db, {
           TransactItems: [
             {
               Update: {
@@ -460,8 +455,7 @@ export class DynamoTicketStore implements TicketStore {
               },
             },
           ],
-        }),
-      );
+        });
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [rowReason, memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
