@@ -1,9 +1,15 @@
-import { closeAccept, closeDecline } from './actions/close-request';
+import { closeAccept } from './actions/close-accept';
+import { closeCancel } from './actions/close-cancel';
+import { closeConfirm } from './actions/close-confirm';
+import { closeDecline } from './actions/close-decline';
 import { openButton, openForm, openSelect } from './actions/open';
-import { rateButton, rateCommentButton, rateFeedbackModal } from './actions/rate';
-import { ticketClaimButton, ticketUnclaimButton } from './actions/ticket-claim';
-import { closeCancel, closeConfirm, ticketCloseButton } from './actions/ticket-close';
+import { rateButton } from './actions/rate';
+import { rateCommentButton } from './actions/rate-comment';
+import { rateFeedbackModal } from './actions/rate-feedback';
+import { ticketClaimButton } from './actions/ticket-claim';
+import { ticketCloseButton } from './actions/ticket-close';
 import { ticketKeepButton } from './actions/ticket-keep';
+import { ticketUnclaimButton } from './actions/ticket-unclaim';
 import type { ActionModule } from './types';
 
 /** Buttons and modals that work, close and rate a ticket. */

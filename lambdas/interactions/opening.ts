@@ -22,7 +22,7 @@ export async function openTicketFrom(
   const outcome = await requestTicket({ guildId: interaction.guild_id, openerId, ...input }, deps);
   switch (outcome.kind) {
     case 'choose_category':
-      return { reply: chooseCategoryReply(outcome.categories) };
+      return { reply: chooseCategoryReply(outcome.categories, input.aboutMessageUrl) };
     case 'form':
       return { reply: formModal(outcome.category, input.aboutMessageUrl) };
     case 'reserved':
@@ -54,10 +54,20 @@ export function categorySelect(categories: Category[], customId = buildCustomId(
   };
 }
 
-function chooseCategoryReply(categories: Category[]): APIInteractionResponse {
+/**
+ * The message a ticket is about, as custom_id args (`<channel>`, `<message>`): the select and the
+ * modal have no other state, so it rides along (two snowflakes: ≤ 41 characters).
+ */
+function aboutArgs(aboutMessageUrl: string | null): string[] {
+  const about = aboutMessageUrl ? /channels\/\d+\/(\d+)\/(\d+)$/.exec(aboutMessageUrl) : null;
+  return about ? [about[1], about[2]] : [];
+}
+
+/** The ephemeral "which category?" question; `dw1:open-select[:<channel>:<message>]`. */
+function chooseCategoryReply(categories: Category[], aboutMessageUrl: string | null): APIInteractionResponse {
   return {
     type: InteractionResponseType.ChannelMessageWithSource,
-    data: { content: 'What is your ticket about?', flags: MessageFlags.Ephemeral, components: [categorySelect(categories)] as never },
+    data: { content: 'What is your ticket about?', flags: MessageFlags.Ephemeral, components: [categorySelect(categories, buildCustomId('open-select', ...aboutArgs(aboutMessageUrl)))] as never },
   };
 }
 
@@ -68,11 +78,10 @@ function chooseCategoryReply(categories: Category[]): APIInteractionResponse {
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-modal
  */
 export function formModal(category: Category, aboutMessageUrl: string | null): APIInteractionResponse {
-  const about = aboutMessageUrl ? /channels\/\d+\/(\d+)\/(\d+)$/.exec(aboutMessageUrl) : null;
   return {
     type: InteractionResponseType.Modal,
     data: {
-      custom_id: buildCustomId('open-form', category.id, ...(about ? [about[1], about[2]] : [])),
+      custom_id: buildCustomId('open-form', category.id, ...aboutArgs(aboutMessageUrl)),
       title: `New ticket: ${category.name}`.slice(0, 45),
       components: category.questions.map((q) => ({
         type: ComponentKind.Label,

@@ -1,5 +1,6 @@
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import { InteractionType } from '../shared/discord-constants';
+import type { WorkJob } from '../shared/contracts/work-job';
 import { parseCustomId } from '../shared/custom-id';
 import { StaleActionError } from '../shared/errors';
 import { deferredReply } from '../shared/interaction-reply';
@@ -15,7 +16,9 @@ import type { InteractionDeps, Outcome } from './types';
 export async function routeInteraction(interaction: APIInteraction, deps: InteractionDeps): Promise<APIInteractionResponse> {
   const outcome = await dispatch(interaction, deps);
   if ('reply' in outcome) return outcome.reply;
-  await deps.workQueue.enqueue(outcome.job);
+  const { job } = outcome;
+  // The worker must know an update deferral (type 6) to answer it the right way (see `InteractionContext`).
+  await deps.workQueue.enqueue(outcome.defer.update && 'ctx' in job ? ({ ...job, ctx: { ...job.ctx, deferredUpdate: true } } as WorkJob) : job);
   return deferredReply(outcome.defer);
 }
 

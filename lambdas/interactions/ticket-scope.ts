@@ -4,6 +4,7 @@ import { hasPermission, parsePermissions } from '../shared/domain/permissions';
 import { StaleActionError, UserError } from '../shared/errors';
 import { ticketLabel } from '../shared/tickets/messages';
 import type { Category, GuildSettings } from '../shared/tickets/model';
+import { staffRolesFor } from '../shared/tickets/staff';
 import type { Actor, TicketScope } from '../shared/tickets/work-ticket';
 import { isStaff, memberPermissions } from './access';
 import type { InteractionDeps } from './types';
@@ -48,9 +49,6 @@ export async function ticketScope(interaction: APIInteraction, deps: Interaction
   return { ticket, settings, category, actor: actorOf(interaction, settings, category) };
 }
 
-/** The guild's staff roles plus the ticket category's. */
-export const staffRoleIdsOf = (scope: Pick<TicketScope, 'settings' | 'category'>) => [...new Set([...scope.settings.staffRoleIds, ...(scope.category?.staffRoleIds ?? [])])];
-
 /**
  * A user picked in a command option, as Discord resolved it: a bot? staff here (a staff role or
  * Manage Server in the member's resolved permissions)?
@@ -59,7 +57,7 @@ export function resolvedUser(interaction: { data: { resolved?: APIInteractionDat
   if (!userId) return null;
   const user = interaction.data.resolved?.users?.[userId];
   const member = interaction.data.resolved?.members?.[userId];
-  const staffRoles = new Set(staffRoleIdsOf(scope));
+  const staffRoles = new Set(staffRolesFor(scope.settings, scope.category));
   const staff = Boolean(member && (member.roles.some((r) => staffRoles.has(r)) || hasPermission(parsePermissions(member.permissions), PermissionFlagsBits.ManageGuild)));
   return { id: userId, bot: Boolean(user?.bot), staff, inGuild: Boolean(member) };
 }

@@ -11,6 +11,7 @@ import { archiveTicket } from './jobs/ticket-archive';
 import { autoCloseTicket } from './jobs/ticket-auto-close';
 import { closeTicket } from './jobs/ticket-close';
 import { reopenTicket } from './jobs/ticket-reopen';
+import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
 import { forwardTelemetry } from './jobs/telemetry';
@@ -43,6 +44,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return autoCloseTicket(job, deps);
     case 'ticket.archive':
       return archiveTicket(job, deps);
+    case 'tickets.reschedule':
+      return rescheduleTickets(job, deps);
     case 'transcript.build':
       return transcriptBuild(job, deps);
   }

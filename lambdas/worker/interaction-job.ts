@@ -57,7 +57,8 @@ export async function runInteractionJob(
       await opts.onGiveUp?.().catch((undoErr) => deps.log.error('could not undo a failed job', { ...log, error: safeError(undoErr) }));
       failure = err;
     }
-    body = { content: userFacingMessage(err) };
+    // An update deferral's message is replaced: its buttons go too, so a failed Confirm is not left pressable.
+    body = ctx.deferredUpdate ? { content: userFacingMessage(err), embeds: [], components: [] } : { content: userFacingMessage(err) };
   }
 
   try {

@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ChannelType } from 'discord-api-types/v10';
 import { Keys } from '../../lambdas/shared/adapters/keys';
 import { option } from '../../local/discord';
+import { eventually } from '../support/eventually';
 import { startE2E, type E2E } from '../support/stack';
 import { ticketWork } from '../support/ticket-work';
 import { runCommand, ticketData } from '../support/tickets';
@@ -166,6 +167,29 @@ describe('working a ticket: staff commands and buttons through signed interactio
       expect(kept.res.body).toMatchObject({ type: 7, data: { content: `✅ <@${opener}> kept this ticket open.`, components: [] } });
       const { Item } = await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(t.guildId, ticket.number), ConsistentRead: true }));
       expect(Item).toMatchObject({ dueKind: 'DUE#autoclose', dueAt: Item!.lastActivityAt + 36 * 3_600_000 });
+    } finally {
+      await t.settings({ autoCloseHours: null });
+    }
+  });
+
+  it('auto-close turned on later reaches tickets already open: `/config tickets` has the worker schedule them from their last activity', async () => {
+    await t.settings({ autoCloseHours: null });
+    const raw = async (n: number) => (await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(t.guildId, n), ConsistentRead: true }))).Item!;
+    const config = (options: Parameters<typeof option.subcommand>[1]) => runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', options)]);
+    try {
+      const ticket = await t.open(t.member('idler'));
+      const before = await raw(ticket.number);
+      expect(before.dueKind).toBeUndefined();
+
+      const on = await config([option.integer('auto_close_hours', 48), option.integer('auto_close_warn_hours', 12)]);
+      expect(t.content(on.res)).toMatch(/^Saved\. Tickets already open follow the new auto-close setting from their last activity\.\n\*\*Ticket settings\*\*/);
+      const scheduled = await eventually(async () => ((await raw(ticket.number)).dueKind ? raw(ticket.number) : undefined), 5000, 'the open ticket scheduled');
+      expect(scheduled).toMatchObject({ dueKind: 'DUE#autoclose', dueAt: before.lastActivityAt + 36 * 3_600_000, lastActivityAt: before.lastActivityAt });
+
+      // Other settings leave the schedule alone; auto-close off takes open tickets out of the index.
+      expect(t.content((await config([option.integer('close_delay_seconds', 0)])).res)).toMatch(/^Saved\.\n/);
+      await config([option.integer('auto_close_hours', 0)]);
+      await eventually(async () => (await raw(ticket.number)).dueKind === undefined, 5000, 'the open ticket unscheduled');
     } finally {
       await t.settings({ autoCloseHours: null });
     }

@@ -19,8 +19,11 @@ export function ticketData(e: E2E) {
     store,
     blacklist: (guildId: string, userId: string, reason: string | null = null) =>
       db.send(new PutCommand({ TableName: e.stack.resources.tableName, Item: { ...Keys.blacklist(guildId, userId), reason } })),
-    category: (guildId: string, partial: Partial<Category> & { id: string; name: string }) =>
-      store.saveCategory(guildId, { emoji: null, description: null, staffRoleIds: [], mode: null, parentId: null, nameTemplate: 'ticket-{number}', questions: [], limits: DEFAULT_CATEGORY_LIMITS, hours: null, createdAt: Date.now(), ...partial }),
+    /** Creates the category, or replaces the fields of a live one with that id. */
+    category: async (guildId: string, partial: Partial<Category> & { id: string; name: string }) => {
+      const category: Category = { emoji: null, description: null, staffRoleIds: [], mode: null, parentId: null, nameTemplate: 'ticket-{number}', questions: [], limits: DEFAULT_CATEGORY_LIMITS, hours: null, createdAt: Date.now(), ...partial };
+      if (!(await store.createCategory(guildId, category)) && !(await store.saveCategory(guildId, category))) throw new Error(`category ${partial.id} was deleted: ids are never reused`);
+    },
     destroy: () => db.destroy(),
   };
 }

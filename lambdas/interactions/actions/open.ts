@@ -9,13 +9,17 @@ export const openButton: ActionModule<APIMessageComponentButtonInteraction> = {
   execute: (interaction, [categoryId], deps) => openTicketFrom(interaction, { categoryId: categoryId ?? null, answers: null, aboutMessageUrl: null }, deps),
 };
 
-/** A category select (a panel's, or the one `/ticket open` shows): `dw1:open-select`. */
+/**
+ * A category select (a panel's, or the one `/ticket open` and the message context menu show):
+ * `dw1:open-select[:<channel>:<message>]`, the message the ticket is about riding along.
+ */
 export const openSelect: ActionModule<APIMessageComponentSelectMenuInteraction> = {
   action: 'open-select',
-  execute(interaction, _args, deps) {
+  execute(interaction, [channelId, messageId], deps) {
     const categoryId = interaction.data.values[0];
     if (!categoryId) throw new UserError('Pick a category from the list.');
-    return openTicketFrom(interaction, { categoryId, answers: null, aboutMessageUrl: null }, deps);
+    const about = channelId && messageId ? messageUrl(interaction.guild_id!, channelId, messageId) : null;
+    return openTicketFrom(interaction, { categoryId, answers: null, aboutMessageUrl: about }, deps);
   },
 };
 

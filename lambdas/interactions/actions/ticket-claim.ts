@@ -1,5 +1,5 @@
 import type { APIMessageComponentButtonInteraction } from 'discord-api-types/v10';
-import { claim, unclaim } from '../commands/ticket/claim';
+import { claim } from '../commands/ticket/claim';
 import { ticketNumberArg } from '../ticket-scope';
 import type { ActionModule } from '../types';
 
@@ -7,10 +7,4 @@ import type { ActionModule } from '../types';
 export const ticketClaimButton: ActionModule<APIMessageComponentButtonInteraction> = {
   action: 'ticket-claim',
   execute: (interaction, [n], deps) => claim(interaction, deps, ticketNumberArg(n)),
-};
-
-/** The welcome message's Unclaim button (shown while claimed): `dw1:ticket-unclaim:<n>`. */
-export const ticketUnclaimButton: ActionModule<APIMessageComponentButtonInteraction> = {
-  action: 'ticket-unclaim',
-  execute: (interaction, [n], deps) => unclaim(interaction, deps, ticketNumberArg(n)),
 };

@@ -47,7 +47,8 @@ export const configCommand: CommandModule<APIChatInputApplicationCommandInteract
         return { reply: ephemeralReply(describeSettings(settings)) };
       }
       case 'tickets': {
-        const settings = await changeBehaviour(
+        // A changed auto-close setting is applied to open tickets by the worker; the answer does not wait for it.
+        const { settings, rescheduling } = await changeBehaviour(
           guildId,
           {
             openerCanClose: o.boolean('opener_can_close') ?? undefined,
@@ -59,7 +60,8 @@ export const configCommand: CommandModule<APIChatInputApplicationCommandInteract
           deps.clock.now(),
           deps,
         );
-        return { reply: ephemeralReply(`Saved.\n${describeSettings(settings)}`) };
+        const note = rescheduling ? ' Tickets already open follow the new auto-close setting from their last activity.' : '';
+        return { reply: ephemeralReply(`Saved.${note}\n${describeSettings(settings)}`) };
       }
       default:
         throw new StaleActionError();

@@ -2,14 +2,14 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
-import type { BlacklistEntry, CloseTicketInput, DueTicket, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
+import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, sendIf, transactWrite } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 const TICKET_FIELDS = [
   'guildId', 'number', 'categoryId', 'openerId', 'status', 'mode', 'channelId', 'welcomeMessageId', 'answers', 'aboutMessageUrl',
   'claimedBy', 'priority', 'createdAt', 'lastActivityAt', 'closedAt', 'closedBy', 'closeReason', 'rating', 'feedback',
-  'autoCloseWarnedAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus',
+  'autoCloseWarnedAt', 'archivingAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus',
 ] as const;
 
 function toTicket(item: Record<string, unknown>): Ticket {
@@ -19,9 +19,16 @@ function toTicket(item: Record<string, unknown>): Ticket {
 }
 
 function toCategory(item: Record<string, unknown>): Category {
-  const { PK: _pk, SK: _sk, openCount: _open, ...rest } = item;
+  const { PK: _pk, SK: _sk, openCount: _open, deletedAt: _deleted, ...rest } = item;
   return rest as unknown as Category;
 }
+
+/**
+ * A deleted category stays as a tombstone (`deletedAt` set): its id is never handed out again, so
+ * tickets, slots and panel buttons that still name it can never point at a new category, and
+ * closing its old tickets keeps counting on its own `openCount`. The guild purge removes it.
+ */
+const LIVE_CATEGORY = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
 
 /** Tickets, categories and settings in the guild's partition of the single table. */
 /** A ticket still `opening` this long after its reservation is repaired by the sweeper. */
@@ -47,22 +54,31 @@ export class DynamoTicketStore implements TicketStore {
 
   async getCategory(guildId: string, categoryId: string): Promise<Category | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.category(guildId, categoryId), ConsistentRead: true }));
-    return res.Item ? toCategory(res.Item) : null;
+    return res.Item && res.Item.deletedAt === undefined ? toCategory(res.Item) : null;
   }
 
   async listCategories(guildId: string): Promise<Category[]> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :c)',
-        ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':c': 'CATEGORY#' },
-        ConsistentRead: true,
-      }),
-    );
-    return (res.Items ?? []).map(toCategory).sort((a, b) => a.createdAt - b.createdAt);
+    const items: Array<Record<string, unknown>> = [];
+    // Paged: tombstones are read (and filtered out) too, so a guild's items may outgrow one 1 MB page.
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :c)',
+          FilterExpression: 'attribute_not_exists(deletedAt)',
+          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':c': 'CATEGORY#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(res.Items ?? []));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return items.map(toCategory).sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  async saveCategory(guildId: string, category: Category): Promise<void> {
+  async saveCategory(guildId: string, category: Category): Promise<boolean> {
     const { id: _id, ...fields } = category;
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':id': category.id };
@@ -71,16 +87,29 @@ export class DynamoTicketStore implements TicketStore {
       values[`:v${i}`] = v;
       return `#f${i} = :v${i}`;
     });
-    await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: Keys.category(guildId, category.id), UpdateExpression: `SET id = :id, ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    // Only a live category: an edit racing a delete must not bring it back (nor create one).
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.category(guildId, category.id),
+        UpdateExpression: `SET id = :id, ${sets.join(', ')}`,
+        ConditionExpression: LIVE_CATEGORY,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 
-  async deleteCategory(guildId: string, categoryId: string): Promise<boolean> {
-    return sendIf(this.db, new DeleteCommand({ TableName: this.tableName, Key: Keys.category(guildId, categoryId), ConditionExpression: 'attribute_exists(PK)' }));
+  async deleteCategory(guildId: string, categoryId: string, now: number): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({ TableName: this.tableName, Key: Keys.category(guildId, categoryId), UpdateExpression: 'SET deletedAt = :now', ConditionExpression: LIVE_CATEGORY, ExpressionAttributeValues: { ':now': now } }),
+    );
   }
 
   async createCategory(guildId: string, category: Category): Promise<boolean> {
+    // A tombstone holds its id too: a deleted category's id is never reused.
     return sendIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...Keys.category(guildId, category.id), ...category }, ConditionExpression: 'attribute_not_exists(PK)' }));
   }
 
@@ -136,12 +165,12 @@ export class DynamoTicketStore implements TicketStore {
               },
             },
             {
-              // The category's slot: it still exists and is under its total cap.
+              // The category's slot: it still exists (not a tombstone) and is under its total cap.
               Update: {
                 TableName: this.tableName,
                 Key: Keys.category(guildId, category.id),
                 UpdateExpression: 'ADD openCount :one',
-                ConditionExpression: totalOpen === null ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND (attribute_not_exists(openCount) OR openCount < :cap)',
+                ConditionExpression: totalOpen === null ? LIVE_CATEGORY : `${LIVE_CATEGORY} AND (attribute_not_exists(openCount) OR openCount < :cap)`,
                 ExpressionAttributeValues: totalOpen === null ? { ':one': 1 } : { ':one': 1, ':cap': totalOpen },
               },
             },
@@ -200,8 +229,9 @@ export class DynamoTicketStore implements TicketStore {
               TableName: this.tableName,
               Key: Keys.category(ticket.guildId, ticket.categoryId),
               UpdateExpression: 'ADD openCount :minus',
-              ConditionExpression: 'attribute_exists(PK)',
-              ExpressionAttributeValues: { ':minus': -1 },
+              // Never below 0 (and never creating an item): a count that drifted stays at 0.
+              ConditionExpression: 'openCount > :zero',
+              ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
             },
           },
         ],
@@ -210,8 +240,13 @@ export class DynamoTicketStore implements TicketStore {
       const [ticketReason, , categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
       if (ticketReason === 'ConditionalCheckFailed') return; // already abandoned (a retried job)
       if (categoryReason === 'ConditionalCheckFailed') {
-        // The category was deleted meanwhile: release the rest without it.
-        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number) }));
+        // No count to release (already 0, or a category removed before deletes left tombstones):
+        // release the rest without it, the row only while it is still `opening`.
+        const deleted = await sendIf(
+          this.db,
+          new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } }),
+        );
+        if (!deleted) return;
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -417,10 +452,12 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
-  async reopenTicket(ticket: Ticket, category: Category, by: string, now: number): Promise<ReopenResult> {
+  async reopenTicket(ticket: Ticket, category: Category, by: string, now: number, settings: GuildSettings | null): Promise<ReopenResult> {
     if (ticket.status !== 'closed' || ticket.closedAt === null) return { ok: false, reason: 'not_closed' };
     const { guildId, number } = ticket;
     const { perMember, totalOpen } = category.limits;
+    // Due for auto-close in the same write: if the worker's half fails, nothing stays open unwatched.
+    const due = settings ? firstAutoCloseDue(settings, now) : null;
     try {
       await transactWrite(this.db, {
           TransactItems: [
@@ -428,11 +465,13 @@ export class DynamoTicketStore implements TicketStore {
               Update: {
                 TableName: this.tableName,
                 Key: Keys.ticket(guildId, number),
-                UpdateExpression:
-                  'SET #status = :open, reopenedAt = :now, reopenedBy = :by, lastActivityAt = :now, closedAt = :null, closedBy = :null, closeReason = :null REMOVE archivedAt, autoCloseWarnedAt',
-                ConditionExpression: '#status = :closed AND closedAt = :closedAt',
+                UpdateExpression: `SET #status = :open, reopenedAt = :now, reopenedBy = :by, lastActivityAt = :now, closedAt = :null, closedBy = :null, closeReason = :null${
+                  due === null ? '' : ', dueKind = :k, dueAt = :due'
+                } REMOVE archivingAt, archivedAt, autoCloseWarnedAt`,
+                // A channel whose archive job has started is being deleted: that close is final.
+                ConditionExpression: `${THIS_CLOSE}${ticket.mode === 'channel' ? ' AND attribute_not_exists(archivingAt) AND attribute_not_exists(archivedAt)' : ''}`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':now': now, ':by': by, ':null': null, ':closedAt': ticket.closedAt },
+                ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':now': now, ':by': by, ':null': null, ':closedAt': ticket.closedAt, ...(due === null ? {} : { ':k': DueKind.autoClose, ':due': due }) },
               },
             },
             {
@@ -459,7 +498,11 @@ export class DynamoTicketStore implements TicketStore {
     } catch (err) {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [rowReason, memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (rowReason === 'ConditionalCheckFailed') return { ok: false, reason: 'not_closed' };
+      if (rowReason === 'ConditionalCheckFailed') {
+        // Still this close: then only the archive claim can have refused it (channel mode).
+        const current = ticket.mode === 'channel' ? await this.getTicket(guildId, number) : null;
+        return current?.status === 'closed' && current.closedAt === ticket.closedAt ? { ok: false, reason: 'archived' } : { ok: false, reason: 'not_closed' };
+      }
       if (memberReason === 'ConditionalCheckFailed') {
         const refusal = await this.memberRefusal(guildId, ticket.openerId, category, now);
         return refusal?.ok === false && refusal.reason === 'member_limit' ? refusal : { ok: false, reason: 'member_limit', limit: perMember, openTickets: [] };
@@ -471,8 +514,41 @@ export class DynamoTicketStore implements TicketStore {
     }
     return {
       ok: true,
-      ticket: { ...ticket, status: 'open', reopenedAt: now, reopenedBy: by, lastActivityAt: now, closedAt: null, closedBy: null, closeReason: null, archivedAt: null, autoCloseWarnedAt: null },
+      ticket: { ...ticket, status: 'open', reopenedAt: now, reopenedBy: by, lastActivityAt: now, closedAt: null, closedBy: null, closeReason: null, archivingAt: null, archivedAt: null, autoCloseWarnedAt: null },
     };
+  }
+
+  async claimArchive(guildId: string, number: number, closedAt: number, now: number): Promise<Ticket | null> {
+    try {
+      const res = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: Keys.ticket(guildId, number),
+          UpdateExpression: 'SET archivingAt = if_not_exists(archivingAt, :now)',
+          ConditionExpression: THIS_CLOSE,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt, ':now': now },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toTicket(res.Attributes!);
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return null;
+      throw err;
+    }
+  }
+
+  async releaseArchive(guildId: string, number: number, closedAt: number): Promise<void> {
+    await sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'REMOVE archivingAt',
+        ConditionExpression: 'closedAt = :closedAt AND attribute_not_exists(archivedAt)',
+        ExpressionAttributeValues: { ':closedAt': closedAt },
+      }),
+    );
   }
 
   async markArchived(guildId: string, number: number, closedAt: number, now: number): Promise<boolean> {
@@ -482,16 +558,16 @@ export class DynamoTicketStore implements TicketStore {
         TableName: this.tableName,
         Key: Keys.ticket(guildId, number),
         UpdateExpression: 'SET archivedAt = :now',
-        ConditionExpression: '#status = :closed AND closedAt = :closedAt',
+        ConditionExpression: THIS_CLOSE,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt, ':now': now },
       }),
     );
   }
 
-  async recordFeedback(guildId: string, number: number, userId: string, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean> {
+  async recordFeedback(guildId: string, number: number, userId: string, closedAt: number, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean> {
     const sets = ['feedbackAt = :now'];
-    const values: Record<string, unknown> = { ':u': userId, ':now': now };
+    const values: Record<string, unknown> = { ':u': userId, ':now': now, ':closed': 'closed', ':closedAt': closedAt };
     if (feedback.rating !== undefined) {
       sets.push('rating = :r');
       values[':r'] = feedback.rating;
@@ -502,7 +578,15 @@ export class DynamoTicketStore implements TicketStore {
     }
     return sendIf(
       this.db,
-      new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'openerId = :u', ExpressionAttributeValues: values }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        // Only on the close the prompt was sent for: not while reopened, not on a later close.
+        ConditionExpression: `openerId = :u AND ${THIS_CLOSE}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 
@@ -550,9 +634,51 @@ export class DynamoTicketStore implements TicketStore {
         TableName: this.tableName,
         Key: Keys.ticket(guildId, number),
         UpdateExpression: 'SET autoCloseWarnedAt = :now, dueKind = :k, dueAt = :close',
-        ConditionExpression: '#status = :open AND lastActivityAt = :la',
+        ConditionExpression: '#status = :open AND lastActivityAt = :la AND attribute_not_exists(autoCloseWarnedAt)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':open': 'open', ':la': lastActivityAt, ':now': now, ':k': DueKind.autoClose, ':close': closeAt },
+      }),
+    );
+  }
+
+  async openTickets(guildId: string, after: number | null): Promise<{ tickets: OpenTicketDue[]; next: number | null }> {
+    const res = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+        FilterExpression: '#status = :open',
+        ProjectionExpression: '#n, #status, lastActivityAt, autoCloseWarnedAt, dueKind, dueAt',
+        ExpressionAttributeNames: { '#n': 'number', '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':t': 'TICKET#', ':open': 'open' },
+        ExclusiveStartKey: after === null ? undefined : Keys.ticket(guildId, after),
+        Limit: 100,
+        ConsistentRead: true,
+      }),
+    );
+    const last = res.LastEvaluatedKey?.SK as string | undefined;
+    return {
+      tickets: (res.Items ?? []).map((i) => ({
+        number: Number(i.number),
+        status: 'open',
+        lastActivityAt: Number(i.lastActivityAt),
+        autoCloseWarnedAt: (i.autoCloseWarnedAt as number | undefined) ?? null,
+        dueAt: i.dueKind === DueKind.autoClose ? Number(i.dueAt) : null,
+      })),
+      next: last ? Number(last.slice('TICKET#'.length)) : null,
+    };
+  }
+
+  async scheduleAutoClose(guildId: string, number: number, lastActivityAt: number, dueAt: number | null): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: dueAt === null ? 'REMOVE dueKind, dueAt' : 'SET dueKind = :k, dueAt = :due',
+        // Activity since the read already placed it with the current settings (`touchTicket`).
+        ConditionExpression: `#status = :open AND lastActivityAt = :la AND ${dueAt === null ? 'dueKind = :k' : '(attribute_not_exists(dueKind) OR dueKind = :k)'}`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'open', ':la': lastActivityAt, ':k': DueKind.autoClose, ...(dueAt === null ? {} : { ':due': dueAt }) },
       }),
     );
   }
@@ -587,6 +713,9 @@ export class DynamoTicketStore implements TicketStore {
     return entries.sort((a, b) => a.addedAt - b.addedAt);
   }
 }
+
+/** The row is still closed by the close at `:closedAt` (not reopened, not closed again since). */
+const THIS_CLOSE = '#status = :closed AND closedAt = :closedAt';
 
 /** Activity closer together than this is recorded once (auto-close works in hours). */
 const TOUCH_INTERVAL_MS = 60_000;

@@ -20,6 +20,11 @@ export const InteractionContext = z.object({
   /** The bot's permissions in the channel, as Discord sent it (`app_permissions`). */
   appPermissions: z.nullable(z.string()),
   locale: z.optional(z.string()),
+  /**
+   * Deferred as an update of the message the component was on (type 6: a confirmation, a close
+   * request): a failure then replaces that message, buttons included, so none stays pressable.
+   */
+  deferredUpdate: z.optional(z.boolean()),
 });
 export type InteractionContext = z.infer<typeof InteractionContext>;
 
@@ -102,6 +107,12 @@ export const TicketAutoCloseJob = z.object({ type: z.literal('ticket.auto-close'
  */
 export const TicketArchiveJob = z.object({ type: z.literal('ticket.archive'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
 
+/**
+ * The guild's auto-close settings changed: place its open tickets in the due index from their own
+ * last activity. `after`: a follow-up job continues after that ticket number.
+ */
+export const TicketsRescheduleJob = z.object({ type: z.literal('tickets.reschedule'), guildId: Snowflake, after: z.optional(TicketNumber) });
+
 /** The transcript hand-over from the close flow (see `tickets/transcript-handover.ts`). */
 export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
 
@@ -129,6 +140,6 @@ export const TelemetryJob = z.object({
  * (from the sweeper, or follow-ups the worker queues itself) are idempotent on their own key or state.
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
-  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TranscriptBuildJob]);
+  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -1,10 +1,11 @@
 import type { TicketChange } from '../contracts/work-job';
 import { DiscordActionError, UserError } from '../errors';
 import type { MessageBody } from '../ports/discord';
-import { isGoneChannel, refreshWelcome, type TicketEffectsDeps } from './close-ticket';
+import { bestEffort, isGoneChannel, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
 import { channelLink, roleMention, ticketLabel, userMention } from './messages';
 import type { Ticket } from './model';
-import { logToStaff, MEMBER_ALLOW } from './provision-ticket';
+import { MEMBER_ALLOW } from './provision-ticket';
+import { logToStaff } from './staff-log';
 import { priorityName } from './work-ticket';
 
 const isUnknownMember = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10007;
@@ -72,9 +73,11 @@ export async function applyTicketChange(guildId: string, number: number, change:
 }
 
 /**
- * The worker's half of reopening (the row is open again, slots re-taken): unarchive + unlock the
- * thread and re-add the opener, the buttons back, a notice, a log line, and the auto-close timer.
- * If the thread or channel is gone, the ticket is closed again and the staff member told.
+ * The worker's half of reopening (the row is open again, slots re-taken, auto-close due):
+ * unarchive + unlock the thread and re-add the opener, a notice, the buttons back, a log line.
+ * If Discord refuses any of it (the thread or channel is gone, a permission is missing), the
+ * ticket goes back to closed ({@link undoReopen}) and the staff member is told why: an open ticket
+ * nobody can work in would hold the opener's slot for good.
  */
 export async function finishReopen(guildId: string, number: number, actorId: string, deps: TicketEffectsDeps): Promise<MessageBody> {
   const ticket = await requireTicket(guildId, number, deps);
@@ -83,17 +86,32 @@ export async function finishReopen(guildId: string, number: number, actorId: str
   try {
     if (ticket.mode === 'thread') {
       await deps.discord.modifyChannel(ticket.channelId, { archived: false, locked: false, reason: `Ticket ${label} reopened` });
-      await deps.discord.addThreadMember(ticket.channelId, ticket.openerId);
+      // An opener who left the server is not added back; the ticket still reopens for staff.
+      await deps.discord.addThreadMember(ticket.channelId, ticket.openerId).catch((err) => {
+        if (!isUnknownMember(err)) throw err;
+      });
     }
     await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
   } catch (err) {
-    if (!isGoneChannel(err)) throw err;
-    await deps.tickets.closeTicket(ticket, { closedBy: actorId, reason: 'Its thread or channel no longer exists', now: deps.clock.now() });
-    throw new UserError(`The ${ticket.mode} of ticket ${label} no longer exists, so it cannot be reopened. Open a new ticket instead.`);
+    if (!(err instanceof DiscordActionError)) throw err;
+    await undoReopen(ticket, actorId, deps);
+    throw new UserError(
+      isGoneChannel(err)
+        ? `The ${ticket.mode} of ticket ${label} no longer exists, so it cannot be reopened. Open a new ticket instead.`
+        : `Ticket ${label} could not be reopened, so it stays closed: ${err.message}`,
+    );
   }
+  await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps));
   const settings = await deps.tickets.getSettings(guildId);
-  await refreshWelcome(ticket, deps);
-  await deps.tickets.touchTicket(guildId, number, deps.clock.now(), settings);
   if (settings) await logToStaff(settings, `🔓 Ticket ${label} (${channelLink(ticket.channelId)}) was reopened by ${userMention(actorId)}.`, deps);
   return { content: `🔓 Ticket ${label} is open again: ${channelLink(ticket.channelId)}`, allowed_mentions: { parse: [] } };
+}
+
+/**
+ * A reopen that cannot be finished goes back to closed: the opener's and the category's slots are
+ * released, and the thread is locked (or the channel deleted) again after the close delay.
+ */
+export async function undoReopen(ticket: Ticket, actorId: string, deps: TicketEffectsDeps): Promise<void> {
+  const closed = await deps.tickets.closeTicket(ticket, { closedBy: actorId, reason: 'It could not be reopened', now: deps.clock.now() });
+  if (closed) await scheduleArchive(closed, deps);
 }

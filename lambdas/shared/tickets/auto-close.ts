@@ -1,4 +1,4 @@
-import { HOUR_MS } from '../clock';
+import { HOUR_MS, type Clock } from '../clock';
 import { buildCustomId } from '../custom-id';
 import { ButtonStyle, ComponentKind } from '../discord-constants';
 import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
@@ -77,8 +77,12 @@ export function autoCloseWarning(ticket: Ticket, idleHours: number, closeAt: num
 
 /**
  * The worker's half of one `ticket.auto-close` job: post the warning, or close — only if the
- * ticket still had no activity since the sweep saw it (otherwise activity already moved it). A
- * retried close whose row was already closed by this job finishes the close.
+ * ticket still had no activity since the sweep saw it (otherwise activity already moved it).
+ *
+ * Retries never duplicate: the warning is claimed in the row before it is posted, so it is posted
+ * at most once (an attempt that dies after the post leaves it claimed), and a retry of a job that
+ * already closed the row — a close, or a warning whose thread or channel was gone — finishes that
+ * close instead of stopping at "already closed".
  */
 export async function runAutoCloseStep(
   job: { guildId: string; number: number; step: 'warn' | 'close'; lastActivityAt: number },
@@ -86,7 +90,8 @@ export async function runAutoCloseStep(
 ): Promise<'warned' | 'closed' | 'skipped'> {
   const ticket = await deps.tickets.getTicket(job.guildId, job.number);
   if (!ticket || ticket.lastActivityAt !== job.lastActivityAt) return 'skipped';
-  if (job.step === 'close' && ticket.status === 'closed' && ticket.closedBy === null && !ticket.archivedAt) {
+  // Closed automatically in this idle period and not archived yet: an earlier attempt closed it.
+  if (ticket.status === 'closed' && ticket.closedBy === null && !ticket.archivingAt && !ticket.archivedAt) {
     await finishClose(ticket, 'auto', deps);
     await scheduleArchive(ticket, deps);
     return 'closed';
@@ -97,13 +102,18 @@ export async function runAutoCloseStep(
   // Anything else (a changed setting, a worker running late) is decided again by the next sweep.
   if (step.kind !== job.step || !settings?.autoCloseHours) return 'skipped';
   if (step.kind === 'warn' && ticket.channelId) {
+    if (!(await deps.tickets.markAutoCloseWarned(job.guildId, job.number, job.lastActivityAt, now, step.closeAt))) return 'skipped';
     try {
       await deps.discord.postMessage(ticket.channelId, autoCloseWarning(ticket, Math.floor((now - ticket.lastActivityAt) / HOUR_MS), step.closeAt));
-      await deps.tickets.markAutoCloseWarned(job.guildId, job.number, job.lastActivityAt, now, step.closeAt);
       return 'warned';
     } catch (err) {
       // Nobody can be warned in a thread or channel that no longer exists: close it now.
-      if (!isGoneChannel(err)) throw err;
+      if (!isGoneChannel(err)) {
+        // Not retried: the post may have gone through (a timeout), and a refusal would refuse
+        // again. The warning stays claimed, so the ticket still closes on time, with its notice.
+        deps.log.warn('could not post the auto-close warning', { guildId: job.guildId, number: job.number, error: safeError(err) });
+        return 'warned';
+      }
     }
   }
   const closed = await deps.tickets.closeTicket(ticket, { closedBy: null, reason: `No activity for ${settings.autoCloseHours} hours`, now, expectLastActivityAt: job.lastActivityAt });
@@ -111,4 +121,33 @@ export async function runAutoCloseStep(
   await finishClose(closed, 'auto', deps);
   await scheduleArchive(closed, deps);
   return 'closed';
+}
+
+/** Pages (of up to 100 tickets read) one reschedule job handles before a follow-up job takes over. */
+const RESCHEDULE_PAGES = 20;
+
+/**
+ * After the guild's auto-close settings changed (`tickets.reschedule`): every open ticket's due
+ * time from its own last activity — a ticket opened while auto-close was off has none, and one in
+ * the index may now be due much later or sooner. Reads the guild's tickets with a Query on its
+ * partition (never a Scan); a large guild continues in follow-up jobs. Safe to repeat.
+ */
+export async function rescheduleOpenTickets(job: { guildId: string; after?: number }, deps: { tickets: TicketStore; workQueue: WorkQueue; clock: Clock }): Promise<number> {
+  const settings = await deps.tickets.getSettings(job.guildId);
+  const now = deps.clock.now();
+  let after = job.after ?? null;
+  let changed = 0;
+  for (let page = 0; page < RESCHEDULE_PAGES; page++) {
+    const { tickets, next } = await deps.tickets.openTickets(job.guildId, after);
+    for (const ticket of tickets) {
+      const step = autoCloseStep(ticket, settings, now);
+      // Due already: the next sweep decides it like any due ticket (one it holds keeps its time).
+      const dueAt = step.kind === 'none' ? null : step.kind === 'wait' ? step.dueAt : (ticket.dueAt ?? now);
+      if (dueAt !== ticket.dueAt && (await deps.tickets.scheduleAutoClose(job.guildId, ticket.number, ticket.lastActivityAt, dueAt))) changed++;
+    }
+    if (next === null) return changed;
+    after = next;
+  }
+  await deps.workQueue.enqueue({ type: 'tickets.reschedule', guildId: job.guildId, after: after! });
+  return changed;
 }

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
-import { ForbiddenError, UserError } from '../errors';
+import { UserError } from '../errors';
 import { relativeTime, userMention } from './messages';
 import type { TicketStore } from './ports';
+import { requireStaff } from './staff';
 
 /**
  * The guild's ticket blacklist (`BLACKLIST#<user>` items): a blacklisted member is refused when
@@ -17,10 +18,6 @@ export const MAX_BLACKLIST_REASON = 200;
 /** Entries shown by `list` (a Discord message holds 2000 characters). */
 const LIST_LIMIT = 25;
 
-function requireStaff(actor: { staff: boolean }): void {
-  if (!actor.staff) throw new ForbiddenError('Only ticket staff can manage the ticket blacklist.');
-}
-
 export async function blacklistMember(
   guildId: string,
   actor: { id: string; staff: boolean },
@@ -28,7 +25,7 @@ export async function blacklistMember(
   reason: string | null,
   deps: BlacklistDeps,
 ): Promise<string> {
-  requireStaff(actor);
+  requireStaff(actor, 'manage the ticket blacklist');
   if (!target) throw new UserError('Choose a member of this server.');
   if (target.id === actor.id) throw new UserError('You cannot blacklist yourself.');
   if (target.bot) throw new UserError('Bots cannot open tickets anyway.');
@@ -42,7 +39,7 @@ export async function blacklistMember(
 }
 
 export async function unblacklistMember(guildId: string, actor: { staff: boolean }, targetId: string | null, deps: BlacklistDeps): Promise<string> {
-  requireStaff(actor);
+  requireStaff(actor, 'manage the ticket blacklist');
   if (!targetId) throw new UserError('Choose a member.');
   const removed = await deps.tickets.removeFromBlacklist(guildId, targetId);
   if (!removed) throw new UserError(`${userMention(targetId)} is not on the ticket blacklist.`);
@@ -50,7 +47,7 @@ export async function unblacklistMember(guildId: string, actor: { staff: boolean
 }
 
 export async function describeBlacklist(guildId: string, actor: { staff: boolean }, deps: BlacklistDeps): Promise<string> {
-  requireStaff(actor);
+  requireStaff(actor, 'manage the ticket blacklist');
   const entries = await deps.tickets.listBlacklist(guildId);
   if (entries.length === 0) return 'Nobody is on the ticket blacklist.';
   const lines = entries.slice(0, LIST_LIMIT).map((e) => `• ${userMention(e.userId)}${e.reason ? ` — ${e.reason}` : ''} (by ${userMention(e.addedBy)}, ${relativeTime(e.addedAt)})`);

@@ -30,7 +30,8 @@ export const LIMIT_RANGES = { perMember: [1, 20], cooldownMinutes: [0, 10080], t
 /**
  * A short, stable, URL-safe id: the name's slug (≤ 15 chars), or the slug plus 4 random characters
  * when taken — at most 20, since ids travel in custom_ids (`dw1:open-form:<id>:<channel>:<message>`
- * must stay within 100). It never changes on rename, so panels and old buttons keep working.
+ * must stay within 100). It never changes on rename, so panels and old buttons keep working, and
+ * it is never reused: a deleted category's id stays taken (the store keeps a tombstone).
  */
 export function categoryIdFor(name: string, taken: ReadonlySet<string>, random: (n: number) => number = randomInt): string {
   const slug =
@@ -60,6 +61,11 @@ async function requireCategory(tickets: TicketStore, guildId: string, value: str
   const category = (await tickets.getCategory(guildId, value.trim())) ?? findCategory(await tickets.listCategories(guildId), value);
   if (!category) throw new NotFoundError(`There is no category “${value}”. Pick one from the list, or see \`/category list\`.`);
   return category;
+}
+
+/** Saves an edit; a category deleted since it was read stays deleted. */
+async function saveExisting(tickets: TicketStore, guildId: string, category: Category): Promise<void> {
+  if (!(await tickets.saveCategory(guildId, category))) throw new NotFoundError('That category was deleted while you were changing it, so nothing was saved. See `/category list`.');
 }
 
 // ---------------------------------------------------------------------------------------------- emoji
@@ -252,7 +258,8 @@ export async function createCategory(guildId: string, changes: CategoryChanges &
   const taken = new Set(existing.map((c) => c.id));
   for (let attempt = 0; attempt < 5; attempt++) {
     category.id = categoryIdFor(category.name, taken, deps.random);
-    // Conditional: two admins creating the same name at once get two ids, never one overwritten.
+    // Conditional: two admins creating the same name at once get two ids, never one overwritten;
+    // a deleted category's id (its tombstone) is refused too, so the next try takes a suffix.
     if (await deps.tickets.createCategory(guildId, category)) return category;
     taken.add(category.id);
   }
@@ -266,18 +273,19 @@ export async function editCategory(guildId: string, value: string, changes: Cate
   const current = await requireCategory(deps.tickets, guildId, value);
   const others = (await deps.tickets.listCategories(guildId)).filter((c) => c.id !== current.id);
   const category = applyCategoryChanges(current, changes, { guildId, settings, others });
-  await deps.tickets.saveCategory(guildId, category);
+  await saveExisting(deps.tickets, guildId, category);
   const visibleChange = category.name !== current.name || category.emoji !== current.emoji || category.description !== current.description;
   return { category, visibleChange };
 }
 
 /**
  * `/category delete`: allowed with tickets open in it — they keep working (their rows carry the
- * category id, and closing does not need the category); it just cannot be chosen any more.
+ * category id, and closing does not need the category); it just cannot be chosen any more. Its
+ * id is never given to another category, so those tickets never count against a new one.
  */
 export async function deleteCategory(guildId: string, value: string, deps: CategoryAdminDeps): Promise<Category> {
   const category = await requireCategory(deps.tickets, guildId, value);
-  if (!(await deps.tickets.deleteCategory(guildId, category.id))) throw new NotFoundError(`The category **${category.name}** was already deleted.`);
+  if (!(await deps.tickets.deleteCategory(guildId, category.id, deps.clock.now()))) throw new NotFoundError(`The category **${category.name}** was already deleted.`);
   return category;
 }
 
@@ -323,7 +331,7 @@ export function buildQuestion(input: QuestionInput, form: FormQuestion[]): FormQ
 export async function addQuestion(guildId: string, value: string, input: QuestionInput, deps: CategoryAdminDeps): Promise<Category> {
   const category = await requireCategory(deps.tickets, guildId, value);
   const next = { ...category, questions: [...category.questions, buildQuestion(input, category.questions)] };
-  await deps.tickets.saveCategory(guildId, next);
+  await saveExisting(deps.tickets, guildId, next);
   return next;
 }
 
@@ -335,7 +343,7 @@ export async function removeQuestion(guildId: string, value: string, position: n
     throw new UserError(category.questions.length ? `**${categoryLabel(category)}** has questions 1 to ${category.questions.length}; there is no question ${position}.` : `**${categoryLabel(category)}** has no form questions.`);
   }
   const next = { ...category, questions: category.questions.filter((q) => q !== removed) };
-  await deps.tickets.saveCategory(guildId, next);
+  await saveExisting(deps.tickets, guildId, next);
   return { category: next, removed };
 }
 
@@ -343,7 +351,7 @@ export async function removeQuestion(guildId: string, value: string, position: n
 export async function clearForm(guildId: string, value: string, deps: CategoryAdminDeps): Promise<Category> {
   const category = await requireCategory(deps.tickets, guildId, value);
   const next = { ...category, questions: [] };
-  await deps.tickets.saveCategory(guildId, next);
+  await saveExisting(deps.tickets, guildId, next);
   return next;
 }
 
@@ -452,7 +460,7 @@ export function parseSupportHours(input: { timeZone: string; days: string; start
 export async function setHours(guildId: string, value: string, hours: SupportHours | null, deps: CategoryAdminDeps): Promise<Category> {
   const category = await requireCategory(deps.tickets, guildId, value);
   const next = { ...category, hours };
-  await deps.tickets.saveCategory(guildId, next);
+  await saveExisting(deps.tickets, guildId, next);
   return next;
 }
 

@@ -1,15 +1,15 @@
 import type { Clock } from '../clock';
-import { buildCustomId } from '../custom-id';
 import { ButtonStyle, ComponentKind } from '../discord-constants';
 import { DiscordActionError } from '../errors';
 import type { DiscordApi, MessageBody } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { MAX_DELAY_SECONDS, type WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
+import { rateCustomId } from './feedback';
 import { channelLink, relativeTime, ticketLabel, userMention } from './messages';
 import type { Category, Ticket } from './model';
 import type { TicketStore } from './ports';
-import { logToStaff } from './provision-ticket';
+import { logToStaff } from './staff-log';
 import { onTicketClosed } from './transcript-handover';
 import { ticketButtons, ticketEmbed } from './welcome';
 
@@ -29,7 +29,7 @@ export type CloseSource = 'staff' | 'opener' | 'request' | 'auto';
 export const isGoneChannel = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10003;
 
 /** Cosmetic steps (notices, the log line, the DM) must not stop the ones that matter. */
-async function bestEffort(what: string, deps: TicketEffectsDeps, step: () => Promise<unknown>): Promise<void> {
+export async function bestEffort(what: string, deps: TicketEffectsDeps, step: () => Promise<unknown>): Promise<void> {
   await step().catch((err) => deps.log.warn(`could not ${what}`, { error: safeError(err) }));
 }
 
@@ -53,8 +53,8 @@ export function closeNotice(ticket: Ticket, delaySeconds: number, now: number): 
 }
 
 /**
- * The feedback prompt DMed to the opener: 1–5 star buttons (`dw1:rate:<guild>:<n>:<stars>`); a
- * rating then offers an optional comment (see the `rate` actions).
+ * The feedback prompt DMed to the opener: 1–5 star buttons (`dw1:rate:<guild>:<n>:<closed>:<stars>`,
+ * for this close only); a rating then offers an optional comment (see the `rate` actions).
  */
 export function feedbackPrompt(ticket: Ticket, guildName: string | null): MessageBody {
   return {
@@ -67,7 +67,7 @@ export function feedbackPrompt(ticket: Ticket, guildName: string | null): Messag
           style: ButtonStyle.Secondary,
           label: String(stars),
           emoji: { name: '⭐' },
-          custom_id: buildCustomId('rate', ticket.guildId, String(ticket.number), String(stars)),
+          custom_id: rateCustomId(ticket, stars),
         })),
       },
     ] as MessageBody['components'],
@@ -119,21 +119,38 @@ function closeLogLine(ticket: Ticket): string {
 }
 
 /**
- * The delayed end of a close: lock + archive the thread, or delete the channel. Only for the close
- * the job was queued for (a reopened — or reopened and closed again — ticket has another
- * `closedAt`). Safe to repeat; a thread or channel already gone counts as done.
+ * The delayed end of a close: lock + archive the thread, or delete the channel — only for the close
+ * the job was queued for (a reopened, or reopened and closed again, ticket has another `closedAt`).
+ *
+ * The archive is claimed in the row (`archivingAt`) before Discord is touched, so a reopen racing
+ * it cannot lose its thread or channel: in channel mode the reopen is refused from the claim on
+ * (the channel is going); in thread mode a reopen may still win, and is seen after the lock by the
+ * conditional `markArchived` — then the lock is undone. Safe to repeat; a thread or channel
+ * already gone counts as done.
  */
 export async function archiveClosedTicket(job: { guildId: string; number: number; closedAt: number }, deps: Pick<TicketEffectsDeps, 'tickets' | 'discord' | 'clock'>): Promise<'archived' | 'skipped'> {
-  const ticket = await deps.tickets.getTicket(job.guildId, job.number);
-  if (!ticket || ticket.status !== 'closed' || ticket.closedAt !== job.closedAt) return 'skipped';
-  if (ticket.channelId) {
+  const ticket = await deps.tickets.claimArchive(job.guildId, job.number, job.closedAt, deps.clock.now());
+  if (!ticket) return 'skipped';
+  if (ticket.archivedAt) return 'archived';
+  const { channelId } = ticket;
+  const reason = `Ticket ${ticketLabel(ticket)} closed`;
+  if (channelId) {
     try {
-      if (ticket.mode === 'thread') await deps.discord.modifyChannel(ticket.channelId, { locked: true, archived: true, reason: `Ticket ${ticketLabel(ticket)} closed` });
-      else await deps.discord.deleteChannel(ticket.channelId, `Ticket ${ticketLabel(ticket)} closed`);
+      if (ticket.mode === 'thread') await deps.discord.modifyChannel(channelId, { locked: true, archived: true, reason });
+      else await deps.discord.deleteChannel(channelId, reason);
     } catch (err) {
-      if (!isGoneChannel(err)) throw err;
+      if (!isGoneChannel(err)) {
+        // The channel is still there: give the close back so it can be reopened, and retry.
+        await deps.tickets.releaseArchive(job.guildId, job.number, job.closedAt);
+        throw err;
+      }
     }
   }
-  await deps.tickets.markArchived(job.guildId, job.number, job.closedAt, deps.clock.now());
-  return 'archived';
+  if (await deps.tickets.markArchived(job.guildId, job.number, job.closedAt, deps.clock.now())) return 'archived';
+  // Reopened while the thread was being locked (its own unarchive may have come first): unlock it.
+  const current = await deps.tickets.getTicket(job.guildId, job.number);
+  if (channelId && ticket.mode === 'thread' && current?.status === 'open') {
+    await deps.discord.modifyChannel(channelId, { locked: false, archived: false, reason: `Ticket ${ticketLabel(ticket)} reopened` });
+  }
+  return 'skipped';
 }

@@ -125,6 +125,11 @@ export interface Ticket {
   feedback: string | null;
   /** When the auto-close warning was posted; activity clears it. */
   autoCloseWarnedAt?: number | null;
+  /**
+   * When the archive job took this close's archive, before touching Discord: from then on a
+   * channel-mode ticket cannot be reopened (its channel is being deleted).
+   */
+  archivingAt?: number | null;
   /** When the closed ticket's thread was locked + archived, or its channel deleted. */
   archivedAt?: number | null;
   reopenedAt?: number | null;

@@ -29,10 +29,17 @@ export interface TicketStore {
 
   getCategory(guildId: string, categoryId: string): Promise<Category | null>;
   listCategories(guildId: string): Promise<Category[]>;
-  /** Creates or replaces a category (its open-ticket count is kept). */
-  saveCategory(guildId: string, category: Category): Promise<void>;
-  deleteCategory(guildId: string, categoryId: string): Promise<boolean>;
-  /** Creates a category only if its id is free (`/category create`); false when taken. */
+  /**
+   * Replaces an existing category's fields (its open-ticket count is kept); false when there is no
+   * such category or it was deleted — an edit never brings a deleted category back.
+   */
+  saveCategory(guildId: string, category: Category): Promise<boolean>;
+  /**
+   * Deletes a category, leaving a tombstone that get/list ignore and that keeps its id taken for
+   * good (old tickets, slots and panel buttons name it); false when it was already deleted.
+   */
+  deleteCategory(guildId: string, categoryId: string, now: number): Promise<boolean>;
+  /** Creates a category only if its id was never used (`/category create`, `/setup`); false when taken. */
   createCategory(guildId: string, category: Category): Promise<boolean>;
 
   /** The blacklist entry's reason, or undefined when the member may open tickets. */
@@ -77,20 +84,44 @@ export interface TicketStore {
    * had activity after `expectLastActivityAt`.
    */
   closeTicket(ticket: Ticket, close: CloseTicketInput): Promise<Ticket | null>;
-  /** closed → open, re-taking the opener's and the category's slots if the limits still allow. */
-  reopenTicket(ticket: Ticket, category: Category, by: string, now: number): Promise<ReopenResult>;
+  /**
+   * closed → open, re-taking the opener's and the category's slots if the limits still allow, and
+   * (auto-close on in `settings`) entering the due index in the same write. A channel-mode ticket
+   * whose archive was claimed ({@link claimArchive}) is refused: its channel is being deleted.
+   */
+  reopenTicket(ticket: Ticket, category: Category, by: string, now: number, settings: GuildSettings | null): Promise<ReopenResult>;
+  /**
+   * Takes the archive of the close at `closedAt` before Discord is touched (`archivingAt`); the
+   * ticket as it is then, or null when it is no longer that close (reopened meanwhile).
+   */
+  claimArchive(guildId: string, number: number, closedAt: number, now: number): Promise<Ticket | null>;
+  /** Gives a claimed archive back when Discord refused it (the channel is still there). */
+  releaseArchive(guildId: string, number: number, closedAt: number): Promise<void>;
   /** Notes that the thread was archived / the channel deleted, for the close at `closedAt` only. */
   markArchived(guildId: string, number: number, closedAt: number, now: number): Promise<boolean>;
-  /** Stores the opener's rating and/or comment; false when `userId` did not open that ticket. */
-  recordFeedback(guildId: string, number: number, userId: string, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean>;
+  /**
+   * Stores the opener's rating and/or comment on the close at `closedAt`; false when `userId` did
+   * not open that ticket, or it is not closed (any more, or again) at that time.
+   */
+  recordFeedback(guildId: string, number: number, userId: string, closedAt: number, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean>;
   setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus): Promise<void>;
 
   /** Tickets whose auto-close step is due (`ByDue` index, `DUE#autoclose`), oldest first. */
   dueAutoCloses(now: number, limit: number): Promise<DueTicket[]>;
   /** Moves the due time (null: out of the index) if it is still `seenDueAt`; false otherwise. */
   rescheduleAutoClose(guildId: string, number: number, seenDueAt: number, dueAt: number | null): Promise<boolean>;
-  /** Records the posted warning and the close due time, if the ticket had no activity since `lastActivityAt`. */
+  /**
+   * Claims the idle warning before it is posted (so a retried job never posts it twice) and moves
+   * the due time to the close: only once, and only if there was no activity since `lastActivityAt`.
+   */
   markAutoCloseWarned(guildId: string, number: number, lastActivityAt: number, now: number, closeAt: number): Promise<boolean>;
+  /**
+   * One page of the guild's open tickets (a Query on its partition, filtered on status), after
+   * ticket `after`; `next` continues, null at the end.
+   */
+  openTickets(guildId: string, after: number | null): Promise<{ tickets: OpenTicketDue[]; next: number | null }>;
+  /** Sets (or, null, clears) an open ticket's auto-close due time, if it had no activity since `lastActivityAt`. */
+  scheduleAutoClose(guildId: string, number: number, lastActivityAt: number, dueAt: number | null): Promise<boolean>;
 
   addToBlacklist(guildId: string, entry: BlacklistEntry): Promise<void>;
   /** False when the member was not blacklisted. */
@@ -112,6 +143,8 @@ export interface CloseTicketInput {
 export type ReopenResult =
   | { ok: true; ticket: Ticket }
   | { ok: false; reason: 'not_closed' }
+  /** Channel mode: the archive job already took it; the channel is deleted or about to be. */
+  | { ok: false; reason: 'archived' }
   | ({ ok: false } & Exclude<ReservationRefusal, { reason: 'cooldown' }>);
 
 export interface DueTicket {
@@ -119,6 +152,9 @@ export interface DueTicket {
   number: number;
   dueAt: number;
 }
+
+/** An open ticket as auto-close scheduling sees it. */
+export type OpenTicketDue = Pick<Ticket, 'number' | 'status' | 'lastActivityAt' | 'autoCloseWarnedAt'> & { dueAt: number | null };
 
 export interface BlacklistEntry {
   userId: string;

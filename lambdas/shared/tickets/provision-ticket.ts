@@ -5,6 +5,8 @@ import { CategoryFullError, GuildChannelCapError, type DiscordApi, type Overwrit
 import { channelLink, ticketLabel, userMention } from './messages';
 import { renderTicketName, type Category, type GuildSettings, type Ticket } from './model';
 import type { TicketStore } from './ports';
+import { staffRolesFor } from './staff';
+import { logToStaff } from './staff-log';
 import { welcomeMessage } from './welcome';
 
 export interface ProvisionDeps {
@@ -31,10 +33,6 @@ export function ticketOverwrites(guildId: string, openerId: string, staffRoleIds
     { id: openerId, type: 1, allow: String(MEMBER_ALLOW), deny: '0' },
     { id: botUserId, type: 1, allow: String(BOT_ALLOW), deny: '0' },
   ];
-}
-
-export function staffRolesFor(settings: GuildSettings, category: Pick<Category, 'staffRoleIds'> | null): string[] {
-  return [...new Set([...settings.staffRoleIds, ...(category?.staffRoleIds ?? [])])];
 }
 
 /**
@@ -127,10 +125,4 @@ async function overflowCategory(guildId: string, fullParentId: string, staff: st
     { id: deps.botUserId, type: 1, allow: String(BOT_ALLOW), deny: '0' },
   ];
   return (await deps.discord.createChannel(guildId, { name: `${base} ${next}`, type: 4, overwrites, reason: 'Ticket category overflow (50-channel limit)' })).id;
-}
-
-/** A line in the guild's log channel; best effort (a missing log channel must not fail the ticket). */
-export async function logToStaff(settings: GuildSettings, content: string, deps: Pick<ProvisionDeps, 'discord' | 'log'>): Promise<void> {
-  if (!settings.logChannelId) return;
-  await deps.discord.postMessage(settings.logChannelId, { content, allowed_mentions: { parse: [] } }).catch((err) => deps.log.warn('could not write to the log channel', { error: (err as Error).name }));
 }

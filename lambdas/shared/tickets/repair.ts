@@ -5,7 +5,8 @@ import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { channelLink, ticketLabel, userMention } from './messages';
 import type { TicketStore } from './ports';
-import { logToStaff, provisionTicket, type ProvisionDeps } from './provision-ticket';
+import { provisionTicket, type ProvisionDeps } from './provision-ticket';
+import { logToStaff } from './staff-log';
 
 /** Repairs are retried this often, this many times, before the ticket is opened without its welcome. */
 export const REPAIR_INTERVAL_MS = 15 * 60_000;

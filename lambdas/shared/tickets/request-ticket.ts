@@ -1,6 +1,6 @@
 import { UserError } from '../errors';
 import type { Clock } from '../clock';
-import { channelLink, relativeTime } from './messages';
+import { channelLink, relativeTime, userMention } from './messages';
 import type { Category, FormAnswer, GuildSettings, Ticket } from './model';
 import type { TicketStore } from './ports';
 import { supportHoursState } from './support-hours';
@@ -64,15 +64,8 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     return { kind: 'reserved', ticket: result.ticket, category, note };
   }
   switch (result.reason) {
-    case 'member_limit': {
-      const links = result.openTickets.filter((t) => t.channelId).map((t) => channelLink(t.channelId!));
-      const where = links.length ? `: ${links.join(', ')}` : ' (it is being created right now)';
-      throw new UserError(
-        result.limit === 1
-          ? `You already have an open **${category.name}** ticket${where}. Please continue there.`
-          : `You already have ${result.limit} open **${category.name}** tickets${where}. Close one before opening another.`,
-      );
-    }
+    case 'member_limit':
+      throw new UserError(memberLimitMessage(result, category));
     case 'cooldown':
       throw new UserError(`You recently opened a **${category.name}** ticket. You can open another ${relativeTime(result.retryAt)}.`);
     case 'category_full':
@@ -80,6 +73,19 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     case 'category_deleted':
       throw new UserError('That ticket category no longer exists. Pick another one, or ask the staff.');
   }
+}
+
+/**
+ * A member at their open-ticket limit in a category, with links to those tickets: told to the
+ * member (opening), or about them to staff when `openerId` is given (reopening).
+ */
+export function memberLimitMessage(refusal: { limit: number; openTickets: Ticket[] }, category: Pick<Category, 'name'>, openerId?: string): string {
+  const links = refusal.openTickets.filter((t) => t.channelId).map((t) => channelLink(t.channelId!));
+  const where = links.length ? `: ${links.join(', ')}` : ' (it is being created right now)';
+  const one = refusal.limit === 1;
+  const tickets = one ? `an open **${category.name}** ticket` : `${refusal.limit} open **${category.name}** tickets`;
+  if (openerId) return `${userMention(openerId)} already has ${tickets}${where}, so this one cannot be reopened.`;
+  return `You already have ${tickets}${where}. ${one ? 'Please continue there.' : 'Close one before opening another.'}`;
 }
 
 async function resolveCategory(input: RequestTicketInput, deps: RequestTicketDeps): Promise<Category | { categories: Category[] }> {

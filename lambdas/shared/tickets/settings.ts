@@ -1,4 +1,5 @@
 import { UserError } from '../errors';
+import type { WorkQueue } from '../ports/work-queue';
 import type { GuildSettings } from './model';
 import type { TicketStore } from './ports';
 
@@ -22,9 +23,15 @@ export const LIMITS = {
 
 /**
  * Changes the guild's ticket behaviour after `/setup`. Refuses values out of range and an
- * auto-close warning that would come before the ticket even opened.
+ * auto-close warning that would come before the ticket even opened. A changed auto-close setting
+ * reaches the tickets already open through a `tickets.reschedule` job (`rescheduling: true`).
  */
-export async function changeBehaviour(guildId: string, change: BehaviourChange, now: number, deps: { tickets: TicketStore }): Promise<GuildSettings> {
+export async function changeBehaviour(
+  guildId: string,
+  change: BehaviourChange,
+  now: number,
+  deps: { tickets: TicketStore; workQueue: WorkQueue },
+): Promise<{ settings: GuildSettings; rescheduling: boolean }> {
   const current = await deps.tickets.getSettings(guildId);
   if (!current) throw new UserError('Tickets are not set up yet. Run `/setup` first.');
   for (const [key, [min, max]] of Object.entries(LIMITS) as Array<[keyof typeof LIMITS, readonly [number, number]]>) {
@@ -46,7 +53,9 @@ export async function changeBehaviour(guildId: string, change: BehaviourChange, 
     throw new UserError(`The auto-close warning (${next.autoCloseWarnHours} h) must come before the close (${next.autoCloseHours} h): lower \`auto_close_warn_hours\`.`);
   }
   await deps.tickets.saveSettings(guildId, next);
-  return next;
+  const rescheduling = next.autoCloseHours !== current.autoCloseHours || (next.autoCloseHours !== null && next.autoCloseWarnHours !== current.autoCloseWarnHours);
+  if (rescheduling) await deps.workQueue.enqueue({ type: 'tickets.reschedule', guildId });
+  return { settings: next, rescheduling };
 }
 
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

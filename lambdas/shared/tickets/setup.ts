@@ -1,6 +1,7 @@
 import { UserError } from '../errors';
 import { PermissionFlagsBits } from '../discord-constants';
 import { hasPermission, parsePermissions } from '../domain/permissions';
+import { categoryIdFor } from './categories';
 import { DEFAULT_CATEGORY_LIMITS, DEFAULT_SETTINGS, type Category, type GuildSettings, type TicketMode } from './model';
 import type { TicketStore } from './ports';
 
@@ -78,7 +79,7 @@ export async function applySetup(input: SetupInput, deps: { tickets: TicketStore
   let createdDefaultCategory = false;
   if ((await deps.tickets.listCategories(input.guildId)).length === 0) {
     const general: Category = {
-      id: 'general',
+      id: '',
       name: 'General',
       emoji: '🎫',
       description: 'Questions and help',
@@ -91,8 +92,14 @@ export async function applySetup(input: SetupInput, deps: { tickets: TicketStore
       hours: null,
       createdAt: input.now,
     };
-    await deps.tickets.saveCategory(input.guildId, general);
-    createdDefaultCategory = true;
+    // `general`, unless a deleted category holds that id (ids are never reused): then a suffix.
+    const taken = new Set<string>();
+    for (let attempt = 0; attempt < 5 && !createdDefaultCategory; attempt++) {
+      general.id = categoryIdFor(general.name, taken);
+      if (await deps.tickets.createCategory(input.guildId, general)) createdDefaultCategory = true;
+      else if (await deps.tickets.getCategory(input.guildId, general.id)) break; // a /setup running at the same time made it
+      else taken.add(general.id);
+    }
   }
   const bits = parsePermissions(input.appPermissions);
   const missingPermissions = NEEDED[mode].filter(([, bit]) => !hasPermission(bits, bit)).map(([name]) => name);

@@ -1,8 +1,10 @@
 import type { Clock } from '../clock';
 import { ForbiddenError, UserError } from '../errors';
-import { channelLink, roleMention, ticketLabel, userMention } from './messages';
+import { roleMention, ticketLabel, userMention } from './messages';
 import { PRIORITIES, type Category, type GuildSettings, type Priority, type Ticket } from './model';
 import type { TicketStore } from './ports';
+import { memberLimitMessage } from './request-ticket';
+import { requireStaff } from './staff';
 
 /**
  * Working a ticket, the part that runs inside Discord's 3 seconds: who may do what, and the row
@@ -33,11 +35,6 @@ export interface WorkTicketDeps {
   clock: Clock;
 }
 
-/** Someone who is not a member of the ticket's staff is refused. */
-export function requireStaff(scope: TicketScope, action: string): void {
-  if (!scope.actor.staff) throw new ForbiddenError(`Only ticket staff can ${action}.`);
-}
-
 export function requireOpen(scope: TicketScope): void {
   const { ticket } = scope;
   if (ticket.status === 'closed') throw new UserError(`Ticket ${ticketLabel(ticket)} is already closed.`);
@@ -58,7 +55,7 @@ async function explainLostRace(scope: TicketScope, deps: WorkTicketDeps): Promis
 }
 
 export async function claimTicket(scope: TicketScope, deps: WorkTicketDeps): Promise<Ticket> {
-  requireStaff(scope, 'claim tickets');
+  requireStaff(scope.actor, 'claim tickets');
   requireOpen(scope);
   const { ticket, actor } = scope;
   if (ticket.claimedBy === actor.id) throw new UserError('You have already claimed this ticket.');
@@ -71,7 +68,7 @@ export async function claimTicket(scope: TicketScope, deps: WorkTicketDeps): Pro
 
 /** The claimer, or a server admin, hands the ticket back to all staff. */
 export async function unclaimTicket(scope: TicketScope, deps: WorkTicketDeps): Promise<{ ticket: Ticket; previous: string }> {
-  requireStaff(scope, 'unclaim tickets');
+  requireStaff(scope.actor, 'unclaim tickets');
   requireOpen(scope);
   const { ticket, actor } = scope;
   const previous = ticket.claimedBy;
@@ -87,7 +84,7 @@ export async function unclaimTicket(scope: TicketScope, deps: WorkTicketDeps): P
 
 /** Any staff member hands the ticket to another staff member. */
 export async function transferTicket(scope: TicketScope, target: { id: string; staff: boolean; bot: boolean }, deps: WorkTicketDeps): Promise<Ticket> {
-  requireStaff(scope, 'transfer tickets');
+  requireStaff(scope.actor, 'transfer tickets');
   requireOpen(scope);
   const { ticket } = scope;
   if (target.bot) throw new UserError('Tickets can only be transferred to people.');
@@ -100,7 +97,7 @@ export async function transferTicket(scope: TicketScope, target: { id: string; s
 }
 
 export async function setPriority(scope: TicketScope, level: string | null, deps: WorkTicketDeps): Promise<Ticket> {
-  requireStaff(scope, 'change the priority');
+  requireStaff(scope.actor, 'change the priority');
   requireOpen(scope);
   if (!PRIORITIES.includes(level as Priority)) throw new UserError(`Choose a priority: ${PRIORITIES.join(', ')}.`);
   const priority = level as Priority;
@@ -115,7 +112,7 @@ export const priorityName = (p: Priority) => p[0]!.toUpperCase() + p.slice(1);
 
 /** Checks adding or removing a member; the worker does it (thread member or channel overwrite). */
 export async function checkMemberChange(scope: TicketScope, op: 'add' | 'remove', target: { id: string; bot: boolean; inGuild: boolean } | null, deps: WorkTicketDeps): Promise<void> {
-  requireStaff(scope, `${op} members`);
+  requireStaff(scope.actor, `${op} members`);
   requireOpen(scope);
   if (!target) throw new UserError('Choose a member of this server.');
   if (target.bot) throw new UserError('Bots cannot be added to or removed from tickets.');
@@ -130,7 +127,7 @@ export async function checkMemberChange(scope: TicketScope, op: 'add' | 'remove'
  * lets people into a private thread one at a time, never by role.
  */
 export async function checkRoleChange(scope: TicketScope, op: 'add' | 'remove', roleId: string | null, staffRoleIds: string[], deps: WorkTicketDeps): Promise<void> {
-  requireStaff(scope, `${op} roles`);
+  requireStaff(scope.actor, `${op} roles`);
   requireOpen(scope);
   if (!roleId) throw new UserError('Choose a role.');
   if (scope.ticket.mode === 'thread') {
@@ -143,7 +140,7 @@ export async function checkRoleChange(scope: TicketScope, op: 'add' | 'remove', 
 
 /** A new name as Discord will show it: trimmed; channel names are lower-case with dashes. */
 export async function checkRename(scope: TicketScope, raw: string | null, deps: WorkTicketDeps): Promise<string> {
-  requireStaff(scope, 'rename tickets');
+  requireStaff(scope.actor, 'rename tickets');
   requireOpen(scope);
   const trimmed = (raw ?? '').trim().replace(/\s+/g, ' ');
   const name = scope.ticket.mode === 'channel' ? trimmed.toLowerCase().replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/-+/g, '-').replace(/^-|-$/g, '') : trimmed;
@@ -177,24 +174,32 @@ export async function closeTicketNow(scope: TicketScope, reason: string | null, 
 
 /** Staff ask the opener to close: only open tickets, and not their own request to themselves. */
 export async function checkCloseRequest(scope: TicketScope, deps: WorkTicketDeps): Promise<void> {
-  requireStaff(scope, 'ask to close a ticket');
+  requireStaff(scope.actor, 'ask to close a ticket');
   requireOpen(scope);
   if (scope.ticket.openerId === scope.actor.id) throw new UserError('You opened this ticket yourself: close it with `/ticket close`.');
   await recordActivity(scope, deps);
 }
 
-/** Only the opener answers a close request. */
-export function requireOpener(scope: TicketScope, what: string): void {
-  if (scope.actor.id !== scope.ticket.openerId) throw new ForbiddenError(`Only ${userMention(scope.ticket.openerId)}, who opened this ticket, can ${what}.`);
+/**
+ * A close request's buttons carry the open period they were asked in (`reopenedAt ?? createdAt`,
+ * base 36): an answer to a request from before a reopen is refused.
+ */
+export const closeRequestPeriod = (t: Pick<Ticket, 'reopenedAt' | 'createdAt'>) => (t.reopenedAt ?? t.createdAt).toString(36);
+
+/** Only the opener answers a close request, of the open ticket's current open period. */
+export function checkCloseAnswer(scope: TicketScope, period: string | undefined): void {
+  if (scope.actor.id !== scope.ticket.openerId) throw new ForbiddenError(`Only ${userMention(scope.ticket.openerId)}, who opened this ticket, can answer this close request.`);
+  requireOpen(scope);
+  if (period !== closeRequestPeriod(scope.ticket)) throw new UserError('This close request is out of date: the ticket was reopened since. Staff can ask again.');
 }
 
 /**
  * closed → open within the guild's reopen window, if the opener's and the category's limits still
- * allow. A ticket channel is deleted when it closes, so a channel-mode ticket can be reopened only
- * until then; a thread is unarchived.
+ * allow. A ticket channel is deleted after the close delay, so a channel-mode ticket can be
+ * reopened only until its archive job starts (`archivingAt`); a thread is unarchived.
  */
 export async function reopenTicket(scope: TicketScope, deps: WorkTicketDeps): Promise<Ticket> {
-  requireStaff(scope, 'reopen tickets');
+  requireStaff(scope.actor, 'reopen tickets');
   const { ticket, settings, category } = scope;
   const label = ticketLabel(ticket);
   if (ticket.status !== 'closed' || ticket.closedAt === null) throw new UserError(`Ticket ${label} is not closed.`);
@@ -203,17 +208,18 @@ export async function reopenTicket(scope: TicketScope, deps: WorkTicketDeps): Pr
   if (now > ticket.closedAt + settings.reopenWindowHours * 3_600_000) {
     throw new UserError(`Ticket ${label} closed more than ${settings.reopenWindowHours} hours ago and can no longer be reopened. Open a new ticket instead.`);
   }
-  if (ticket.mode === 'channel' && ticket.archivedAt) throw new UserError(`The channel of ticket ${label} was deleted when it closed, so it cannot be reopened. Open a new ticket instead.`);
+  const channelGone = `The channel of ticket ${label} was already removed when it closed, so it cannot be reopened. Open a new ticket instead.`;
+  if (ticket.mode === 'channel' && (ticket.archivingAt || ticket.archivedAt)) throw new UserError(channelGone);
   if (!category) throw new UserError(`The category of ticket ${label} no longer exists, so it cannot be reopened. Open a new ticket instead.`);
-  const result = await deps.tickets.reopenTicket(ticket, category, scope.actor.id, now);
+  const result = await deps.tickets.reopenTicket(ticket, category, scope.actor.id, now, settings);
   if (result.ok) return result.ticket;
   switch (result.reason) {
     case 'not_closed':
       throw new UserError(`Ticket ${label} was just reopened or changed. Check it again.`);
-    case 'member_limit': {
-      const links = result.openTickets.filter((t) => t.channelId).map((t) => channelLink(t.channelId!));
-      throw new UserError(`${userMention(ticket.openerId)} already has ${result.limit === 1 ? 'an open ticket' : `${result.limit} open tickets`} in **${category.name}**${links.length ? ` (${links.join(', ')})` : ''}, so this one cannot be reopened.`);
-    }
+    case 'archived':
+      throw new UserError(channelGone);
+    case 'member_limit':
+      throw new UserError(memberLimitMessage(result, category, ticket.openerId));
     case 'category_full':
       throw new UserError(`**${category.name}** has reached its limit of ${result.cap} open tickets, so this one cannot be reopened now.`);
     case 'category_deleted':

@@ -1,16 +1,20 @@
 import type { APIChatInputApplicationCommandInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import { buildCustomId } from '../../../shared/custom-id';
 import { ButtonStyle, ComponentKind, InteractionResponseType } from '../../../shared/discord-constants';
+import { checkReason, reasonEmbeds } from '../../../shared/tickets/close-reason';
 import { userMention } from '../../../shared/tickets/messages';
 import type { Ticket } from '../../../shared/tickets/model';
-import { checkCloseRequest } from '../../../shared/tickets/work-ticket';
+import { checkCloseRequest, closeRequestPeriod } from '../../../shared/tickets/work-ticket';
 import { CommandOptions } from '../../options';
 import { ticketScope } from '../../ticket-scope';
 import type { InteractionDeps, Outcome } from '../../types';
-import { checkReason, reasonEmbeds } from './close';
 
-/** A public message in the ticket pinging the opener, with Accept (`dw1:close-accept:<n>`) / Decline (`dw1:close-decline:<n>`). */
+/**
+ * A public message in the ticket pinging the opener, with Accept (`dw1:close-accept:<n>:<period>`) /
+ * Decline (`dw1:close-decline:<n>:<period>`); `<period>` ties the answer to this open period.
+ */
 export function closeRequestMessage(ticket: Ticket, staffId: string, reason: string | null): APIInteractionResponse {
+  const period = closeRequestPeriod(ticket);
   return {
     type: InteractionResponseType.ChannelMessageWithSource,
     data: {
@@ -20,8 +24,8 @@ export function closeRequestMessage(ticket: Ticket, staffId: string, reason: str
         {
           type: ComponentKind.ActionRow,
           components: [
-            { type: ComponentKind.Button, style: ButtonStyle.Success, label: 'Yes, close it', custom_id: buildCustomId('close-accept', String(ticket.number)) },
-            { type: ComponentKind.Button, style: ButtonStyle.Secondary, label: 'No, keep it open', custom_id: buildCustomId('close-decline', String(ticket.number)) },
+            { type: ComponentKind.Button, style: ButtonStyle.Success, label: 'Yes, close it', custom_id: buildCustomId('close-accept', String(ticket.number), period) },
+            { type: ComponentKind.Button, style: ButtonStyle.Secondary, label: 'No, keep it open', custom_id: buildCustomId('close-decline', String(ticket.number), period) },
           ],
         },
       ] as never,

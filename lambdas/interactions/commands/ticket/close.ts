@@ -1,30 +1,12 @@
-import type { APIEmbed, APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
+import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import { buildCustomId } from '../../../shared/custom-id';
 import { ButtonStyle, ComponentKind, InteractionResponseType, MessageFlags } from '../../../shared/discord-constants';
-import { UserError } from '../../../shared/errors';
+import { checkReason, reasonEmbeds } from '../../../shared/tickets/close-reason';
 import { ticketLabel } from '../../../shared/tickets/messages';
-import { MAX_CLOSE_REASON, type Ticket } from '../../../shared/tickets/model';
+import type { Ticket } from '../../../shared/tickets/model';
 import { closeRole } from '../../../shared/tickets/work-ticket';
 import { ticketScope } from '../../ticket-scope';
 import type { InteractionDeps, Outcome } from '../../types';
-
-/** The reason rides in an embed of the confirmation (a button's custom_id has no room for it). */
-const REASON_TITLE = 'Reason';
-
-export function reasonEmbeds(reason: string | null): APIEmbed[] {
-  return reason ? [{ title: REASON_TITLE, description: reason }] : [];
-}
-
-/** The reason shown on a confirmation or close request, read back from the message Discord sends with the button press. */
-export function reasonFrom(message: { embeds?: APIEmbed[] } | undefined): string | null {
-  return message?.embeds?.find((e) => e.title === REASON_TITLE)?.description ?? null;
-}
-
-export function checkReason(raw: string | null): string | null {
-  const reason = raw?.trim() || null;
-  if (reason && reason.length > MAX_CLOSE_REASON) throw new UserError(`Keep the reason under ${MAX_CLOSE_REASON} characters.`);
-  return reason;
-}
 
 /** Ephemeral "are you sure": Confirm (`dw1:close-confirm:<n>`) / Cancel (`dw1:close-cancel:<n>`). */
 export function closeConfirmation(ticket: Ticket, reason: string | null): APIInteractionResponse {

@@ -1,7 +1,8 @@
 import type { APIChatInputApplicationCommandInteraction } from 'discord-api-types/v10';
 import { checkMemberChange, checkRoleChange } from '../../../shared/tickets/work-ticket';
 import { CommandOptions } from '../../options';
-import { resolvedUser, staffRoleIdsOf, ticketScope } from '../../ticket-scope';
+import { staffRolesFor } from '../../../shared/tickets/staff';
+import { resolvedUser, ticketScope } from '../../ticket-scope';
 import type { InteractionDeps, Outcome } from '../../types';
 import { publicUpdate } from './outcome';
 
@@ -17,6 +18,6 @@ export async function changeMember(interaction: APIChatInputApplicationCommandIn
 export async function changeRole(interaction: APIChatInputApplicationCommandInteraction, deps: InteractionDeps, op: 'add' | 'remove'): Promise<Outcome> {
   const scope = await ticketScope(interaction, deps);
   const role = new CommandOptions(interaction).role('role');
-  await checkRoleChange(scope, op, role?.id ?? null, staffRoleIdsOf(scope), deps);
+  await checkRoleChange(scope, op, role?.id ?? null, staffRolesFor(scope.settings, scope.category), deps);
   return publicUpdate(interaction, scope.ticket, { kind: 'role', op, roleId: role!.id });
 }
