@@ -1,6 +1,6 @@
 import { REST } from '@discordjs/rest';
 import { Routes, type RESTPutAPIApplicationCommandsResult } from 'discord-api-types/v10';
-import { commandDefinitions } from '../lambdas/interactions/commands';
+import { commandDefinitions } from '../lambdas/interactions/commands/definitions';
 
 /**
  * Bulk-overwrites the application's commands with the ones the interactions λ routes (one list,
