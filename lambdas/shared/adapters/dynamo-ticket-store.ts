@@ -430,7 +430,8 @@ export class DynamoTicketStore implements TicketStore {
     // The opener's slot is released; their cooldown (lastOpenAt) stays.
     const member = { Update: { TableName: this.tableName, Key: Keys.memberCategory(guildId, ticket.openerId, ticket.categoryId), UpdateExpression: 'DELETE openNumbers :n', ExpressionAttributeValues: { ':n': new Set([number]) } } };
     const category = {
-      Update: { TableName: this.tableName, Key: Keys.category(guildId, ticket.categoryId), UpdateExpression: 'ADD openCount :minus', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':minus': -1 } },
+      // Never below zero (a count that drifted is not made worse); a failed condition falls back below.
+      Update: { TableName: this.tableName, Key: Keys.category(guildId, ticket.categoryId), UpdateExpression: 'ADD openCount :minus', ConditionExpression: 'attribute_exists(PK) AND openCount > :zero', ExpressionAttributeValues: { ':minus': -1, ':zero': 0 } },
     };
     const closed: Ticket = { ...ticket, status: 'closed', closedAt: close.now, closedBy: close.closedBy, closeReason: close.reason, autoCloseWarnedAt: null };
     try {
@@ -442,7 +443,7 @@ export class DynamoTicketStore implements TicketStore {
       if (rowReason === 'ConditionalCheckFailed') return null;
       if (categoryReason !== 'ConditionalCheckFailed') throw err;
     }
-    // The category was deleted meanwhile: there is no count to release.
+    // The category was deleted meanwhile (or its count is already zero): release the rest without it.
     try {
       await transactWrite(this.db, { TransactItems: [row, member] });
       return closed;
@@ -489,7 +490,7 @@ export class DynamoTicketStore implements TicketStore {
                 TableName: this.tableName,
                 Key: Keys.category(guildId, category.id),
                 UpdateExpression: 'ADD openCount :one',
-                ConditionExpression: totalOpen === null ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND (attribute_not_exists(openCount) OR openCount < :cap)',
+                ConditionExpression: totalOpen === null ? LIVE_CATEGORY : `${LIVE_CATEGORY} AND (attribute_not_exists(openCount) OR openCount < :cap)`,
                 ExpressionAttributeValues: totalOpen === null ? { ':one': 1 } : { ':one': 1, ':cap': totalOpen },
               },
             },
