@@ -316,13 +316,18 @@ export class DynamoTicketStore implements TicketStore {
     );
   }
 
-  async dueRepairs(now: number, limit: number): Promise<DueTicket[]> {
+  dueRepairs(now: number, limit: number): Promise<DueTicket[]> {
+    return this.dueTickets(DueKind.provision, now, limit);
+  }
+
+  /** Tickets whose `kind` step is due at `now`, oldest first: a Query on the sparse ByDue index. */
+  private async dueTickets(kind: string, now: number, limit: number): Promise<DueTicket[]> {
     const res = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'ByDue',
         KeyConditionExpression: 'dueKind = :k AND dueAt <= :now',
-        ExpressionAttributeValues: { ':k': DueKind.provision, ':now': now },
+        ExpressionAttributeValues: { ':k': kind, ':now': now },
         ProjectionExpression: 'guildId, #n, dueAt',
         ExpressionAttributeNames: { '#n': 'number' },
         Limit: limit,
@@ -600,19 +605,8 @@ export class DynamoTicketStore implements TicketStore {
 
   // ---------------------------------------------------------------- auto-close (ByDue index)
 
-  async dueAutoCloses(now: number, limit: number): Promise<DueTicket[]> {
-    const res = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'ByDue',
-        KeyConditionExpression: 'dueKind = :k AND dueAt <= :now',
-        ExpressionAttributeValues: { ':k': DueKind.autoClose, ':now': now },
-        ProjectionExpression: 'guildId, #n, dueAt',
-        ExpressionAttributeNames: { '#n': 'number' },
-        Limit: limit,
-      }),
-    );
-    return (res.Items ?? []).map((i) => ({ guildId: String(i.guildId), number: Number(i.number), dueAt: Number(i.dueAt) }));
+  dueAutoCloses(now: number, limit: number): Promise<DueTicket[]> {
+    return this.dueTickets(DueKind.autoClose, now, limit);
   }
 
   async rescheduleAutoClose(guildId: string, number: number, seenDueAt: number, dueAt: number | null): Promise<boolean> {
