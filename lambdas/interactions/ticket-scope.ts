@@ -4,6 +4,7 @@ import { hasPermission, parsePermissions } from '../shared/domain/permissions';
 import { StaleActionError, UserError } from '../shared/errors';
 import { ticketLabel } from '../shared/tickets/messages';
 import type { Category, GuildSettings } from '../shared/tickets/model';
+import { requireSettings as requireSettingsOf } from '../shared/tickets/settings';
 import { staffRolesFor } from '../shared/tickets/staff';
 import type { Actor, TicketScope } from '../shared/tickets/work-ticket';
 import { isStaff, memberPermissions } from './access';
@@ -23,11 +24,7 @@ export function ticketNumberArg(raw: string | undefined): number {
   return n;
 }
 
-export async function requireSettings(guildId: string, deps: InteractionDeps): Promise<GuildSettings> {
-  const settings = await deps.tickets.getSettings(guildId);
-  if (!settings) throw new UserError('Tickets are not set up in this server yet. A server admin can run `/setup`.');
-  return settings;
-}
+export const requireSettings = (guildId: string, deps: InteractionDeps): Promise<GuildSettings> => requireSettingsOf(deps.tickets, guildId);
 
 /**
  * The ticket an interaction is about — by number (buttons, `/ticket reopen number:`) or the channel

@@ -174,9 +174,7 @@ export const categoryCommand: CommandModule<APIChatInputApplicationCommandIntera
   name: 'category',
   async execute(interaction, deps) {
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
-    requireManageGuild(interaction);
-    const guildId = interaction.guild_id;
-    if (!guildId) throw new UserError('Use this command in a server.');
+    const guildId = requireManageGuild(interaction);
     const o = new CommandOptions(interaction);
     const which = o.string('category') ?? '';
     switch (o.subcommand) {

@@ -1,10 +1,10 @@
 import type { APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { ApplicationCommandType, InteractionContextType, OptionType, DefaultMemberPermissions } from '../../shared/discord-constants';
-import { StaleActionError, UserError } from '../../shared/errors';
+import { StaleActionError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
 import type { GuildSettings } from '../../shared/tickets/model';
-import { changeBehaviour, LIMITS } from '../../shared/tickets/settings';
+import { changeBehaviour, requireSettings } from '../../shared/tickets/settings';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
@@ -37,13 +37,11 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
 export const configCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
   name: 'config',
   async execute(interaction, deps) {
-    requireManageGuild(interaction);
+    const guildId = requireManageGuild(interaction);
     const o = new CommandOptions(interaction);
-    const guildId = interaction.guild_id!;
     switch (o.subcommand) {
       case 'show': {
-        const settings = await deps.tickets.getSettings(guildId);
-        if (!settings) throw new UserError('Tickets are not set up yet. Run `/setup` first.');
+        const settings = await requireSettings(deps.tickets, guildId);
         return { reply: ephemeralReply(describeSettings(settings)) };
       }
       case 'tickets': {

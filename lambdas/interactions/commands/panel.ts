@@ -93,9 +93,7 @@ export const panelCommand: CommandModule<APIChatInputApplicationCommandInteracti
   name: 'panel',
   async execute(interaction, deps) {
     if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return autocomplete(interaction, deps);
-    requireManageGuild(interaction);
-    const guildId = interaction.guild_id;
-    if (!guildId) throw new UserError('Use this command in a server.');
+    const guildId = requireManageGuild(interaction);
     const o = new CommandOptions(interaction);
     switch (o.subcommand) {
       case 'create':

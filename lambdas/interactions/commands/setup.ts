@@ -37,7 +37,7 @@ export const setupDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
 export const setupCommand: CommandModule<APIChatInputApplicationCommandInteraction> = {
   name: 'setup',
   async execute(interaction, deps) {
-    requireManageGuild(interaction);
+    const guildId = requireManageGuild(interaction);
     const o = new CommandOptions(interaction);
     const textChannel = (name: string) => {
       const c = o.channel(name);
@@ -49,7 +49,7 @@ export const setupCommand: CommandModule<APIChatInputApplicationCommandInteracti
     const mode = o.string('mode');
     const result = await applySetup(
       {
-        guildId: interaction.guild_id!,
+        guildId,
         staffRoleId: o.role('staff_role')?.id ?? null,
         mode: mode === 'thread' || mode === 'channel' ? mode : null,
         supportChannelId: textChannel('support_channel'),

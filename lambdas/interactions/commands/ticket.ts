@@ -1,6 +1,7 @@
 import type { APIApplicationCommandAutocompleteInteraction, APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { ApplicationCommandType, InteractionContextType, InteractionResponseType, InteractionType, OptionType } from '../../shared/discord-constants';
+import { ApplicationCommandType, InteractionContextType, InteractionType, OptionType } from '../../shared/discord-constants';
 import { StaleActionError } from '../../shared/errors';
+import { categoryChoices, suggest } from '../autocomplete';
 import { CommandOptions } from '../options';
 import { openTicketFrom } from '../opening';
 import type { CommandModule, InteractionDeps, Outcome } from '../types';
@@ -41,11 +42,6 @@ export const ticketCommand: CommandModule<APIChatInputApplicationCommandInteract
 
 /** Category names matching what the member typed (Discord shows up to 25). @see https://discord.com/developers/docs/interactions/application-commands#autocomplete */
 async function autocomplete(interaction: APIApplicationCommandAutocompleteInteraction, deps: InteractionDeps): Promise<Outcome> {
-  const typed = (new CommandOptions(interaction).focused()?.value ?? '').toLowerCase();
-  const categories = interaction.guild_id ? await deps.tickets.listCategories(interaction.guild_id) : [];
-  const choices = categories
-    .filter((c) => c.name.toLowerCase().includes(typed))
-    .slice(0, 25)
-    .map((c) => ({ name: c.name.slice(0, 100), value: c.id }));
-  return { reply: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } } };
+  const typed = new CommandOptions(interaction).focused()?.value ?? '';
+  return suggest(categoryChoices(interaction.guild_id ? await deps.tickets.listCategories(interaction.guild_id) : [], typed));
 }

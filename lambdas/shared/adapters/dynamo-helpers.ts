@@ -51,11 +51,18 @@ export async function batchGet(
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html
  */
 export async function sendIf(db: DynamoDBDocumentClient, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
+  return (await updateIf(db, command as UpdateCommand)) !== null;
+}
+
+/**
+ * A conditional update that returns the item's attributes it asked for (`ReturnValues`), or null
+ * when the condition did not hold. Any other error is thrown.
+ */
+export async function updateIf(db: DynamoDBDocumentClient, command: UpdateCommand): Promise<Record<string, unknown> | null> {
   try {
-    await db.send(command as PutCommand);
-    return true;
+    return (await db.send(command)).Attributes ?? {};
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
+    if (err instanceof ConditionalCheckFailedException) return null;
     throw err;
   }
 }

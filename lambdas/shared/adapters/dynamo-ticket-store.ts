@@ -1,9 +1,9 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
 import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
-import { batchGet, sendIf, transactWrite } from './dynamo-helpers';
+import { batchGet, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 const TICKET_FIELDS = [
@@ -337,22 +337,18 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async claimRepair(guildId: string, number: number, seenDueAt: number, nextDueAt: number): Promise<number | null> {
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: Keys.ticket(guildId, number),
-          UpdateExpression: 'SET dueAt = :next ADD repairAttempts :one',
-          ConditionExpression: 'dueKind = :k AND dueAt = :seen',
-          ExpressionAttributeValues: { ':next': nextDueAt, ':one': 1, ':k': DueKind.provision, ':seen': seenDueAt },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(res.Attributes?.repairAttempts ?? 1);
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return null;
-      throw err;
-    }
+    const attrs = await updateIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET dueAt = :next ADD repairAttempts :one',
+        ConditionExpression: 'dueKind = :k AND dueAt = :seen',
+        ExpressionAttributeValues: { ':next': nextDueAt, ':one': 1, ':k': DueKind.provision, ':seen': seenDueAt },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return attrs === null ? null : Number(attrs.repairAttempts ?? 1);
   }
 
   // ---------------------------------------------------------------- working, closing, reopening
@@ -371,23 +367,19 @@ export class DynamoTicketStore implements TicketStore {
       values[':expected'] = expect.claimedBy;
       condition += expect.claimedBy === null ? ' AND (attribute_not_exists(#claimedBy) OR #claimedBy = :expected)' : ' AND #claimedBy = :expected';
     }
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: Keys.ticket(guildId, number),
-          UpdateExpression: `SET ${sets.length ? sets.join(', ') : '#status = :open'}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toTicket(res.Attributes!);
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return null;
-      throw err;
-    }
+    const attrs = await updateIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: `SET ${sets.length ? sets.join(', ') : '#status = :open'}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return attrs === null ? null : toTicket(attrs);
   }
 
   async touchTicket(guildId: string, number: number, now: number, settings?: GuildSettings | null): Promise<boolean> {
@@ -525,23 +517,19 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async claimArchive(guildId: string, number: number, closedAt: number, now: number): Promise<Ticket | null> {
-    try {
-      const res = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: Keys.ticket(guildId, number),
-          UpdateExpression: 'SET archivingAt = if_not_exists(archivingAt, :now)',
-          ConditionExpression: THIS_CLOSE,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt, ':now': now },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return toTicket(res.Attributes!);
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return null;
-      throw err;
-    }
+    const attrs = await updateIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET archivingAt = if_not_exists(archivingAt, :now)',
+        ConditionExpression: THIS_CLOSE,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':closed': 'closed', ':closedAt': closedAt, ':now': now },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return attrs === null ? null : toTicket(attrs);
   }
 
   async releaseArchive(guildId: string, number: number, closedAt: number): Promise<void> {

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { ChannelKind } from '../discord-constants';
 import { NotFoundError, UserError } from '../errors';
-import { channelLink, roleMention } from './messages';
+import { categoryLabel, channelLink, roleMention } from './messages';
 import { DEFAULT_CATEGORY_LIMITS, MAX_QUESTIONS, type Category, type FormQuestion, type GuildSettings, type SupportHours, type TicketMode } from './model';
 import type { TicketStore } from './ports';
+import { requireSettings } from './settings';
 
 /**
  * Category administration (`/category`): validation of every field against Discord's limits,
@@ -227,12 +228,6 @@ export interface CategoryAdminDeps {
   clock: { now(): number };
   /** Random integer in [0, n): the id suffix when a slug is taken. */
   random?: (n: number) => number;
-}
-
-async function requireSettings(tickets: TicketStore, guildId: string): Promise<GuildSettings> {
-  const settings = await tickets.getSettings(guildId);
-  if (!settings) throw new UserError('Run `/setup` first: categories build on its staff role and mode.');
-  return settings;
 }
 
 /** `/category create`: a new category with defaults for what is not given. */
@@ -472,7 +467,7 @@ export function describeHours(hours: SupportHours | null): string {
 
 // ---------------------------------------------------------------------------------------------- display
 
-export const categoryLabel = (c: Pick<Category, 'name' | 'emoji'>) => `${c.emoji ? `${c.emoji} ` : ''}${c.name}`;
+export { categoryLabel };
 
 /** One line per setting, as `/category list` and the replies show them. */
 export function describeCategory(c: Category, settings: GuildSettings | null): string[] {

@@ -1,4 +1,4 @@
-import type { Ticket } from './model';
+import type { Category, Ticket } from './model';
 
 /** Discord markdown references (rendered by the client, no lookup needed). */
 export const channelLink = (channelId: string) => `<#${channelId}>`;
@@ -6,5 +6,8 @@ export const userMention = (userId: string) => `<@${userId}>`;
 export const roleMention = (roleId: string) => `<@&${roleId}>`;
 /** @see https://discord.com/developers/docs/reference#message-formatting-timestamp-styles */
 export const relativeTime = (epochMs: number) => `<t:${Math.floor(epochMs / 1000)}:R>`;
+
+/** A category as users see it: its emoji (if any) and name. */
+export const categoryLabel = (c: Pick<Category, 'name' | 'emoji'>) => `${c.emoji ? `${c.emoji} ` : ''}${c.name}`;
 
 export const ticketLabel = (t: Pick<Ticket, 'number'>) => `#${String(t.number).padStart(4, '0')}`;

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { channelLink, relativeTime, userMention } from './messages';
 import type { Category, FormAnswer, GuildSettings, Ticket } from './model';
 import type { TicketStore } from './ports';
+import { requireSettings } from './settings';
 import { supportHoursState } from './support-hours';
 
 export interface RequestTicketInput {
@@ -31,14 +32,18 @@ export interface RequestTicketDeps {
  * worker's job. Every refusal is a `UserError` whose message tells the member what to do.
  */
 export async function requestTicket(input: RequestTicketInput, deps: RequestTicketDeps): Promise<RequestTicketOutcome> {
-  const settings = await deps.tickets.getSettings(input.guildId);
-  if (!settings) throw new UserError('Tickets are not set up in this server yet. A server admin can run `/setup`.');
-  const blacklisted = await deps.tickets.blacklistEntry(input.guildId, input.openerId);
+  // Independent reads, in parallel (this runs inside Discord's 3 seconds); refusals keep their order.
+  const [settingsRead, blacklistRead, categoryRead] = await Promise.allSettled([
+    requireSettings(deps.tickets, input.guildId),
+    deps.tickets.blacklistEntry(input.guildId, input.openerId),
+    resolveCategory(input, deps),
+  ]);
+  const settings = settled(settingsRead);
+  const blacklisted = settled(blacklistRead);
   if (blacklisted) {
     throw new UserError(`You cannot open tickets in this server.${blacklisted.reason ? ` Reason: ${blacklisted.reason}` : ''} If you think this is a mistake, contact the server staff.`);
   }
-
-  const category = await resolveCategory(input, deps);
+  const category = settled(categoryRead);
   if ('categories' in category) return { kind: 'choose_category', categories: category.categories };
 
   const now = deps.clock.now();
@@ -86,6 +91,12 @@ export function memberLimitMessage(refusal: { limit: number; openTickets: Ticket
   const tickets = one ? `an open **${category.name}** ticket` : `${refusal.limit} open **${category.name}** tickets`;
   if (openerId) return `${userMention(openerId)} already has ${tickets}${where}, so this one cannot be reopened.`;
   return `You already have ${tickets}${where}. ${one ? 'Please continue there.' : 'Close one before opening another.'}`;
+}
+
+/** The value of a settled read, or its error thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 async function resolveCategory(input: RequestTicketInput, deps: RequestTicketDeps): Promise<Category | { categories: Category[] }> {

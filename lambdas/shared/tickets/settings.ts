@@ -3,6 +3,13 @@ import type { WorkQueue } from '../ports/work-queue';
 import type { GuildSettings } from './model';
 import type { TicketStore } from './ports';
 
+/** The guild's settings, or the refusal every ticket action gives before `/setup` has run. */
+export async function requireSettings(tickets: Pick<TicketStore, 'getSettings'>, guildId: string): Promise<GuildSettings> {
+  const settings = await tickets.getSettings(guildId);
+  if (!settings) throw new UserError('Tickets are not set up in this server yet. A server admin can run `/setup`.');
+  return settings;
+}
+
 /** The ticket behaviour `/config tickets` changes; each field optional (left out = unchanged). */
 export interface BehaviourChange {
   openerCanClose?: boolean;
@@ -32,8 +39,7 @@ export async function changeBehaviour(
   now: number,
   deps: { tickets: TicketStore; workQueue: WorkQueue },
 ): Promise<{ settings: GuildSettings; rescheduling: boolean }> {
-  const current = await deps.tickets.getSettings(guildId);
-  if (!current) throw new UserError('Tickets are not set up yet. Run `/setup` first.');
+  const current = await requireSettings(deps.tickets, guildId);
   for (const [key, [min, max]] of Object.entries(LIMITS) as Array<[keyof typeof LIMITS, readonly [number, number]]>) {
     const value = change[key];
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {

@@ -1,7 +1,7 @@
 import type { APIEmbed } from 'discord-api-types/v10';
 import { buildCustomId } from '../custom-id';
 import type { MessageBody } from '../ports/discord';
-import { roleMention, ticketLabel, userMention } from './messages';
+import { categoryLabel, roleMention, ticketLabel, userMention } from './messages';
 import type { Category, Ticket } from './model';
 
 const PRIORITY_COLORS = { low: 0x95a5a6, normal: 0x5865f2, high: 0xe67e22, urgent: 0xe74c3c } as const;
@@ -26,7 +26,7 @@ export function ticketButtons(ticket: Ticket) {
 export function ticketEmbed(ticket: Ticket, category: Pick<Category, 'name' | 'emoji'>, note: string | null = null): APIEmbed {
   const fields: NonNullable<APIEmbed['fields']> = [
     { name: 'Opened by', value: userMention(ticket.openerId), inline: true },
-    { name: 'Category', value: `${category.emoji ? `${category.emoji} ` : ''}${category.name}`, inline: true },
+    { name: 'Category', value: categoryLabel(category), inline: true },
     { name: 'Priority', value: ticket.priority[0].toUpperCase() + ticket.priority.slice(1), inline: true },
     { name: 'Claimed by', value: ticket.claimedBy ? userMention(ticket.claimedBy) : 'Nobody yet', inline: true },
   ];
