@@ -35,6 +35,7 @@ const kb = (x: number) => `${(x / 1024).toFixed(1)} KB`;
 async function ackLatency() {
   const { startDiscordEmulator, generateInteractionKeyPair, commandInteraction, componentInteraction, pingInteraction, option } = await import('../local/discord');
   const { ticketStoreFor } = await import('./stores');
+  const { newCategory } = await import('../lambdas/shared/tickets/model');
   const { startLocalStack } = await import('../local/stack');
   const { emulatorEnv, seedSandboxGuild } = await import('../local/sandbox');
   const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
@@ -67,7 +68,7 @@ async function ackLatency() {
     const tickets = ticketStoreFor(stack);
     const now = Date.now();
     await tickets.saveSettings(world.guild.id, { staffRoleIds: [world.guild.supportRoleId!], mode: 'thread', supportChannelId: world.channelId, ticketCategoryId: null, logChannelId: null, transcriptChannelId: null, openerCanClose: true, reopenWindowHours: 24, closeDelaySeconds: 10, autoCloseHours: null, autoCloseWarnHours: 12, updatedAt: now });
-    await tickets.createCategory(world.guild.id, { id: 'bench', name: 'Bench', emoji: null, description: null, staffRoleIds: [], mode: null, parentId: null, nameTemplate: 'ticket-{number}', questions: [], limits: { perMember: 1_000_000, cooldownMinutes: 0, totalOpen: null }, hours: null, createdAt: now });
+    await tickets.createCategory(world.guild.id, newCategory({ id: 'bench', name: 'Bench', limits: { perMember: 1_000_000, cooldownMinutes: 0, totalOpen: null }, createdAt: now }));
     const panelClick = async () => {
       const payload = componentInteraction({ ...discord.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.memberId }), customId: 'dw1:open:bench' } as never);
       const started = performance.now();

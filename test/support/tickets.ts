@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIMessage } from 'discord-api-types/v10';
 import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
 import { Keys } from '../../lambdas/shared/adapters/keys';
-import { DEFAULT_CATEGORY_LIMITS, type Category } from '../../lambdas/shared/tickets/model';
+import { newCategory, type Category } from '../../lambdas/shared/tickets/model';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/provision';
 import { commandInteraction, option, type OptionInput } from '../../local/discord';
 import type { E2E } from './stack';
@@ -21,7 +21,7 @@ export function ticketData(e: E2E) {
       db.send(new PutCommand({ TableName: e.stack.resources.tableName, Item: { ...Keys.blacklist(guildId, userId), reason } })),
     /** Creates the category, or replaces the fields of a live one with that id. */
     category: async (guildId: string, partial: Partial<Category> & { id: string; name: string }) => {
-      const category: Category = { emoji: null, description: null, staffRoleIds: [], mode: null, parentId: null, nameTemplate: 'ticket-{number}', questions: [], limits: DEFAULT_CATEGORY_LIMITS, hours: null, createdAt: Date.now(), ...partial };
+      const category = newCategory({ createdAt: Date.now(), ...partial });
       if (!(await store.createCategory(guildId, category)) && !(await store.saveCategory(guildId, category))) throw new Error(`category ${partial.id} was deleted: ids are never reused`);
     },
     destroy: () => db.destroy(),

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { ChannelKind } from '../discord-constants';
 import { NotFoundError, UserError } from '../errors';
 import { categoryLabel, channelLink, roleMention } from './messages';
-import { DEFAULT_CATEGORY_LIMITS, MAX_QUESTIONS, type Category, type FormQuestion, type GuildSettings, type SupportHours, type TicketMode } from './model';
+import { MAX_QUESTIONS, newCategory, type Category, type FormQuestion, type GuildSettings, type SupportHours, type TicketMode } from './model';
 import type { TicketStore } from './ports';
 import { requireSettings } from './settings';
 
@@ -235,20 +235,7 @@ export async function createCategory(guildId: string, changes: CategoryChanges &
   const settings = await requireSettings(deps.tickets, guildId);
   const existing = await deps.tickets.listCategories(guildId);
   if (existing.length >= MAX_CATEGORIES) throw new UserError(`This server already has ${MAX_CATEGORIES} categories, the most a menu can offer. Delete one first.`);
-  const blank: Category = {
-    id: '',
-    name: '',
-    emoji: null,
-    description: null,
-    staffRoleIds: [],
-    mode: null,
-    parentId: null,
-    nameTemplate: 'ticket-{number}',
-    questions: [],
-    limits: { ...DEFAULT_CATEGORY_LIMITS },
-    hours: null,
-    createdAt: deps.clock.now(),
-  };
+  const blank = newCategory({ name: '', createdAt: deps.clock.now() });
   const category = applyCategoryChanges(blank, { ...changes, clear: undefined }, { guildId, settings, others: existing });
   const taken = new Set(existing.map((c) => c.id));
   for (let attempt = 0; attempt < 5; attempt++) {

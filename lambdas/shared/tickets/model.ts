@@ -89,6 +89,23 @@ export interface Category {
 }
 
 export const DEFAULT_CATEGORY_LIMITS: CategoryLimits = { perMember: 1, cooldownMinutes: 0, totalOpen: null };
+
+/** A category with the defaults for everything not given (no form, default limits, always open). */
+export function newCategory(fields: Partial<Category> & Pick<Category, 'name' | 'createdAt'>): Category {
+  return {
+    id: '',
+    emoji: null,
+    description: null,
+    staffRoleIds: [],
+    mode: null,
+    parentId: null,
+    nameTemplate: 'ticket-{number}',
+    questions: [],
+    limits: { ...DEFAULT_CATEGORY_LIMITS },
+    hours: null,
+    ...fields,
+  };
+}
 export const MAX_QUESTIONS = 5;
 
 export type TicketStatus = 'opening' | 'open' | 'closed';

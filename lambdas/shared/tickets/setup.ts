@@ -2,7 +2,7 @@ import { UserError } from '../errors';
 import { PermissionFlagsBits } from '../discord-constants';
 import { hasPermission, parsePermissions } from '../domain/permissions';
 import { categoryIdFor } from './categories';
-import { DEFAULT_CATEGORY_LIMITS, DEFAULT_SETTINGS, type Category, type GuildSettings, type TicketMode } from './model';
+import { DEFAULT_SETTINGS, newCategory, type GuildSettings, type TicketMode } from './model';
 import type { TicketStore } from './ports';
 
 export interface SetupInput {
@@ -78,20 +78,7 @@ export async function applySetup(input: SetupInput, deps: { tickets: TicketStore
 
   let createdDefaultCategory = false;
   if ((await deps.tickets.listCategories(input.guildId)).length === 0) {
-    const general: Category = {
-      id: '',
-      name: 'General',
-      emoji: '🎫',
-      description: 'Questions and help',
-      staffRoleIds: [],
-      mode: null,
-      parentId: null,
-      nameTemplate: 'ticket-{number}',
-      questions: [],
-      limits: DEFAULT_CATEGORY_LIMITS,
-      hours: null,
-      createdAt: input.now,
-    };
+    const general = newCategory({ name: 'General', emoji: '🎫', description: 'Questions and help', createdAt: input.now });
     // `general`, unless a deleted category holds that id (ids are never reused): then a suffix.
     const taken = new Set<string>();
     for (let attempt = 0; attempt < 5 && !createdDefaultCategory; attempt++) {
