@@ -4,7 +4,7 @@ import { StaleActionError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
 import type { GuildSettings } from '../../shared/tickets/model';
-import { changeBehaviour, requireSettings } from '../../shared/tickets/settings';
+import { changeBehaviour, LIMITS, requireSettings } from '../../shared/tickets/settings';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
@@ -24,10 +24,10 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
       description: 'Closing, reopening and auto-close',
       options: [
         { type: OptionType.Boolean, name: 'opener_can_close', description: 'May the member who opened a ticket close it?' },
-        { type: OptionType.Integer, name: 'reopen_window_hours', description: 'Hours a closed ticket can be reopened (0 = never)', min_value: 0, max_value: 720 },
-        { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: 0, max_value: 900 },
-        { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: 0, max_value: 720 },
-        { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: 1, max_value: 168 },
+        { type: OptionType.Integer, name: 'reopen_window_hours', description: 'Hours a closed ticket can be reopened (0 = never)', min_value: LIMITS.reopenWindowHours[0], max_value: LIMITS.reopenWindowHours[1] },
+        { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: LIMITS.closeDelaySeconds[0], max_value: LIMITS.closeDelaySeconds[1] },
+        { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: LIMITS.autoCloseHours[0], max_value: LIMITS.autoCloseHours[1] },
+        { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: LIMITS.autoCloseWarnHours[0], max_value: LIMITS.autoCloseWarnHours[1] },
       ],
     },
   ] as never,
