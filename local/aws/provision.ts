@@ -124,7 +124,8 @@ async function createTable(ddb: DynamoDBClient, tableName: string): Promise<void
           const t = (await ddb.send(new DescribeTableCommand({ TableName: tableName }))).Table;
           return t?.GlobalSecondaryIndexes?.find((g) => g.IndexName === idx.name)?.IndexStatus === 'ACTIVE';
         },
-        30_000,
+        // DynamoDB Local backfills on a busy shared thread; on a loaded 2-core machine this has taken >30 s.
+        120_000,
         `index ${idx.name} on ${tableName}`,
       );
     }
