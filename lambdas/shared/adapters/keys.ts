@@ -16,6 +16,9 @@ export const Keys = {
   blacklist: (guildId: string, userId: string) => ({ PK: `GUILD#${guildId}`, SK: `BLACKLIST#${userId}` }),
   /** GSI1 key of a ticket once its channel exists: channel id → ticket. */
   channelIndex: (channelId: string) => ({ GSI1PK: `CHANNEL#${channelId}`, GSI1SK: 'TICKET' }),
+  /** A message of the live ticket log; snowflakes zero-padded to 20 digits so the SK sorts by send time. */
+  logEntry: (guildId: string, channelId: string, messageId: string) => ({ PK: `GUILD#${guildId}`, SK: `LOG#${channelId}#${messageId.padStart(20, '0')}` }),
+  logPrefix: (channelId: string) => `LOG#${channelId}#`,
   job: (key: string) => ({ PK: `JOB#${key}`, SK: 'JOB' }),
   session: (id: string) => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
 } as const;
