@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bundleGatewayTask, type BundleResult } from '../../gateway-task/build';
 import guildCreate from '../fixtures/gateway/guild-create.json';
+import { provisionForTest } from '../support/aws';
 import { FakeDiscordGateway } from './support/fake-discord-gateway';
 import { TEST_CREDENTIALS, TEST_REGION, createFifoQueue, receiveAll, sqsEndpoint, testSqsClient } from './support/sqs';
 
@@ -43,11 +44,15 @@ class TaskProcess {
 describe('gateway-task bundle (what the Docker image runs)', () => {
   let outdir: string;
   let bundle: BundleResult;
+  let env: Awaited<ReturnType<typeof provisionForTest>>;
   beforeAll(async () => {
     outdir = mkdtempSync(join(tmpdir(), 'deskwire-gateway-bundle-'));
-    bundle = await bundleGatewayTask(outdir);
+    [bundle, env] = await Promise.all([bundleGatewayTask(outdir), provisionForTest('gw-bundle')]);
   });
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+    env.destroy();
+  });
 
   it('builds to one file that loads without node_modules and exits non-zero naming the missing variables', async () => {
     expect(bundle.outfile).toBe(join(outdir, 'main.js'));
@@ -55,8 +60,8 @@ describe('gateway-task bundle (what the Docker image runs)', () => {
 
     const task = new TaskProcess(bundle.outfile, {});
     expect(await task.exited).toBe(1);
-    expect(task.stderr).toContain('Invalid gateway-task configuration: DISCORD_BOT_TOKEN is required; EVENTS_QUEUE_URL is required; AWS_REGION is required');
-    expect(JSON.parse(task.lines[0])).toMatchObject({ level: 'ERROR', problems: ['DISCORD_BOT_TOKEN is required', 'EVENTS_QUEUE_URL is required', 'AWS_REGION is required'] });
+    expect(task.stderr).toContain('Invalid gateway-task configuration: DISCORD_BOT_TOKEN is required; EVENTS_QUEUE_URL is required; TABLE_NAME is required; AWS_REGION is required');
+    expect(JSON.parse(task.lines[0])).toMatchObject({ level: 'ERROR', problems: ['DISCORD_BOT_TOKEN is required', 'EVENTS_QUEUE_URL is required', 'TABLE_NAME is required', 'AWS_REGION is required'] });
   });
 
   it('connects, publishes a GUILD_CREATE to SQS, and on SIGTERM disconnects, drains and exits 0', async () => {
@@ -67,6 +72,8 @@ describe('gateway-task bundle (what the Docker image runs)', () => {
       const task = new TaskProcess(bundle.outfile, {
         DISCORD_BOT_TOKEN: 'fake-bot-token',
         EVENTS_QUEUE_URL: queueUrl,
+        TABLE_NAME: env.resources.tableName,
+        AWS_ENDPOINT_URL_DYNAMODB: env.endpoints.dynamodb,
         AWS_REGION: TEST_REGION,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint(),
         AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
