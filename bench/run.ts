@@ -5,6 +5,7 @@
  *    the Discord emulator): PING, and the deferred `/status` (verify + enqueue + type 5).
  * 2. Each Lambda bundle's minified size (the CDK construct's esbuild settings).
  * 3. A cold-start proxy: a fresh Node process loads the bundle and runs its first invocation.
+ * 4. The gateway pipeline: forwarding throughput of one task, the events λ's apply rate (bench/gateway.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -151,6 +152,9 @@ async function main() {
   const cold = await coldStarts(bundles);
   console.log(`ACK latency (${PINGS} PINGs, ${DEFERRED} deferred /status, sequential)…`);
   const ack = await ackLatency();
+  console.log('Gateway pipeline (forwarding into the SQS emulator, events λ apply rate)…');
+  const { gatewayBench, gatewayBenchLines } = await import('./gateway');
+  const gateway = await gatewayBench();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -199,6 +203,7 @@ async function main() {
     '|---|---|---|---|',
     ...Object.entries(cold).map(([n, c]) => `| ${n} | ${ms(c.load)} | ${ms(c.first)} | ${ms(c.total)} |`),
     '',
+    ...gatewayBenchLines(gateway),
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);

@@ -40,6 +40,7 @@ export const TABLE = {
   indexes: [
     { name: 'GSI1', partitionKey: { name: 'GSI1PK', type: 'S' }, sortKey: { name: 'GSI1SK', type: 'S' } },
     { name: 'ByDue', partitionKey: { name: 'dueKind', type: 'S' }, sortKey: { name: 'dueAt', type: 'N' } },
+    { name: 'OpenChannels', partitionKey: { name: 'openPart', type: 'S' }, sortKey: { name: 'openChannelId', type: 'S' } },
   ],
 } as const satisfies {
   id: string;

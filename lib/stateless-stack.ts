@@ -101,7 +101,9 @@ export class StatelessStack extends Stack {
     const eventsFn = make('events', 'Deskwire: gateway events consumer')
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
-      .bindQueue('events', gatewayEvents.queue, 'consume', { batchSize: 10 });
+      .bindQueue('events', gatewayEvents.queue, 'consume', { batchSize: 10 })
+      // Closes and notes caused by gateway events: the worker does their Discord half.
+      .bindQueue('work', work.queue, 'send');
 
     // Due-time sweeps: purging removed guilds, auto-closing idle tickets. Discord work (warnings,
     // closes) goes to the worker through the work queue; sweeps that delete archives add the bucket.

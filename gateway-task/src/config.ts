@@ -18,6 +18,12 @@ export interface GatewayConfig {
   awsRegion: string;
   /** SQS endpoint override (local emulator); unset on AWS. */
   sqsEndpoint?: string;
+  /** The table whose `OpenChannels` index lists open ticket channels (read only). */
+  tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); unset on AWS. */
+  dynamodbEndpoint?: string;
+  /** How often the open ticket channels are re-read from the table, in seconds. */
+  ticketRefreshSeconds: number;
   /** REST base URL (discord.js `rest.api`, e.g. `https://discord.com/api`); unset on AWS. */
   discordApiBaseUrl?: string;
   shards: ShardPlan;
@@ -68,6 +74,9 @@ const EnvSchema = z
   .object({
     DISCORD_BOT_TOKEN: required('a bot token'),
     EVENTS_QUEUE_URL: required('an SQS queue URL').pipe(httpUrl),
+    TABLE_NAME: required('a DynamoDB table name'),
+    AWS_ENDPOINT_URL_DYNAMODB: optional(httpUrl),
+    TICKET_REFRESH_SECONDS: optional(z.coerce.number({ error: 'must be a whole number of seconds ≥ 10' }).int('must be a whole number of seconds ≥ 10').min(10, 'must be a whole number of seconds ≥ 10')).default(300),
     AWS_REGION: optional(z.string().trim()),
     AWS_DEFAULT_REGION: optional(z.string().trim()),
     AWS_ENDPOINT_URL_SQS: optional(httpUrl),
@@ -82,8 +91,9 @@ const EnvSchema = z
  * Reads the task's environment once, at start, and fails fast: every missing or malformed variable
  * is named in one {@link ConfigError} (values are never echoed — the token is one of them).
  *
- * Variables: `DISCORD_BOT_TOKEN`, `EVENTS_QUEUE_URL`, `AWS_REGION` (or `AWS_DEFAULT_REGION`) are
- * required; `AWS_ENDPOINT_URL_SQS`, `DISCORD_API_BASE_URL`, `SHARD_IDS` + `SHARD_COUNT`,
+ * Variables: `DISCORD_BOT_TOKEN`, `EVENTS_QUEUE_URL`, `TABLE_NAME`, `AWS_REGION` (or
+ * `AWS_DEFAULT_REGION`) are required; `AWS_ENDPOINT_URL_SQS`, `AWS_ENDPOINT_URL_DYNAMODB`,
+ * `DISCORD_API_BASE_URL`, `SHARD_IDS` + `SHARD_COUNT`, `TICKET_REFRESH_SECONDS` (300),
  * `HEALTH_PORT` (8080), `LOG_LEVEL` (info) are optional. `SHARD_COUNT` alone runs all shards of
  * that count; neither means Discord's recommended count.
  */
@@ -113,6 +123,9 @@ export function parseGatewayConfig(env: Record<string, string | undefined> = pro
     eventsQueueUrl: e.EVENTS_QUEUE_URL,
     awsRegion: (e.AWS_REGION ?? e.AWS_DEFAULT_REGION)!,
     sqsEndpoint: e.AWS_ENDPOINT_URL_SQS,
+    tableName: e.TABLE_NAME,
+    dynamodbEndpoint: e.AWS_ENDPOINT_URL_DYNAMODB,
+    ticketRefreshSeconds: e.TICKET_REFRESH_SECONDS,
     discordApiBaseUrl: e.DISCORD_API_BASE_URL,
     shards,
     healthPort: e.HEALTH_PORT,

@@ -1,16 +1,28 @@
 import {
   GatewayDispatchEvents,
+  MessageType,
+  type APIAttachment,
+  type APIMessage,
+  type APIUser,
   type GatewayDispatchPayload,
   type GatewayGuildCreateDispatchData,
   type GatewayGuildDeleteDispatchData,
 } from 'discord-api-types/v10';
 import type { GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
 
+/** Which channels are open tickets and who opened them (answered from memory; see `ticket-channels.ts`). */
+export interface TicketView {
+  has(channelId: string | undefined): boolean;
+  hasOpener(guildId: string, userId: string): boolean;
+}
+
 /** What a mapper knows besides the payload. */
 export interface MapContext {
   /** Epoch ms the task received the dispatch. */
   at: number;
   shardId: number;
+  /** Absent: no channel is a ticket (only guild events are forwarded). */
+  tickets?: TicketView;
 }
 
 /** The `d` of the dispatch named `T`, as Discord documents it. */
@@ -47,6 +59,124 @@ export const mapGuildDelete: DispatchMapper<GatewayDispatchEvents.GuildDelete> =
   at: ctx.at,
 });
 
+const isTicket = (ctx: MapContext, channelId: string | undefined) => ctx.tickets?.has(channelId) ?? false;
+
+/** Embeds kept per message, in serialized bytes: a transcript shows them, a pathological one must not fill the SQS message. */
+const MAX_EMBED_BYTES = 64 * 1024;
+
+function embedsOf(embeds: APIMessage['embeds'] | undefined): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  let bytes = 0;
+  for (const e of embeds ?? []) {
+    bytes += JSON.stringify(e).length;
+    if (bytes > MAX_EMBED_BYTES) break;
+    out.push(e as unknown as Record<string, unknown>);
+  }
+  return out;
+}
+
+function attachmentsOf(attachments: APIAttachment[] | undefined) {
+  return (attachments ?? []).map((a) => ({
+    id: a.id,
+    filename: a.filename,
+    size: a.size,
+    url: a.url,
+    contentType: a.content_type ?? null,
+    width: a.width ?? null,
+    height: a.height ?? null,
+  }));
+}
+
+/** A mentioned user's name as the channel showed it: server nickname, else display name, else username. */
+const mentionName = (u: APIUser & { member?: { nick?: string | null } }) => u.member?.nick ?? u.global_name ?? u.username;
+
+/**
+ * MESSAGE_CREATE in an open ticket → `message.create`: what the transcript shows (author's public
+ * profile, content, attachments metadata, embeds, stickers, the replied-to id, mentions resolved to
+ * names) and nothing else of the member. Messages anywhere else are dropped here.
+ *
+ * @see https://discord.com/developers/docs/events/gateway-events#message-create
+ */
+export const mapMessageCreate: DispatchMapper<GatewayDispatchEvents.MessageCreate> = (d, ctx) => {
+  if (!d.guild_id || !isTicket(ctx, d.channel_id)) return null;
+  const content = d.content ?? '';
+  return {
+    type: 'message.create',
+    guildId: d.guild_id,
+    channelId: d.channel_id,
+    messageId: d.id,
+    author: { id: d.author.id, username: d.author.username, globalName: d.author.global_name ?? null, avatar: d.author.avatar ?? null, bot: d.author.bot === true },
+    content,
+    createdAt: Date.parse(d.timestamp),
+    attachments: attachmentsOf(d.attachments),
+    embeds: embedsOf(d.embeds),
+    stickers: (d.sticker_items ?? []).map((s) => ({ id: s.id, name: s.name, formatType: s.format_type })),
+    replyTo: d.type === MessageType.Reply ? (d.message_reference?.message_id ?? null) : null,
+    mentions: {
+      users: (d.mentions ?? []).map((u) => ({ id: u.id, name: mentionName(u) })),
+      roles: [...(d.mention_roles ?? [])],
+      channels: [...new Set([...content.matchAll(/<#(\d{1,20})>/g)].map((m) => m[1]))],
+    },
+    at: ctx.at,
+  };
+};
+
+/**
+ * MESSAGE_UPDATE in an open ticket → `message.update` with whatever the payload carries (content,
+ * embeds, attachments). An update without `edited_timestamp` is an embed unfurl: stamped with the
+ * time the task saw it.
+ *
+ * @see https://discord.com/developers/docs/events/gateway-events#message-update
+ */
+export const mapMessageUpdate: DispatchMapper<GatewayDispatchEvents.MessageUpdate> = (d, ctx) => {
+  if (!d.guild_id || !isTicket(ctx, d.channel_id)) return null;
+  const edited = d.edited_timestamp ? Date.parse(d.edited_timestamp) : NaN;
+  return {
+    type: 'message.update',
+    guildId: d.guild_id,
+    channelId: d.channel_id,
+    messageId: d.id,
+    editedAt: Number.isFinite(edited) ? edited : ctx.at,
+    ...(typeof d.content === 'string' ? { content: d.content } : {}),
+    ...(Array.isArray(d.embeds) ? { embeds: embedsOf(d.embeds) } : {}),
+    ...(Array.isArray(d.attachments) ? { attachments: attachmentsOf(d.attachments) } : {}),
+    at: ctx.at,
+  };
+};
+
+/** MESSAGE_DELETE in an open ticket → `message.delete`. @see https://discord.com/developers/docs/events/gateway-events#message-delete */
+export const mapMessageDelete: DispatchMapper<GatewayDispatchEvents.MessageDelete> = (d, ctx) =>
+  d.guild_id && isTicket(ctx, d.channel_id) ? { type: 'message.delete', guildId: d.guild_id, channelId: d.channel_id, messageIds: [d.id], at: ctx.at } : null;
+
+/** MESSAGE_DELETE_BULK in an open ticket → one `message.delete` (Discord deletes at most 100 at once). @see https://discord.com/developers/docs/events/gateway-events#message-delete-bulk */
+export const mapMessageDeleteBulk: DispatchMapper<GatewayDispatchEvents.MessageDeleteBulk> = (d, ctx) =>
+  d.guild_id && d.ids.length > 0 && isTicket(ctx, d.channel_id) ? { type: 'message.delete', guildId: d.guild_id, channelId: d.channel_id, messageIds: [...d.ids], at: ctx.at } : null;
+
+/** CHANNEL_DELETE of an open ticket's channel → `channel.delete`. @see https://discord.com/developers/docs/events/gateway-events#channel-delete */
+export const mapChannelDelete: DispatchMapper<GatewayDispatchEvents.ChannelDelete> = (d, ctx) =>
+  'guild_id' in d && d.guild_id && isTicket(ctx, d.id) ? { type: 'channel.delete', guildId: d.guild_id, channelId: d.id, kind: 'channel', at: ctx.at } : null;
+
+/** THREAD_DELETE of an open ticket's thread → `channel.delete`. @see https://discord.com/developers/docs/events/gateway-events#thread-delete */
+export const mapThreadDelete: DispatchMapper<GatewayDispatchEvents.ThreadDelete> = (d, ctx) =>
+  d.guild_id && isTicket(ctx, d.id) ? { type: 'channel.delete', guildId: d.guild_id, channelId: d.id, kind: 'thread', at: ctx.at } : null;
+
+/**
+ * THREAD_UPDATE that archives an open ticket's thread → `channel.archive` (other thread changes —
+ * renames, unarchives — are dropped).
+ *
+ * @see https://discord.com/developers/docs/events/gateway-events#thread-update
+ */
+export const mapThreadUpdate: DispatchMapper<GatewayDispatchEvents.ThreadUpdate> = (d, ctx) => {
+  const meta = d.thread_metadata;
+  if (!d.guild_id || !meta?.archived || !isTicket(ctx, d.id)) return null;
+  const archivedAt = Date.parse(meta.archive_timestamp);
+  return { type: 'channel.archive', guildId: d.guild_id, channelId: d.id, locked: meta.locked === true, archivedAt: Number.isFinite(archivedAt) ? archivedAt : ctx.at, at: ctx.at };
+};
+
+/** GUILD_MEMBER_REMOVE of a member with open tickets → `member.leave` (the id only). @see https://discord.com/developers/docs/events/gateway-events#guild-member-remove */
+export const mapGuildMemberRemove: DispatchMapper<GatewayDispatchEvents.GuildMemberRemove> = (d, ctx) =>
+  ctx.tickets?.hasOpener(d.guild_id, d.user.id) ? { type: 'member.leave', guildId: d.guild_id, userId: d.user.id, at: ctx.at } : null;
+
 /**
  * The dispatches the bridge forwards, one mapper each. Everything not listed is dropped.
  * To forward a new dispatch: add its event to the contract schema and a mapper here.
@@ -54,6 +184,14 @@ export const mapGuildDelete: DispatchMapper<GatewayDispatchEvents.GuildDelete> =
 export const DISPATCH_MAPPERS: { readonly [T in GatewayDispatchEvents]?: DispatchMapper<T> } = {
   [GatewayDispatchEvents.GuildCreate]: mapGuildCreate,
   [GatewayDispatchEvents.GuildDelete]: mapGuildDelete,
+  [GatewayDispatchEvents.MessageCreate]: mapMessageCreate,
+  [GatewayDispatchEvents.MessageUpdate]: mapMessageUpdate,
+  [GatewayDispatchEvents.MessageDelete]: mapMessageDelete,
+  [GatewayDispatchEvents.MessageDeleteBulk]: mapMessageDeleteBulk,
+  [GatewayDispatchEvents.ChannelDelete]: mapChannelDelete,
+  [GatewayDispatchEvents.ThreadDelete]: mapThreadDelete,
+  [GatewayDispatchEvents.ThreadUpdate]: mapThreadUpdate,
+  [GatewayDispatchEvents.GuildMemberRemove]: mapGuildMemberRemove,
 };
 
 /** A raw gateway packet as discord.js's `raw` event hands it over (`{ op, t, s, d }`). */

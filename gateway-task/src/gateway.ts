@@ -1,11 +1,15 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Events, type Client, type CloseEvent } from 'discord.js';
+import { DynamoOpenTicketChannels } from '../../lambdas/shared/adapters/dynamo-open-ticket-channels';
 import type { GatewayConfig } from './config';
 import { createDiscordClient } from './discord-client';
 import { mapDispatch, type RawGatewayPacket } from './dispatch-mappers';
 import { evaluateShardHealth, startHealthServer, type HealthReport } from './health';
 import { createJsonLogger, type Logger } from './logger';
 import { SqsFifoPublisher, type SqsBatchSender, type SqsFifoPublisherOptions } from './sqs-publisher';
+import { shardOf, TicketChannels, type OpenTicketChannelSource } from './ticket-channels';
 
 /** What {@link startGateway} can be given instead of building it from config. */
 export interface GatewayDeps {
@@ -14,6 +18,8 @@ export interface GatewayDeps {
   sqs?: SqsBatchSender;
   /** Publisher tuning: linger, buffer size, retry backoff. */
   publisher?: Omit<SqsFifoPublisherOptions, 'sqs' | 'queueUrl' | 'logger'>;
+  /** Where open ticket channels are read from; by default the `OpenChannels` index of `config.tableName`. */
+  openTicketChannels?: OpenTicketChannelSource;
   /** Clock stamped on events as `at`. */
   now?: () => number;
   /** Interface the health endpoint binds to. Default all interfaces (the ECS health check and load balancers reach it). */
@@ -71,6 +77,28 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     ...deps.publisher,
   });
 
+  const ownDynamo = deps.openTicketChannels
+    ? null
+    : DynamoDBDocumentClient.from(
+        new DynamoDBClient({ region: config.awsRegion, ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}), requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 } }),
+      );
+  const plan = config.shards;
+  const tickets = new TicketChannels(deps.openTicketChannels ?? new DynamoOpenTicketChannels(ownDynamo!, config.tableName), {
+    // A task running some of the shards keeps only the channels of its own guilds.
+    ownsGuild: plan === 'auto' ? undefined : (guildId) => plan.ids.includes(shardOf(guildId, plan.count)),
+    logger: log.child({ component: 'ticket-channels' }),
+  });
+  // Before connecting: no message may be judged against an empty set. A failure here ends the
+  // start (ECS restarts the task) rather than running blind.
+  try {
+    await tickets.refresh();
+  } catch (err) {
+    ownDynamo?.destroy();
+    ownSqs?.destroy();
+    throw err;
+  }
+  tickets.startRefreshing(config.ticketRefreshSeconds * 1000);
+
   const client = createDiscordClient({ shards: config.shards, apiBaseUrl: config.discordApiBaseUrl });
   const expectedShards = config.shards === 'auto' ? null : config.shards.ids;
   let stopping: Promise<void> | null = null;
@@ -78,12 +106,15 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   client.on(Events.Raw, (packet: RawGatewayPacket, shardId: number) => {
     let event;
     try {
-      event = mapDispatch(packet, { at: now(), shardId });
+      tickets.observe(packet);
+      event = mapDispatch(packet, { at: now(), shardId, tickets });
     } catch (err) {
       log.error('gateway dispatch not mapped', { dispatch: packet?.t, shardId, error: err });
       return;
     }
     if (!event) return;
+    // A deleted ticket channel, or a thread locked shut: nothing more will be said there.
+    if (event.type === 'channel.delete' || (event.type === 'channel.archive' && event.locked)) tickets.forget(event.channelId);
     const type = event.type;
     publisher.publish(event).then(
       () => log.debug('gateway event queued', { type, shardId }),
@@ -94,7 +125,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
 
   const health = (): HealthReport => {
     const report = evaluateShardHealth(client.ws.shards.values(), expectedShards);
-    return { ...report, ...(stopping ? { status: 'unavailable', stopping: true } : {}), publisher: publisher.stats() };
+    return { ...report, ...(stopping ? { status: 'unavailable', stopping: true } : {}), publisher: publisher.stats(), ticketChannels: tickets.size };
   };
 
   const healthServer = await startHealthServer({
@@ -112,6 +143,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       log.info('gateway stopping');
+      tickets.stop();
       try {
         await client.destroy();
       } catch (err) {
@@ -120,6 +152,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       const drained = await publisher.drain({ timeoutMs: deps.drainTimeoutMs ?? 20_000 });
       await healthServer.close();
       ownSqs?.destroy();
+      ownDynamo?.destroy();
       log.info('gateway stopped', { drained: drained.completed, ...publisher.stats() });
     })());
 

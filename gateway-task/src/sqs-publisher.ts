@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type BatchResultErrorEntry, type SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import { GatewayEvent, deduplicationId, messageGroupId } from '../../lambdas/shared/contracts/gateway-event';
+import { toSqsBody } from '../../lambdas/shared/contracts/sqs-body';
 import { silentLogger, type Logger } from './logger';
 
 /**
@@ -199,7 +200,8 @@ export class SqsFifoPublisher {
       throw new InvalidGatewayEventError(`not a valid gateway event — ${issues}`);
     }
     const event = parsed.data;
-    const body = JSON.stringify(event);
+    // Emoji as JSON escapes: the same body on AWS and on the local emulator (see toSqsBody).
+    const body = toSqsBody(event);
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > this.maxBatchBytes) {
       throw new InvalidGatewayEventError(`gateway event ${event.type} is ${bytes} bytes, over the ${this.maxBatchBytes}-byte SQS limit`);

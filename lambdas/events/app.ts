@@ -5,23 +5,36 @@ import { GatewayEvent } from '../shared/contracts/gateway-event';
 import { handleGuildEvent } from '../shared/domain/guild-lifecycle';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
+import type { WorkQueue } from '../shared/ports/work-queue';
 import { safeError } from '../shared/safe-error';
 import { processSqsBatch, receiveCount } from '../shared/sqs-batch';
+import type { TicketLogStore } from '../shared/tickets/live-log';
+import type { TicketStore } from '../shared/tickets/ports';
+import { handleTicketEvent, type TicketLookups } from '../shared/tickets/ticket-events';
 
 export interface EventsDeps {
   guilds: GuildStore;
+  tickets: TicketStore;
+  ticketLog: TicketLogStore;
+  workQueue: WorkQueue;
+  lookups: TicketLookups;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
 }
 
-/** One gateway event from events.fifo. A body that breaks the contract throws (→ retries → DLQ, replayable). */
+/**
+ * One gateway event from events.fifo. A body that breaks the contract throws (→ retries → DLQ,
+ * replayable). Bodies carry emoji as JSON escapes or raw; `JSON.parse` reads both.
+ */
 export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps): Promise<void> {
   const event = GatewayEvent.parse(JSON.parse(record.body));
   switch (event.type) {
     case 'guild.create':
     case 'guild.delete':
       return handleGuildEvent(event, deps);
+    default:
+      return handleTicketEvent(event, deps);
   }
 }
 

@@ -1,13 +1,17 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { documentClient } from '../shared/adapters/aws-clients';
+import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoTicketLogStore } from '../shared/adapters/dynamo-ticket-log-store';
+import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
+import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
+import { TicketLookups } from '../shared/tickets/ticket-events';
 import { handleEventsBatch, type EventsDeps } from './app';
 import { loadEventsConfig } from './config';
 
@@ -18,7 +22,18 @@ const log = createLogger('events');
 /** Composition root for the events λ. */
 export async function buildEventsDeps(env: Record<string, string | undefined> = process.env): Promise<EventsDeps> {
   const cfg = loadEventsConfig(await withSecrets(env));
-  return { guilds: new DynamoGuildStore(documentClient(cfg), cfg.TABLE_NAME), telemetry: telemetryFromConfig(cfg, 'events'), clock: systemClock, log };
+  const db = documentClient(cfg);
+  const tickets = new DynamoTicketStore(db, cfg.TABLE_NAME);
+  return {
+    guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    tickets,
+    ticketLog: new DynamoTicketLogStore(db, cfg.TABLE_NAME),
+    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    lookups: new TicketLookups(tickets),
+    telemetry: telemetryFromConfig(cfg, 'events'),
+    clock: systemClock,
+    log,
+  };
 }
 
 /** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */

@@ -10,6 +10,8 @@ import { repairStuckTicket } from './jobs/ticket-repair';
 import { archiveTicket } from './jobs/ticket-archive';
 import { autoCloseTicket } from './jobs/ticket-auto-close';
 import { closeTicket } from './jobs/ticket-close';
+import { finishGatewayClose } from './jobs/ticket-finish-close';
+import { flagOpenerLeft } from './jobs/ticket-opener-left';
 import { reopenTicket } from './jobs/ticket-reopen';
 import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
@@ -48,6 +50,10 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return rescheduleTickets(job, deps);
     case 'transcript.build':
       return transcriptBuild(job, deps);
+    case 'ticket.finish-close':
+      return finishGatewayClose(job, deps);
+    case 'ticket.opener-left':
+      return flagOpenerLeft(job, deps);
   }
 }
 

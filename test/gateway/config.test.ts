@@ -3,6 +3,7 @@ import { ConfigError, parseGatewayConfig, parseShardIds } from '../../gateway-ta
 const valid = {
   DISCORD_BOT_TOKEN: 'MTE5.secret-part.hmac',
   EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/deskwire-events.fifo',
+  TABLE_NAME: 'deskwire-table',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -23,6 +24,9 @@ describe('gateway-task config', () => {
       eventsQueueUrl: valid.EVENTS_QUEUE_URL,
       awsRegion: 'eu-west-1',
       sqsEndpoint: undefined,
+      tableName: 'deskwire-table',
+      dynamodbEndpoint: undefined,
+      ticketRefreshSeconds: 300,
       discordApiBaseUrl: undefined,
       shards: 'auto',
       healthPort: 8080,
@@ -36,6 +40,8 @@ describe('gateway-task config', () => {
       AWS_REGION: '',
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+      TICKET_REFRESH_SECONDS: '60',
       DISCORD_API_BASE_URL: 'http://127.0.0.1:8787/api',
       SHARD_IDS: '4-5, 7',
       SHARD_COUNT: '8',
@@ -45,6 +51,8 @@ describe('gateway-task config', () => {
     expect(config).toMatchObject({
       awsRegion: 'us-east-1',
       sqsEndpoint: 'http://127.0.0.1:4566',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      ticketRefreshSeconds: 60,
       discordApiBaseUrl: 'http://127.0.0.1:8787/api',
       shards: { ids: [4, 5, 7], count: 8 },
       healthPort: 9090,
@@ -54,8 +62,8 @@ describe('gateway-task config', () => {
   });
 
   it('names every missing required variable in one error', () => {
-    expect(problemsOf({})).toEqual(['DISCORD_BOT_TOKEN is required', 'EVENTS_QUEUE_URL is required', 'AWS_REGION is required']);
-    expect(() => parseGatewayConfig({})).toThrow(/^Invalid gateway-task configuration: DISCORD_BOT_TOKEN is required; EVENTS_QUEUE_URL is required; AWS_REGION is required$/);
+    expect(problemsOf({})).toEqual(['DISCORD_BOT_TOKEN is required', 'EVENTS_QUEUE_URL is required', 'TABLE_NAME is required', 'AWS_REGION is required']);
+    expect(() => parseGatewayConfig({})).toThrow(/^Invalid gateway-task configuration: DISCORD_BOT_TOKEN is required; EVENTS_QUEUE_URL is required; TABLE_NAME is required; AWS_REGION is required$/);
   });
 
   it('names malformed variables without echoing their values', () => {
@@ -67,9 +75,11 @@ describe('gateway-task config', () => {
       SHARD_COUNT: '0',
       HEALTH_PORT: '70000',
       LOG_LEVEL: 'verbose',
+      TICKET_REFRESH_SECONDS: '5',
     });
     expect(problems).toEqual([
       'EVENTS_QUEUE_URL must be an http(s) URL',
+      'TICKET_REFRESH_SECONDS must be a whole number of seconds ≥ 10',
       'AWS_ENDPOINT_URL_SQS must be an http(s) URL',
       'SHARD_IDS must be a list like "0,1" or "0-3"',
       'SHARD_COUNT must be a whole number ≥ 1',
@@ -85,6 +95,7 @@ describe('gateway-task config', () => {
     expect(problemsOf({ SHARD_IDS: '0-1', AWS_REGION: 'eu-west-1' })).toEqual([
       'DISCORD_BOT_TOKEN is required',
       'EVENTS_QUEUE_URL is required',
+      'TABLE_NAME is required',
       'SHARD_COUNT is required when SHARD_IDS is set',
     ]);
   });

@@ -38,6 +38,17 @@ describe('gateway dispatch → contract event mapping', () => {
   });
 
   it('forwards exactly the dispatches the contract has events for', () => {
-    expect(Object.keys(DISPATCH_MAPPERS).sort()).toEqual(['GUILD_CREATE', 'GUILD_DELETE']);
+    expect(Object.keys(DISPATCH_MAPPERS).sort()).toEqual([
+      'CHANNEL_DELETE',
+      'GUILD_CREATE',
+      'GUILD_DELETE',
+      'GUILD_MEMBER_REMOVE',
+      'MESSAGE_CREATE',
+      'MESSAGE_DELETE',
+      'MESSAGE_DELETE_BULK',
+      'MESSAGE_UPDATE',
+      'THREAD_DELETE',
+      'THREAD_UPDATE',
+    ]);
   });
 });

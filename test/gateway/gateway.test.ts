@@ -7,6 +7,7 @@ import guildCreate from '../fixtures/gateway/guild-create.json';
 import guildDeleteRemoved from '../fixtures/gateway/guild-delete-removed.json';
 import guildDeleteUnavailable from '../fixtures/gateway/guild-delete-unavailable.json';
 import messageCreate from '../fixtures/gateway/message-create.json';
+import { provisionForTest } from '../support/aws';
 import { FakeDiscordGateway } from './support/fake-discord-gateway';
 import { RecordingSender } from './support/fake-sqs';
 import { createFifoQueue, receiveAll, sqsEndpoint, testSqsClient } from './support/sqs';
@@ -14,11 +15,16 @@ import { createFifoQueue, receiveAll, sqsEndpoint, testSqsClient } from './suppo
 const GUILD = guildCreate.d.id;
 const TOKEN = 'fake-bot-token.for-tests';
 
+let env: Awaited<ReturnType<typeof provisionForTest>>;
+
 function config(over: Partial<GatewayConfig> & Pick<GatewayConfig, 'eventsQueueUrl' | 'discordApiBaseUrl'>): GatewayConfig {
   return {
     discordToken: TOKEN,
     awsRegion: 'us-east-1',
     sqsEndpoint: sqsEndpoint(),
+    tableName: env.resources.tableName,
+    dynamodbEndpoint: env.endpoints.dynamodb,
+    ticketRefreshSeconds: 300,
     shards: 'auto',
     healthPort: 0,
     logLevel: 'debug',
@@ -44,15 +50,19 @@ describe('gateway bridge: discord.js fed by a loopback Discord gateway, publishi
   let sqs: SQSClient;
   let fake: FakeDiscordGateway | undefined;
   let gw: RunningGateway | undefined;
-  beforeAll(() => {
+  beforeAll(async () => {
     sqs = testSqsClient();
+    env = await provisionForTest('gw-bridge');
   });
   afterEach(async () => {
     await gw?.stop();
     await fake?.close();
     gw = fake = undefined;
   });
-  afterAll(() => sqs.destroy());
+  afterAll(() => {
+    sqs.destroy();
+    env.destroy();
+  });
 
   it('identifies with the four intents, turns healthy on READY, forwards GUILD_CREATE / GUILD_DELETE and drops MESSAGE_CREATE', async () => {
     fake = await FakeDiscordGateway.start({ autoReady: false });

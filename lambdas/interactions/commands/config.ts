@@ -3,7 +3,7 @@ import { ApplicationCommandType, InteractionContextType, OptionType, DefaultMemb
 import { StaleActionError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
-import type { GuildSettings } from '../../shared/tickets/model';
+import { openerLeavesOf, type GuildSettings, type OpenerLeavesAction } from '../../shared/tickets/model';
 import { changeBehaviour, LIMITS, requireSettings } from '../../shared/tickets/settings';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
@@ -28,6 +28,16 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
         { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: LIMITS.closeDelaySeconds[0], max_value: LIMITS.closeDelaySeconds[1] },
         { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: LIMITS.autoCloseHours[0], max_value: LIMITS.autoCloseHours[1] },
         { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: LIMITS.autoCloseWarnHours[0], max_value: LIMITS.autoCloseWarnHours[1] },
+        {
+          type: OptionType.String,
+          name: 'opener_leaves',
+          description: 'When a member with open tickets leaves the server',
+          choices: [
+            { name: 'Close their tickets', value: 'close' },
+            { name: 'Flag them (note in the ticket and the log)', value: 'flag' },
+            { name: 'Do nothing', value: 'nothing' },
+          ],
+        },
       ],
     },
   ] as never,
@@ -54,6 +64,7 @@ export const configCommand: CommandModule<APIChatInputApplicationCommandInteract
             closeDelaySeconds: o.integer('close_delay_seconds') ?? undefined,
             autoCloseHours: o.integer('auto_close_hours') ?? undefined,
             autoCloseWarnHours: o.integer('auto_close_warn_hours') ?? undefined,
+            openerLeaves: o.string('opener_leaves') ?? undefined,
           },
           deps.clock.now(),
           deps,
@@ -76,5 +87,8 @@ export function describeSettings(s: GuildSettings): string {
     `• Log channel: ${s.logChannelId ? channelLink(s.logChannelId) : 'none'} · Transcripts: ${s.transcriptChannelId ? channelLink(s.transcriptChannelId) : 'none'}`,
     `• Opener can close: ${s.openerCanClose ? 'yes' : 'no'} · Reopen window: ${s.reopenWindowHours ? `${s.reopenWindowHours} h` : 'never'} · Close delay: ${s.closeDelaySeconds} s`,
     `• Auto-close: ${s.autoCloseHours ? `after ${s.autoCloseHours} h without activity, warning ${s.autoCloseWarnHours} h before` : 'off'}`,
+    `• When an opener leaves the server: ${OPENER_LEAVES_LABELS[openerLeavesOf(s)]}`,
   ].join('\n');
 }
+
+const OPENER_LEAVES_LABELS: Record<OpenerLeavesAction, string> = { close: 'close their tickets', flag: 'flag their tickets', nothing: 'nothing' };

@@ -9,7 +9,7 @@ import { DueKind, Keys } from './keys';
 const TICKET_FIELDS = [
   'guildId', 'number', 'categoryId', 'openerId', 'status', 'mode', 'channelId', 'welcomeMessageId', 'answers', 'aboutMessageUrl',
   'claimedBy', 'priority', 'createdAt', 'lastActivityAt', 'closedAt', 'closedBy', 'closeReason', 'rating', 'feedback',
-  'autoCloseWarnedAt', 'archivingAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus',
+  'autoCloseWarnedAt', 'archivingAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus', 'openerLeftAt',
 ] as const;
 
 function toTicket(item: Record<string, unknown>): Ticket {
@@ -281,9 +281,10 @@ export class DynamoTicketStore implements TicketStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: Keys.ticket(ticket.guildId, ticket.number),
-        UpdateExpression: 'SET channelId = :c, GSI1PK = :gpk, GSI1SK = :gsk',
+        // Enters the OpenChannels index with its channel: the gateway forwards this channel's messages.
+        UpdateExpression: 'SET channelId = :c, GSI1PK = :gpk, GSI1SK = :gsk, openPart = :op, openChannelId = :c',
         ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(channelId) OR channelId = :null)',
-        ExpressionAttributeValues: { ':c': channelId, ':gpk': Keys.channelIndex(channelId).GSI1PK, ':gsk': Keys.channelIndex(channelId).GSI1SK, ':null': null },
+        ExpressionAttributeValues: { ':c': channelId, ':gpk': Keys.channelIndex(channelId).GSI1PK, ':gsk': Keys.channelIndex(channelId).GSI1SK, ':op': Keys.openChannel(channelId).openPart, ':null': null },
       }),
     );
     if (applied) return channelId;
@@ -418,7 +419,7 @@ export class DynamoTicketStore implements TicketStore {
       Update: {
         TableName: this.tableName,
         Key: Keys.ticket(guildId, number),
-        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason REMOVE dueKind, dueAt, autoCloseWarnedAt',
+        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason REMOVE dueKind, dueAt, autoCloseWarnedAt, openPart, openChannelId',
         ConditionExpression: close.expectLastActivityAt === undefined ? '#status = :open' : '#status = :open AND lastActivityAt = :la',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
@@ -465,11 +466,15 @@ export class DynamoTicketStore implements TicketStore {
                 Key: Keys.ticket(guildId, number),
                 UpdateExpression: `SET #status = :open, reopenedAt = :now, reopenedBy = :by, lastActivityAt = :now, closedAt = :null, closedBy = :null, closeReason = :null${
                   due === null ? '' : ', dueKind = :k, dueAt = :due'
-                } REMOVE archivingAt, archivedAt, autoCloseWarnedAt`,
+                }${ticket.channelId ? ', openPart = :op, openChannelId = :ch' : ''} REMOVE archivingAt, archivedAt, autoCloseWarnedAt, openerLeftAt`,
                 // A channel whose archive job has started is being deleted: that close is final.
                 ConditionExpression: `${THIS_CLOSE}${ticket.mode === 'channel' ? ' AND attribute_not_exists(archivingAt) AND attribute_not_exists(archivedAt)' : ''}`,
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':open': 'open', ':closed': 'closed', ':now': now, ':by': by, ':null': null, ':closedAt': ticket.closedAt, ...(due === null ? {} : { ':k': DueKind.autoClose, ':due': due }) },
+                ExpressionAttributeValues: {
+                  ':open': 'open', ':closed': 'closed', ':now': now, ':by': by, ':null': null, ':closedAt': ticket.closedAt,
+                  ...(due === null ? {} : { ':k': DueKind.autoClose, ':due': due }),
+                  ...(ticket.channelId ? { ':op': Keys.openChannel(ticket.channelId).openPart, ':ch': ticket.channelId } : {}),
+                },
               },
             },
             {
@@ -512,7 +517,7 @@ export class DynamoTicketStore implements TicketStore {
     }
     return {
       ok: true,
-      ticket: { ...ticket, status: 'open', reopenedAt: now, reopenedBy: by, lastActivityAt: now, closedAt: null, closedBy: null, closeReason: null, archivingAt: null, archivedAt: null, autoCloseWarnedAt: null },
+      ticket: { ...ticket, status: 'open', reopenedAt: now, reopenedBy: by, lastActivityAt: now, closedAt: null, closedBy: null, closeReason: null, archivingAt: null, archivedAt: null, autoCloseWarnedAt: null, openerLeftAt: null },
     };
   }
 
@@ -662,6 +667,45 @@ export class DynamoTicketStore implements TicketStore {
         ConditionExpression: `#status = :open AND lastActivityAt = :la AND ${dueAt === null ? 'dueKind = :k' : '(attribute_not_exists(dueKind) OR dueKind = :k)'}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':open': 'open', ':la': lastActivityAt, ':k': DueKind.autoClose, ...(dueAt === null ? {} : { ':due': dueAt }) },
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- the opener leaving
+
+  async openTicketsOf(guildId: string, userId: string): Promise<Ticket[]> {
+    // The member's slots (one per category) hold the numbers of their open tickets.
+    const numbers: number[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':m': Keys.memberCategory(guildId, userId, '').SK },
+          ProjectionExpression: 'openNumbers',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of res.Items ?? []) numbers.push(...[...((item.openNumbers as Set<number> | undefined) ?? [])].map(Number));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    if (numbers.length === 0) return [];
+    const items = await batchGet(this.db, this.tableName, numbers.map((n) => Keys.ticket(guildId, n)));
+    return items.map(toTicket).filter((t) => t.status === 'open').sort((a, b) => a.number - b.number);
+  }
+
+  async markOpenerLeft(guildId: string, number: number, at: number): Promise<boolean> {
+    return sendIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET openerLeftAt = :at',
+        ConditionExpression: '#status = :open AND (attribute_not_exists(openerLeftAt) OR openerLeftAt = :null)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'open', ':at': at, ':null': null },
       }),
     );
   }

@@ -16,12 +16,21 @@ export const Keys = {
   blacklist: (guildId: string, userId: string) => ({ PK: `GUILD#${guildId}`, SK: `BLACKLIST#${userId}` }),
   /** GSI1 key of a ticket once its channel exists: channel id → ticket. */
   channelIndex: (channelId: string) => ({ GSI1PK: `CHANNEL#${channelId}`, GSI1SK: 'TICKET' }),
+  /**
+   * `OpenChannels` index key of a ticket whose thread/channel is open (set with the channel, removed
+   * at close, set again at reopen). One partition value: a ticket opens or closes a few times a day
+   * per guild, far below a partition's write limit; shard it (`OPEN#<k>`) if that ever changes.
+   */
+  openChannel: (channelId: string) => ({ openPart: OPEN_CHANNELS_PART, openChannelId: channelId }),
   /** A message of the live ticket log; snowflakes zero-padded to 20 digits so the SK sorts by send time. */
   logEntry: (guildId: string, channelId: string, messageId: string) => ({ PK: `GUILD#${guildId}`, SK: `LOG#${channelId}#${messageId.padStart(20, '0')}` }),
   logPrefix: (channelId: string) => `LOG#${channelId}#`,
   job: (key: string) => ({ PK: `JOB#${key}`, SK: 'JOB' }),
   session: (id: string) => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
 } as const;
+
+/** The one `openPart` value of the `OpenChannels` index. */
+export const OPEN_CHANNELS_PART = 'OPEN';
 
 /** `dueKind` values of the `ByDue` sparse index, one per sweep. */
 export const DueKind = {

@@ -116,6 +116,22 @@ export const TicketsRescheduleJob = z.object({ type: z.literal('tickets.reschedu
 /** The transcript hand-over from the close flow (see `tickets/transcript-handover.ts`). */
 export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
 
+/**
+ * From the events λ: a ticket whose row it closed without an interaction (its channel deleted by
+ * hand or its thread locked, or its opener left) — notice, log, feedback DM, transcript hand-over
+ * and the archive, once per close (`closedAt`).
+ */
+export const TicketFinishCloseJob = z.object({
+  type: z.literal('ticket.finish-close'),
+  guildId: Snowflake,
+  number: TicketNumber,
+  closedAt: z.int(),
+  source: z.enum(['channel-removed', 'opener-left']),
+});
+
+/** From the events λ: the opener of an open ticket left the server; tell the ticket and the staff log. */
+export const TicketOpenerLeftJob = z.object({ type: z.literal('ticket.opener-left'), guildId: Snowflake, number: TicketNumber, leftAt: z.int() });
+
 /** Finish opening a reservation whose worker attempts all failed (from the repair sweep). */
 export const TicketRepairJob = z.object({
   type: z.literal('ticket.repair'),
@@ -140,6 +156,7 @@ export const TelemetryJob = z.object({
  * (from the sweeper, or follow-ups the worker queues itself) are idempotent on their own key or state.
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
-  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob]);
+  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
+  TicketFinishCloseJob, TicketOpenerLeftJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -23,7 +23,8 @@ export interface TicketEffectsDeps {
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
 
-export type CloseSource = 'staff' | 'opener' | 'request' | 'auto';
+/** Who or what closed a ticket; `channel-removed` / `opener-left` come from gateway events. */
+export type CloseSource = 'staff' | 'opener' | 'request' | 'auto' | 'channel-removed' | 'opener-left';
 
 /** Discord's "Unknown Channel": the thread or channel is already gone. */
 export const isGoneChannel = (err: unknown) => err instanceof DiscordActionError && err.discordCode === 10003;
@@ -40,14 +41,16 @@ export async function refreshWelcome(ticket: Ticket, deps: Pick<TicketEffectsDep
   await deps.discord.editMessage(ticket.channelId, ticket.welcomeMessageId, { embeds: [ticketEmbed(ticket, cat ?? { name: 'Ticket', emoji: null })], components: ticketButtons(ticket) });
 }
 
-const closer = (t: Ticket) => (t.closedBy ? `by ${userMention(t.closedBy)}` : 'automatically after a period without activity');
+/** "by @x", or why nobody did: idleness, or (closes from gateway events) the reason line tells. */
+const closer = (t: Ticket, source?: CloseSource) =>
+  t.closedBy ? `by ${userMention(t.closedBy)}` : source === 'channel-removed' || source === 'opener-left' ? 'automatically' : 'automatically after a period without activity';
 
 /** Posted in the ticket when it closes. */
-export function closeNotice(ticket: Ticket, delaySeconds: number, now: number): MessageBody {
+export function closeNotice(ticket: Ticket, delaySeconds: number, now: number, source?: CloseSource): MessageBody {
   const what = ticket.mode === 'thread' ? 'This thread will be locked and archived' : 'This channel will be deleted';
   const when = delaySeconds > 0 ? ` ${relativeTime(now + delaySeconds * 1000)}` : ' now';
   return {
-    content: `🔒 Ticket ${ticketLabel(ticket)} was closed ${closer(ticket)}.${ticket.closeReason ? `\n**Reason:** ${ticket.closeReason}` : ''}\n${what}${when}.`,
+    content: `🔒 Ticket ${ticketLabel(ticket)} was closed ${closer(ticket, source)}.${ticket.closeReason ? `\n**Reason:** ${ticket.closeReason}` : ''}\n${what}${when}.`,
     allowed_mentions: { parse: [] },
   };
 }
@@ -90,10 +93,10 @@ export async function finishClose(ticket: Ticket, source: CloseSource, deps: Tic
   const now = deps.clock.now();
   if (ticket.channelId) {
     const channelId = ticket.channelId;
-    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, closeNotice(ticket, delay, now)));
+    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, closeNotice(ticket, delay, now, source)));
     await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps, category));
   }
-  if (settings) await logToStaff(settings, closeLogLine(ticket), deps);
+  if (settings) await logToStaff(settings, closeLogLine(ticket, source), deps);
   await bestEffort('send the feedback prompt', deps, async () => {
     const guild = await deps.discord.getGuild(ticket.guildId).catch(() => null);
     await deps.discord.sendDirectMessage(ticket.openerId, feedbackPrompt(ticket, guild?.name ?? null));
@@ -113,9 +116,9 @@ export async function scheduleArchive(ticket: Pick<Ticket, 'guildId' | 'number' 
   await deps.workQueue.enqueue({ type: 'ticket.archive', guildId: ticket.guildId, number: ticket.number, closedAt: ticket.closedAt }, { delaySeconds: closeDelayOf(settings) });
 }
 
-function closeLogLine(ticket: Ticket): string {
+function closeLogLine(ticket: Ticket, source: CloseSource): string {
   const where = ticket.channelId ? ` (${channelLink(ticket.channelId)})` : '';
-  return `🔒 Ticket ${ticketLabel(ticket)}${where} opened by ${userMention(ticket.openerId)} was closed ${closer(ticket)}.${ticket.closeReason ? ` Reason: ${ticket.closeReason}` : ''}`;
+  return `🔒 Ticket ${ticketLabel(ticket)}${where} opened by ${userMention(ticket.openerId)} was closed ${closer(ticket, source)}.${ticket.closeReason ? ` Reason: ${ticket.closeReason}` : ''}`;
 }
 
 /**

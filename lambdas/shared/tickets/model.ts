@@ -27,8 +27,17 @@ export interface GuildSettings {
   /** Close after this many hours without activity (null = never), warning `autoCloseWarnHours` before. */
   autoCloseHours: number | null;
   autoCloseWarnHours: number;
+  /** What happens to a member's open tickets when they leave the server (absent on older settings: the default). */
+  openerLeaves?: OpenerLeavesAction;
   updatedAt: number;
 }
+
+/**
+ * When a member with open tickets leaves: `close` them (as a hand-close would, with the transcript),
+ * `flag` them (a note in each ticket and the log channel; staff decide), or do `nothing`.
+ */
+export type OpenerLeavesAction = 'close' | 'flag' | 'nothing';
+export const OPENER_LEAVES_ACTIONS: readonly OpenerLeavesAction[] = ['close', 'flag', 'nothing'];
 
 export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'supportChannelId' | 'ticketCategoryId' | 'logChannelId' | 'transcriptChannelId' | 'updatedAt'> = {
   openerCanClose: true,
@@ -36,7 +45,11 @@ export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'su
   closeDelaySeconds: 10,
   autoCloseHours: null,
   autoCloseWarnHours: 12,
+  openerLeaves: 'flag',
 };
+
+/** The guild's choice for members with open tickets who leave (settings saved before it existed: the default). */
+export const openerLeavesOf = (s: Pick<GuildSettings, 'openerLeaves'> | null): OpenerLeavesAction => s?.openerLeaves ?? DEFAULT_SETTINGS.openerLeaves!;
 
 /** One question of a category's form (a modal text input). @see https://discord.com/developers/docs/components/reference#text-input */
 export interface FormQuestion {
@@ -153,6 +166,8 @@ export interface Ticket {
   reopenedBy?: string | null;
   /** Set by the transcript hand-over at close (see `transcript-handover.ts`). */
   transcriptStatus?: TranscriptStatus | null;
+  /** When the opener left the server while the ticket was open (the `flag` setting); a reopen clears it. */
+  openerLeftAt?: number | null;
 }
 
 /** `pending`: queued at close; the transcripts feature adds its own states. */

@@ -123,6 +123,11 @@ export interface TicketStore {
   /** Sets (or, null, clears) an open ticket's auto-close due time, if it had no activity since `lastActivityAt`. */
   scheduleAutoClose(guildId: string, number: number, lastActivityAt: number, dueAt: number | null): Promise<boolean>;
 
+  /** The member's open tickets in the guild (from their per-category slots), by number. */
+  openTicketsOf(guildId: string, userId: string): Promise<Ticket[]>;
+  /** Notes that the opener left the guild (`openerLeftAt`); false when not open or already noted. */
+  markOpenerLeft(guildId: string, number: number, at: number): Promise<boolean>;
+
   addToBlacklist(guildId: string, entry: BlacklistEntry): Promise<void>;
   /** False when the member was not blacklisted. */
   removeFromBlacklist(guildId: string, userId: string): Promise<boolean>;

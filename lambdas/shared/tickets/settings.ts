@@ -1,6 +1,6 @@
 import { UserError } from '../errors';
 import type { WorkQueue } from '../ports/work-queue';
-import type { GuildSettings } from './model';
+import { OPENER_LEAVES_ACTIONS, openerLeavesOf, type GuildSettings, type OpenerLeavesAction } from './model';
 import type { TicketStore } from './ports';
 
 /** The guild's settings, or the refusal every ticket action gives before `/setup` has run. */
@@ -18,6 +18,8 @@ export interface BehaviourChange {
   /** 0 turns auto-close off. */
   autoCloseHours?: number;
   autoCloseWarnHours?: number;
+  /** One of {@link OPENER_LEAVES_ACTIONS}. */
+  openerLeaves?: string;
 }
 
 /** Bounds chosen so every value maps onto something Discord and SQS can do (delays ≤ 15 minutes). */
@@ -46,6 +48,9 @@ export async function changeBehaviour(
       throw new UserError(`\`${snake(key)}\` must be a whole number from ${min} to ${max}.`);
     }
   }
+  if (change.openerLeaves !== undefined && !OPENER_LEAVES_ACTIONS.includes(change.openerLeaves as OpenerLeavesAction)) {
+    throw new UserError(`\`opener_leaves\` must be one of ${OPENER_LEAVES_ACTIONS.join(', ')}.`);
+  }
   const next: GuildSettings = {
     ...current,
     openerCanClose: change.openerCanClose ?? current.openerCanClose,
@@ -53,6 +58,7 @@ export async function changeBehaviour(
     closeDelaySeconds: change.closeDelaySeconds ?? current.closeDelaySeconds,
     autoCloseHours: change.autoCloseHours === undefined ? current.autoCloseHours : change.autoCloseHours === 0 ? null : change.autoCloseHours,
     autoCloseWarnHours: change.autoCloseWarnHours ?? current.autoCloseWarnHours,
+    openerLeaves: (change.openerLeaves as OpenerLeavesAction | undefined) ?? openerLeavesOf(current),
     updatedAt: now,
   };
   if (next.autoCloseHours !== null && next.autoCloseWarnHours >= next.autoCloseHours) {

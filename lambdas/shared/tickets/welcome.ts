@@ -31,7 +31,8 @@ export function ticketEmbed(ticket: Ticket, category: Pick<Category, 'name' | 'e
     { name: 'Claimed by', value: ticket.claimedBy ? userMention(ticket.claimedBy) : 'Nobody yet', inline: true },
   ];
   if (ticket.status === 'closed') {
-    fields.push({ name: 'Closed', value: ticket.closedBy ? `by ${userMention(ticket.closedBy)}` : 'automatically (no activity)', inline: true });
+    // Closed by nobody: idleness, or a gateway event (channel removed, opener left) — the reason says which.
+    fields.push({ name: 'Closed', value: ticket.closedBy ? `by ${userMention(ticket.closedBy)}` : `automatically${ticket.closeReason ? ` (${ticket.closeReason})` : ''}`.slice(0, 1024), inline: true });
   }
   if (ticket.aboutMessageUrl) fields.push({ name: 'About this message', value: ticket.aboutMessageUrl, inline: false });
   for (const a of ticket.answers) fields.push({ name: a.label.slice(0, 256), value: a.value.slice(0, 1024), inline: false });

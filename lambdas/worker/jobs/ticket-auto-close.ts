@@ -1,8 +1,7 @@
 import type * as z from 'zod/mini';
 import type { TicketAutoCloseJob } from '../../shared/contracts/work-job';
-import { RetryLaterError } from '../../shared/errors';
 import { runAutoCloseStep } from '../../shared/tickets/auto-close';
-import { LEASE_MS } from '../interaction-job';
+import { runOnce } from '../run-once';
 import type { WorkerDeps } from '../types';
 
 /**
@@ -11,16 +10,8 @@ import type { WorkerDeps } from '../types';
  * period), so a redelivered or re-queued job never posts twice.
  */
 export async function autoCloseTicket(job: z.infer<typeof TicketAutoCloseJob>, deps: WorkerDeps): Promise<void> {
-  const key = `auto-close:${job.step}:${job.guildId}:${job.number}:${job.lastActivityAt}`;
-  const claim = await deps.ledger.claim(key, deps.clock.now(), LEASE_MS);
-  if (claim.result === 'done') return;
-  if (claim.result === 'busy') throw new RetryLaterError(`job ${key} is held by another attempt`);
-  try {
+  await runOnce(`auto-close:${job.step}:${job.guildId}:${job.number}:${job.lastActivityAt}`, deps, async () => {
     const outcome = await runAutoCloseStep(job, deps);
     deps.log.info('auto-close step', { guildId: job.guildId, number: job.number, step: job.step, outcome });
-  } catch (err) {
-    await deps.ledger.release(key, claim.owner);
-    throw err;
-  }
-  await deps.ledger.complete(key, claim.owner, deps.clock.now());
+  });
 }

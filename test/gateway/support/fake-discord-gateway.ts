@@ -32,7 +32,7 @@ export class FakeDiscordGateway {
   private readonly wss: WebSocketServer;
   private port = 0;
 
-  private constructor(private readonly options: { shards: number; autoReady: boolean; rejectToken: boolean }) {
+  private constructor(private readonly options: { shards: number; autoReady: boolean; rejectToken: boolean; botUserId?: string }) {
     this.http = createServer((req, res) => {
       if (req.method === 'GET' && req.url?.startsWith('/api/v10/gateway/bot')) {
         if (this.options.rejectToken) {
@@ -59,11 +59,12 @@ export class FakeDiscordGateway {
    * `shards`: what `/gateway/bot` recommends. `autoReady`: answer IDENTIFY with READY (no guilds)
    * at once. `rejectToken`: answer `/gateway/bot` with 401, as Discord does for a bad token.
    */
-  static async start(options: { shards?: number; autoReady?: boolean; rejectToken?: boolean } = {}): Promise<FakeDiscordGateway> {
+  static async start(options: { shards?: number; autoReady?: boolean; rejectToken?: boolean; botUserId?: string } = {}): Promise<FakeDiscordGateway> {
     const gw = new FakeDiscordGateway({
       shards: options.shards ?? 1,
       autoReady: options.autoReady ?? true,
       rejectToken: options.rejectToken ?? false,
+      botUserId: options.botUserId,
     });
     await new Promise<void>((resolve) => gw.http.listen(0, '127.0.0.1', resolve));
     gw.port = (gw.http.address() as AddressInfo).port;
@@ -87,7 +88,7 @@ export class FakeDiscordGateway {
     const session = this.session(shardId);
     this.dispatch(shardId, {
       ...readyFixture,
-      d: { ...readyFixture.d, guilds, session_id: `session-${shardId}`, shard: session.identify.shard, resume_gateway_url: `ws://127.0.0.1:${this.port}` },
+      d: { ...readyFixture.d, user: { ...readyFixture.d.user, id: this.options.botUserId ?? readyFixture.d.user.id }, guilds, session_id: `session-${shardId}`, shard: session.identify.shard, resume_gateway_url: `ws://127.0.0.1:${this.port}` },
     });
   }
 

@@ -1,0 +1,164 @@
+import type { Clock } from '../clock';
+import type { GatewayEvent } from '../contracts/gateway-event';
+import type { WorkQueue } from '../ports/work-queue';
+import type { LoggedMessage, TicketLogStore } from './live-log';
+import { openerLeavesOf, type GuildSettings, type Ticket } from './model';
+import type { TicketStore } from './ports';
+
+/** Ticket-related gateway events (the guild lifecycle ones are handled in `domain/guild-lifecycle.ts`). */
+export type TicketGatewayEvent = Extract<GatewayEvent, { type: 'message.create' | 'message.update' | 'message.delete' | 'channel.delete' | 'channel.archive' | 'member.leave' }>;
+
+export interface TicketEventDeps {
+  tickets: TicketStore;
+  ticketLog: TicketLogStore;
+  /** Discord work (notices, log lines, DMs, the archive) is the worker's, through this queue. */
+  workQueue: WorkQueue;
+  clock: Clock;
+  log: { info(msg: string, extra: Record<string, unknown>): void };
+  /** Per-container memory of channel → ticket and of guild settings (see {@link TicketLookups}). */
+  lookups: TicketLookups;
+}
+
+/** Why a ticket was closed without anyone pressing Close (`closeReason`, shown in the notice and log). */
+export const CLOSE_REASONS = {
+  channelDeleted: 'The ticket’s channel was deleted.',
+  threadDeleted: 'The ticket’s thread was deleted.',
+  threadLocked: 'The ticket’s thread was archived and locked.',
+  openerLeft: 'The member who opened it left the server.',
+} as const;
+
+/** How long a λ container trusts guild settings it read (activity timing works in hours). */
+const SETTINGS_TTL_MS = 60_000;
+/** Channels remembered per container; a ticket's channel never changes, so entries never go stale. */
+const MAX_CHANNELS = 10_000;
+
+/**
+ * What one λ container remembers between events: which ticket a channel belongs to (it never
+ * changes once attached) and each guild's settings for a minute. A message then costs the log
+ * write and the conditional activity write, not two extra reads.
+ */
+export class TicketLookups {
+  private readonly channels = new Map<string, { guildId: string; number: number }>();
+  private readonly settings = new Map<string, { value: GuildSettings | null; until: number }>();
+
+  constructor(private readonly tickets: TicketStore) {}
+
+  /** The ticket living in `channelId` (fresh state), remembering its number. */
+  async ticket(channelId: string): Promise<Ticket | null> {
+    const known = this.channels.get(channelId);
+    const ticket = known ? await this.tickets.getTicket(known.guildId, known.number) : await this.tickets.ticketByChannel(channelId);
+    if (ticket && !known) this.remember(channelId, ticket);
+    return ticket;
+  }
+
+  /** Only the ticket's key, from memory when possible (no read of the row). */
+  async ticketKey(channelId: string): Promise<{ guildId: string; number: number } | null> {
+    const known = this.channels.get(channelId);
+    if (known) return known;
+    const ticket = await this.tickets.ticketByChannel(channelId);
+    if (ticket) this.remember(channelId, ticket);
+    return ticket ? { guildId: ticket.guildId, number: ticket.number } : null;
+  }
+
+  async settingsOf(guildId: string, now: number): Promise<GuildSettings | null> {
+    const cached = this.settings.get(guildId);
+    if (cached && cached.until > now) return cached.value;
+    const value = await this.tickets.getSettings(guildId);
+    this.settings.set(guildId, { value, until: now + SETTINGS_TTL_MS });
+    return value;
+  }
+
+  private remember(channelId: string, ticket: Ticket): void {
+    if (this.channels.size >= MAX_CHANNELS) this.channels.delete(this.channels.keys().next().value!);
+    this.channels.set(channelId, { guildId: ticket.guildId, number: ticket.number });
+  }
+}
+
+/**
+ * Applies one ticket event from the gateway:
+ * - messages → the live log (create, edit history, deletion markers); a person's message is
+ *   activity for auto-close (the bot's own — welcome, warnings, notices — and other bots' are not);
+ * - the thread or channel of an open ticket deleted by hand (or its thread archived and locked) →
+ *   the ticket is closed as if closed by hand, with its transcript;
+ * - the opener of open tickets leaving → per the guild's `openerLeaves`: close, flag, or nothing.
+ *
+ * Every step is idempotent (SQS may deliver twice): log writes are conditional, closes are
+ * conditional on the ticket being open, and the worker's half is keyed on the close.
+ */
+export async function handleTicketEvent(event: TicketGatewayEvent, deps: TicketEventDeps): Promise<void> {
+  switch (event.type) {
+    case 'message.create':
+      return recordMessage(event, deps);
+    case 'message.update':
+      return deps.ticketLog.recordUpdate({
+        guildId: event.guildId,
+        channelId: event.channelId,
+        messageId: event.messageId,
+        editedAt: event.editedAt,
+        ...(event.content !== undefined ? { content: event.content } : {}),
+        ...(event.embeds ? { embeds: event.embeds } : {}),
+        ...(event.attachments ? { attachments: event.attachments } : {}),
+      });
+    case 'message.delete':
+      return deps.ticketLog.recordDelete(event.guildId, event.channelId, event.messageIds, event.at);
+    case 'channel.delete':
+      return closeForChannel(event.channelId, CLOSE_REASONS[event.kind === 'thread' ? 'threadDeleted' : 'channelDeleted'], deps);
+    case 'channel.archive':
+      // Discord archives idle threads by itself and the next message unarchives them: only a lock
+      // (by a moderator) shuts the ticket's members out for good.
+      if (!event.locked) return;
+      return closeForChannel(event.channelId, CLOSE_REASONS.threadLocked, deps);
+    case 'member.leave':
+      return openerLeft(event, deps);
+  }
+}
+
+async function recordMessage(event: Extract<TicketGatewayEvent, { type: 'message.create' }>, deps: TicketEventDeps): Promise<void> {
+  const { type: _type, at: _at, ...fields } = event;
+  const message: LoggedMessage = { ...fields, editedAt: null, edits: [], deletedAt: null };
+  // Logged whatever the ticket's state: the gateway forwards only ticket channels, and messages
+  // between a close and the archive belong to the ticket's history too.
+  await deps.ticketLog.recordCreate(message);
+  if (event.author.bot) return;
+  const key = await deps.lookups.ticketKey(event.channelId);
+  if (!key) return;
+  const now = deps.clock.now();
+  await deps.tickets.touchTicket(key.guildId, key.number, now, await deps.lookups.settingsOf(key.guildId, now));
+}
+
+/** Closes the open ticket living in `channelId`; the worker finishes the close (log, DM, transcript). */
+async function closeForChannel(channelId: string, reason: string, deps: TicketEventDeps): Promise<void> {
+  let ticket = await deps.lookups.ticket(channelId);
+  if (!ticket) return;
+  if (ticket.status === 'open') {
+    const closed = await deps.tickets.closeTicket(ticket, { closedBy: null, reason, now: deps.clock.now() });
+    if (closed) return finishCloseLater(closed, 'channel-removed', deps);
+    // Closed by someone else a moment ago (or by an earlier delivery of this event).
+    ticket = await deps.lookups.ticket(channelId);
+    if (!ticket) return;
+  }
+  // A redelivery after the row was closed here but before the job was queued: queue it again
+  // (the worker runs one close's effects once).
+  if (ticket.status === 'closed' && ticket.closedBy === null && ticket.closeReason === reason && !ticket.archivedAt) {
+    await finishCloseLater(ticket, 'channel-removed', deps);
+  }
+}
+
+async function openerLeft(event: Extract<TicketGatewayEvent, { type: 'member.leave' }>, deps: TicketEventDeps): Promise<void> {
+  const action = openerLeavesOf(await deps.tickets.getSettings(event.guildId));
+  if (action === 'nothing') return;
+  const open = await deps.tickets.openTicketsOf(event.guildId, event.userId);
+  for (const ticket of open) {
+    if (action === 'close') {
+      const closed = await deps.tickets.closeTicket(ticket, { closedBy: null, reason: CLOSE_REASONS.openerLeft, now: deps.clock.now() });
+      if (closed) await finishCloseLater(closed, 'opener-left', deps);
+    } else if ((await deps.tickets.markOpenerLeft(event.guildId, ticket.number, event.at)) || ticket.openerLeftAt === event.at) {
+      await deps.workQueue.enqueue({ type: 'ticket.opener-left', guildId: event.guildId, number: ticket.number, leftAt: event.at });
+    }
+  }
+  deps.log.info('opener left', { guildId: event.guildId, tickets: open.length, action });
+}
+
+function finishCloseLater(ticket: Ticket, source: 'channel-removed' | 'opener-left', deps: Pick<TicketEventDeps, 'workQueue'>): Promise<void> {
+  return deps.workQueue.enqueue({ type: 'ticket.finish-close', guildId: ticket.guildId, number: ticket.number, closedAt: ticket.closedAt!, source });
+}
