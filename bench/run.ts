@@ -66,6 +66,7 @@ async function ackLatency() {
 
     // Tickets: a category without a per-member limit, so one member can open many.
     const tickets = ticketStoreFor(stack);
+    await (await import('../local/licensing')).grantLocalLicense(stack, world.guild.id);
     const now = Date.now();
     await tickets.saveSettings(world.guild.id, { staffRoleIds: [world.guild.supportRoleId!], mode: 'thread', supportChannelId: world.channelId, ticketCategoryId: null, logChannelId: null, transcriptChannelId: null, openerCanClose: true, reopenWindowHours: 24, closeDelaySeconds: 10, autoCloseHours: null, autoCloseWarnHours: 12, updatedAt: now });
     await tickets.createCategory(world.guild.id, newCategory({ id: 'bench', name: 'Bench', limits: { perMember: 1_000_000, cooldownMinutes: 0, totalOpen: null }, createdAt: now }));

@@ -57,5 +57,7 @@ export const CommonConfig = z.object({
   POSTHOG_API_KEY: z.optional(z.string()),
   POSTHOG_HOST: z._default(Fields.url, 'https://us.i.posthog.com'),
   LOG_LEVEL: Fields.logLevel,
+  /** Days a guild keeps working after its license expires (gates, notices and /status agree on it). */
+  LICENSE_GRACE_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(60)), 3),
 });
 export type CommonConfig = z.infer<typeof CommonConfig>;

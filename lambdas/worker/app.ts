@@ -15,6 +15,7 @@ import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
 import { forwardTelemetry } from './jobs/telemetry';
+import { licenseNotice } from './jobs/license-notice';
 import type { WorkerDeps } from './types';
 
 /** Parses one work-queue message and runs its job. A body that breaks the contract throws (→ retries → DLQ). */
@@ -48,6 +49,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return rescheduleTickets(job, deps);
     case 'transcript.build':
       return transcriptBuild(job, deps);
+    case 'license.notice':
+      return licenseNotice(job, deps);
   }
 }
 
