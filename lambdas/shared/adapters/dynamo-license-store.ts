@@ -35,7 +35,7 @@ export class DynamoLicenseStore implements LicenseStore {
     try {
       await transactWrite(this.db, {
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: this.licenseItem(license), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: this.tableName, Item: licenseItem(license), ConditionExpression: 'attribute_not_exists(PK)' } },
           this.auditPut(audit),
         ],
       });
@@ -214,7 +214,7 @@ export class DynamoLicenseStore implements LicenseStore {
         {
           Put: {
             TableName: this.tableName,
-            Item: this.licenseItem(next),
+            Item: licenseItem(next),
             // `seatsUsed` unchanged: the guild list read above is complete (an activation meanwhile retries this).
             ConditionExpression: 'rev = :rev AND seatsUsed = :used',
             ExpressionAttributeValues: { ':rev': license.rev, ':used': license.seatsUsed },
@@ -313,28 +313,29 @@ export class DynamoLicenseStore implements LicenseStore {
     return { Put: { TableName: this.tableName, Item: { ...Keys.audit(entry.at, entry.actor, randomBytes(4).toString('hex')), ...entry } } };
   }
 
-  private licenseItem(l: License): Record<string, unknown> {
-    return {
-      ...Keys.license(l.keyHash),
-      ...Keys.licenseIndex(l.id),
-      id: l.id,
-      keyHash: l.keyHash,
-      tier: l.tier,
-      seats: l.seats,
-      seatsUsed: l.seatsUsed,
-      issuedAt: l.issuedAt,
-      expiresAt: l.expiresAt,
-      status: l.status,
-      contact: l.contact,
-      notes: l.notes,
-      rev: l.rev,
-      ...(l.dueStep && l.dueAt !== null ? { dueKind: DueKind.license, dueStep: l.dueStep, dueAt: l.dueAt } : {}),
-    };
-  }
-
   private bindingItem(b: GuildLicense): Record<string, unknown> {
     return { ...Keys.guildLicense(b.guildId), ...b };
   }
+}
+
+/** A license as its table item (also used to seed benchmarks in bulk). */
+export function licenseItem(l: License): Record<string, unknown> {
+  return {
+    ...Keys.license(l.keyHash),
+    ...Keys.licenseIndex(l.id),
+    id: l.id,
+    keyHash: l.keyHash,
+    tier: l.tier,
+    seats: l.seats,
+    seatsUsed: l.seatsUsed,
+    issuedAt: l.issuedAt,
+    expiresAt: l.expiresAt,
+    status: l.status,
+    contact: l.contact,
+    notes: l.notes,
+    rev: l.rev,
+    ...(l.dueStep && l.dueAt !== null ? { dueKind: DueKind.license, dueStep: l.dueStep, dueAt: l.dueAt } : {}),
+  };
 }
 
 const asTier = (v: unknown): Tier => (typeof v === 'string' && isTier(v) ? v : 'standard');
