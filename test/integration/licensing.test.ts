@@ -1,5 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttemptLimiter } from '../../lambdas/shared/adapters/dynamo-attempt-limiter';
+import { DynamoGuildStore } from '../../lambdas/shared/adapters/dynamo-guild-store';
+import { purgeSweep } from '../../lambdas/shared/domain/sweeps';
 import { DynamoJobLedger } from '../../lambdas/shared/adapters/dynamo-job-ledger';
 import { DynamoLicenseStore } from '../../lambdas/shared/adapters/dynamo-license-store';
 import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
@@ -56,9 +58,9 @@ describe('licensing on DynamoDB Local: activation, seats, rate limits, expiry sw
   const issue = (seats: number, tier: Tier = 'pro', days = 30) => issueLicense({ tier, seats, days, contact: 'buyer@example.com', actor: 'ops:test' }, admin);
   const activate = (guildId: string, key: string, userId = randomSnowflake()) => activateLicense({ guildId, userId, key }, deps);
   const item = async (key: Record<string, string>) => (await env.db.send(new GetCommand({ TableName: env.resources.tableName, Key: key, ConsistentRead: true }))).Item;
-  const auditFor = async (licenseId: string) => {
+  const auditFor = async (licenseId: string, at = clock.now()) => {
     const res = await env.db.send(
-      new QueryCommand({ TableName: env.resources.tableName, KeyConditionExpression: 'PK = :pk', FilterExpression: 'target = :t', ExpressionAttributeValues: { ':pk': `AUDIT#${new Date(clock.now()).toISOString().slice(0, 7)}`, ':t': `license:${licenseId}` } }),
+      new QueryCommand({ TableName: env.resources.tableName, KeyConditionExpression: 'PK = :pk', FilterExpression: 'target = :t', ExpressionAttributeValues: { ':pk': `AUDIT#${new Date(at).toISOString().slice(0, 7)}`, ':t': `license:${licenseId}` } }),
     );
     return (res.Items ?? []).map((i) => String(i.action));
   };
@@ -160,6 +162,25 @@ describe('licensing on DynamoDB Local: activation, seats, rate limits, expiry sw
     expect(counter).toMatchObject({ count: 5, expiresAt: expect.any(Number) });
     clock.advance(15 * 60_000);
     expect(await activate(guild, key, user)).toContain('✅ Deskwire is activated');
+  });
+
+  it('a removed guild purged after 30 days gives its seat back', async () => {
+    const { key, license } = await issue(1, 'standard', 365);
+    const guild = randomSnowflake();
+    const guilds = new DynamoGuildStore(env.db, env.resources.tableName);
+    await guilds.markInstalled(guild, randomSnowflake(), clock.now());
+    await activate(guild, key);
+    const purgeAt = clock.now() + 30 * DAY_MS;
+    await guilds.markRemoved(guild, clock.now(), purgeAt);
+    const telemetry = { capture: () => undefined, captureException: () => undefined, flush: async () => undefined };
+    const result = await purgeSweep({ guilds, licenses: store, telemetry, log }).run(purgeAt);
+    expect(result.failed).toBe(0);
+    expect(await store.guildBinding(guild)).toBeNull();
+    expect(await store.get(license.keyHash)).toMatchObject({ seatsUsed: 0 });
+    expect(await store.boundGuilds(license.keyHash)).toEqual([]);
+    expect(await auditFor(license.id, purgeAt)).toContain('license.release');
+    // The seat is free for another server.
+    expect(await activate(randomSnowflake(), key)).toContain('• Seats: 1 / 1 servers');
   });
 
   describe('expiry: warnings, expiry, grace, gating — with an injected clock', () => {

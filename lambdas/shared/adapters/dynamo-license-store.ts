@@ -165,6 +165,23 @@ export class DynamoLicenseStore implements LicenseStore {
     throw new BusyError();
   }
 
+  async releasePurgedGuild(binding: GuildLicense, now: number): Promise<boolean> {
+    const [, licenseHalf, seat] = this.releaseSeat(binding);
+    try {
+      await transactWrite(this.db, {
+        TransactItems: [
+          { Delete: { ...licenseHalf.Delete!, ConditionExpression: 'attribute_exists(PK)' } },
+          seat,
+          this.auditPut({ at: now, actor: 'system:purge', action: 'license.release', target: `license:${binding.licenseId}`, detail: { guildId: binding.guildId } }),
+        ],
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
   async move(keyHash: string, fromGuildId: string, toGuildId: string, audit: AuditEntry): Promise<'moved' | 'not_bound' | 'target_bound'> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const [license, from, to] = await Promise.all([this.get(keyHash), this.bindingConsistent(fromGuildId), this.bindingConsistent(toGuildId)]);

@@ -49,6 +49,11 @@ export interface LicenseStore {
   activate(input: { keyHash: string; guildId: string; actor: string; now: number; replaceable: (binding: GuildLicense) => boolean }): Promise<ActivationResult>;
   /** Unbinds the guild and frees its seat; null when it was not bound. */
   deactivate(guildId: string, actor: string, now: number): Promise<{ license: License | null; binding: GuildLicense } | null>;
+  /**
+   * After a removed guild's data was purged (its half of the activation with it): frees its seat on
+   * the license. False when there was nothing left to free.
+   */
+  releasePurgedGuild(binding: GuildLicense, now: number): Promise<boolean>;
   /** Moves a seat from one guild to another (ops). */
   move(keyHash: string, fromGuildId: string, toGuildId: string, audit: AuditEntry): Promise<'moved' | 'not_bound' | 'target_bound'>;
   /** Applies an ops change to the license and every guild's copy; `schedule` is its new due step. */
