@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoLicenseStore, licenseItem } from '../lambdas/shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../lambdas/shared/adapters/dynamo-license-admin-store';
+import { licenseItem } from '../lambdas/shared/adapters/dynamo-license-store';
 import { SqsWorkQueue } from '../lambdas/shared/adapters/sqs-work-queue';
 import { DAY_MS } from '../lambdas/shared/clock';
 import { licenseIdOf } from '../lambdas/shared/licensing/license-key';
@@ -78,7 +79,7 @@ export async function licenseSweepBench(total = 100_000, dueCount = 100): Promis
     await Promise.all(Array.from({ length: 8 }, writer));
     const seedMs = performance.now() - seedStarted;
 
-    const sweep = licenseSweep({ licenses: new DynamoLicenseStore(db, resources.tableName), workQueue: new SqsWorkQueue(sqs, resources.queues.work.url), graceMs, log: { error: (m, x) => console.error(m, x) } });
+    const sweep = licenseSweep({ licenses: new DynamoLicenseAdminStore(db, resources.tableName), workQueue: new SqsWorkQueue(sqs, resources.queues.work.url), graceMs, log: { error: (m, x) => console.error(m, x) } });
     const measure = async () => {
       Object.assign(meter, { itemsRead: 0, readUnits: 0, writeUnits: 0 });
       const started = performance.now();

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoLicenseStore } from '../lambdas/shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../lambdas/shared/adapters/dynamo-license-admin-store';
 import { systemClock } from '../lambdas/shared/clock';
 import { issueLicense } from '../lambdas/shared/licensing/admin';
 import type { Tier } from '../lambdas/shared/licensing/features';
@@ -29,7 +29,7 @@ export async function issueLocalLicense(target: LicenseTarget, opts: LocalLicens
   try {
     return await issueLicense(
       { tier: opts.tier ?? 'enterprise', seats: opts.seats ?? 1, days: opts.days ?? 365, contact: 'sandbox@deskwire.local', notes: 'local stack', actor: 'ops:local' },
-      { licenses: new DynamoLicenseStore(db, target.resources.tableName), clock: systemClock, graceMs: graceMsFromDays(DEFAULT_GRACE_DAYS) },
+      { licenses: new DynamoLicenseAdminStore(db, target.resources.tableName), clock: systemClock, graceMs: graceMsFromDays(DEFAULT_GRACE_DAYS) },
     );
   } finally {
     db.destroy();
@@ -43,7 +43,7 @@ export async function grantLocalLicense(target: LicenseTarget, guildId: string, 
     marshallOptions: { removeUndefinedValues: true },
   });
   try {
-    const result = await new DynamoLicenseStore(db, target.resources.tableName).activate({ keyHash: issued.license.keyHash, guildId, actor: 'ops:local', now: Date.now(), replaceable: () => true });
+    const result = await new DynamoLicenseAdminStore(db, target.resources.tableName).activate({ keyHash: issued.license.keyHash, guildId, actor: 'ops:local', now: Date.now(), replaceable: () => true });
     if (!result.ok) throw new Error(`could not activate the local license: ${result.reason}`);
     return { key: issued.key, license: result.license };
   } finally {

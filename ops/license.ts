@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoLicenseStore } from '../lambdas/shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../lambdas/shared/adapters/dynamo-license-admin-store';
 import { DAY_MS, systemClock } from '../lambdas/shared/clock';
 import { CommonConfig, parseConfig } from '../lambdas/shared/config';
 import { UserError } from '../lambdas/shared/errors';
@@ -79,7 +79,7 @@ export async function runLicenseCommand(
   io: { out(line: string): void; env: Record<string, string | undefined> },
 ): Promise<number> {
   const actor = `ops:${opts.actor ?? io.env.USER ?? safeUser()}`;
-  const deps: LicenseAdminDeps = { licenses: new DynamoLicenseStore(target.db, target.tableName), clock: systemClock, graceMs: graceMsFromDays(target.graceDays) };
+  const deps: LicenseAdminDeps = { licenses: new DynamoLicenseAdminStore(target.db, target.tableName), clock: systemClock, graceMs: graceMsFromDays(target.graceDays) };
   const now = deps.clock.now();
   const ref = () => {
     if (!args[0]) throw new UserError(`Name the license: \`license ${command} <id|key>\`.`);

@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock';
 import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
 import type { GuildStore } from '../shared/ports/guild-store';
-import type { LicenseStore } from '../shared/licensing/ports';
+import type { LicenseAdminStore } from '../shared/licensing/ports';
 import { licenseSweep } from '../shared/licensing/sweep';
 import type { Telemetry } from '../shared/ports/telemetry';
 import type { WorkQueue } from '../shared/ports/work-queue';
@@ -14,7 +14,7 @@ import type { TicketStore } from '../shared/tickets/ports';
 export interface SweeperDeps {
   guilds: GuildStore;
   tickets: TicketStore;
-  licenses: LicenseStore;
+  licenses: LicenseAdminStore;
   /** How long a guild keeps working after its license expires. */
   licenseGraceMs: number;
   /** Where sweeps hand Discord work to the worker (the sweeper holds no Discord client). */

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
-import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
@@ -27,7 +27,7 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
   return {
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
-    licenses: new DynamoLicenseStore(db, cfg.TABLE_NAME),
+    licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
     licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'sweeper'),

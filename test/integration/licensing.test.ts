@@ -3,7 +3,7 @@ import { DynamoAttemptLimiter } from '../../lambdas/shared/adapters/dynamo-attem
 import { DynamoGuildStore } from '../../lambdas/shared/adapters/dynamo-guild-store';
 import { purgeSweep } from '../../lambdas/shared/domain/sweeps';
 import { DynamoJobLedger } from '../../lambdas/shared/adapters/dynamo-job-ledger';
-import { DynamoLicenseStore } from '../../lambdas/shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../../lambdas/shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
 import { DueKind, Keys } from '../../lambdas/shared/adapters/keys';
 import { DAY_MS } from '../../lambdas/shared/clock';
@@ -39,16 +39,16 @@ class RecordingQueue implements WorkQueue {
 
 describe('licensing on DynamoDB Local: activation, seats, rate limits, expiry sweep', () => {
   let env: Awaited<ReturnType<typeof provisionForTest>>;
-  let store: DynamoLicenseStore;
+  let store: DynamoLicenseAdminStore;
   let deps: LicensingDeps;
-  let admin: { licenses: DynamoLicenseStore; clock: ManualClock; graceMs: number };
+  let admin: { licenses: DynamoLicenseAdminStore; clock: ManualClock; graceMs: number };
   const clock = new ManualClock();
   const queue = new RecordingQueue();
   const log = { warn: jest.fn(), error: jest.fn(), info: jest.fn() };
 
   beforeAll(async () => {
     env = await provisionForTest('licensing');
-    store = new DynamoLicenseStore(env.db, env.resources.tableName);
+    store = new DynamoLicenseAdminStore(env.db, env.resources.tableName);
     deps = { licenses: store, entitlements: new LicenseEntitlements(store, clock, GRACE), attempts: new DynamoAttemptLimiter(env.db, env.resources.tableName), workQueue: queue, clock, log };
     admin = { licenses: store, clock, graceMs: GRACE };
   });

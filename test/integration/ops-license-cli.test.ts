@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoLicenseStore } from '../../lambdas/shared/adapters/dynamo-license-store';
+import { DynamoLicenseAdminStore } from '../../lambdas/shared/adapters/dynamo-license-admin-store';
 import { hashLicenseKey } from '../../lambdas/shared/licensing/license-key';
 import { runOps } from '../../ops/cli';
 import { provisionForTest, randomSnowflake } from '../support/aws';
@@ -10,12 +10,12 @@ import { provisionForTest, randomSnowflake } from '../support/aws';
 describe('ops CLI: licenses round trip on DynamoDB Local', () => {
   let env: Awaited<ReturnType<typeof provisionForTest>>;
   let stackFile: string;
-  let store: DynamoLicenseStore;
+  let store: DynamoLicenseAdminStore;
   beforeAll(async () => {
     env = await provisionForTest('ops-license');
     stackFile = join(mkdtempSync(join(tmpdir(), 'dw-ops-license-')), 'stack.json');
     writeFileSync(stackFile, JSON.stringify({ endpoints: env.endpoints, resources: env.resources }));
-    store = new DynamoLicenseStore(env.db, env.resources.tableName);
+    store = new DynamoLicenseAdminStore(env.db, env.resources.tableName);
   });
   afterAll(() => env.destroy());
 

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import { safeError } from '../safe-error';
 import type { GuildStore } from '../ports/guild-store';
-import type { LicenseStore } from '../licensing/ports';
+import type { LicenseAdminStore } from '../licensing/ports';
 import type { Telemetry } from '../ports/telemetry';
 
 /** One kind of due work the sweeper handles; each reads only its due items from the `ByDue` index. */
@@ -28,7 +28,7 @@ export const SWEEP_BATCH = 100;
 export interface PurgeSweepDeps {
   guilds: GuildStore;
   /** A purged guild's license seat is freed (its half of the activation goes with its data). */
-  licenses?: Pick<LicenseStore, 'guildBinding' | 'releasePurgedGuild'>;
+  licenses?: Pick<LicenseAdminStore, 'guildBinding' | 'releasePurgedGuild'>;
   telemetry: Telemetry;
   log: { error(msg: string, extra: Record<string, unknown>): void };
 }

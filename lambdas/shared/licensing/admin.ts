@@ -3,14 +3,14 @@ import { NotFoundError, UserError } from '../errors';
 import { isTier, TIERS, type Tier } from './features';
 import { generateLicenseKey, hashLicenseKey, licenseIdOf, parseLicenseKey } from './license-key';
 import { MAX_SEATS, scheduleFrom, type License, type LicenseStatus } from './model';
-import type { AuditEntry, LicenseStore } from './ports';
+import type { AuditEntry, LicenseAdminStore } from './ports';
 
 /**
  * What ops do to licenses (`npm run ops -- license …`). Every change is one transaction with its
  * audit entry; bad input is a `UserError` naming what to fix.
  */
 export interface LicenseAdminDeps {
-  licenses: LicenseStore;
+  licenses: LicenseAdminStore;
   clock: Clock;
   graceMs: number;
 }

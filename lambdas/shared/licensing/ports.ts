@@ -32,12 +32,7 @@ export interface LicenseChange {
  * Seat counts and both directions of an activation change together in one transaction.
  */
 export interface LicenseStore {
-  /** Stores a new license; false when its hash is taken (a fresh key never collides). */
-  issue(license: License, audit: AuditEntry): Promise<boolean>;
   get(keyHash: string): Promise<License | null>;
-  /** By the short id ops use. */
-  getById(id: string): Promise<License | null>;
-  list(): Promise<License[]>;
   /** The guild's activation (one GetItem: the gate's read). */
   guildBinding(guildId: string): Promise<GuildLicense | null>;
   boundGuilds(keyHash: string): Promise<Array<{ guildId: string; activatedAt: number; activatedBy: string }>>;
@@ -49,6 +44,18 @@ export interface LicenseStore {
   activate(input: { keyHash: string; guildId: string; actor: string; now: number; replaceable: (binding: GuildLicense) => boolean }): Promise<ActivationResult>;
   /** Unbinds the guild and frees its seat; null when it was not bound. */
   deactivate(guildId: string, actor: string, now: number): Promise<{ license: License | null; binding: GuildLicense } | null>;
+}
+
+/**
+ * What ops and the sweeper do on top (kept out of the interactions λ's bundle): issue, list,
+ * change, move seats, and the expiry schedule.
+ */
+export interface LicenseAdminStore extends LicenseStore {
+  /** Stores a new license; false when its hash is taken (a fresh key never collides). */
+  issue(license: License, audit: AuditEntry): Promise<boolean>;
+  /** By the short id ops use. */
+  getById(id: string): Promise<License | null>;
+  list(): Promise<License[]>;
   /**
    * After a removed guild's data was purged (its half of the activation with it): frees its seat on
    * the license. False when there was nothing left to free.

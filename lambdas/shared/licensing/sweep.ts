@@ -2,10 +2,10 @@ import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { stepTime, stepToRun } from './model';
-import type { LicenseStore } from './ports';
+import type { LicenseAdminStore } from './ports';
 
 export interface LicenseSweepDeps {
-  licenses: LicenseStore;
+  licenses: LicenseAdminStore;
   workQueue: WorkQueue;
   graceMs: number;
   log: { error(msg: string, extra: Record<string, unknown>): void };
