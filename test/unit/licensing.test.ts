@@ -127,3 +127,14 @@ describe('the expiry schedule', () => {
     expect(stepToRun('grace-end', exp, GRACE, exp + GRACE)).toEqual({ run: 'grace-end', next: null });
   });
 });
+
+describe('LICENSE_GRACE_DAYS', () => {
+  it('defaults to 3 days and refuses anything but 0–60 whole days, naming the variable', async () => {
+    const z = await import('zod/mini');
+    const { CommonConfig, parseConfig } = await import('../../lambdas/shared/config');
+    const grace = z.pick(CommonConfig, { LICENSE_GRACE_DAYS: true });
+    expect(parseConfig(grace, {})).toEqual({ LICENSE_GRACE_DAYS: 3 });
+    expect(parseConfig(grace, { LICENSE_GRACE_DAYS: '0' })).toEqual({ LICENSE_GRACE_DAYS: 0 });
+    for (const bad of ['61', '2.5', 'three']) expect(() => parseConfig(grace, { LICENSE_GRACE_DAYS: bad })).toThrow('LICENSE_GRACE_DAYS: must be a whole number of days from 0 to 60');
+  });
+});
