@@ -188,7 +188,7 @@ async function main() {
     '',
     '## Lambda bundles (minified, `@aws-sdk/*` external)',
     '',
-    'Budgets (asserted by test/unit/bundle-budget.test.ts): interactions ≤ 160 KB (the foundation target was 150 KB; see docs/DESIGN-NOTES.md), others ≤ 500 KB.',
+    'Budgets (asserted by test/unit/bundle-budget.test.ts): interactions ≤ 224 KB (the foundation target was 150 KB; see docs/DESIGN-NOTES.md), others ≤ 500 KB.',
     '',
     '| function | size | gzip |',
     '|---|---|---|',
