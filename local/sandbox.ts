@@ -4,6 +4,7 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
 import { commandInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
+import { issueLocalLicense } from './licensing';
 import { describeCommands, registerCommands } from './register-commands';
 import type { LocalStack } from './stack';
 
@@ -114,6 +115,11 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
     options: [option.role('staff_role', support), option.channel('support_channel', { id: world.channelId, type: 0, name: 'support' })],
   });
   print(`  ✓ /setup (owner) answered inline in ${setup.ackMs.toFixed(1)} ms: ${describeMessage(setup.message).split('\n')[0]}`);
+
+  const { key } = await issueLocalLicense(stack);
+  print(`  ✓ ops issued a license key (npm run ops -- license issue): ${key}`);
+  const activate = await runSandboxCommand(emulator, world, 'license activate', { options: [option.string('key', key)] });
+  print(`  ✓ /license activate (owner) answered inline in ${activate.ackMs.toFixed(1)} ms: ${describeMessage(activate.message).split('\n')[0]}`);
 
   const ticket = await runSandboxCommand(emulator, world, 'ticket open', { as: 'member' });
   const threadId = /<#(\d+)>/.exec(ticket.message?.content ?? '')?.[1];

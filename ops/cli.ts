@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth, replayDeadLetters } from '../lambdas/shared/adapters/sqs-dead-letters';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws/provision';
+import { isUserError } from '../lambdas/shared/errors';
+import { LICENSE_USAGE, licenseTarget, runLicenseCommand } from './license';
 
 export interface OpsIo {
   out(line: string): void;
@@ -16,10 +18,12 @@ Commands:
   dlq status                      messages waiting in each queue and its dead-letter queue
   dlq replay <work|events> [--max N]
                                   move dead letters back to their queue after a fix
+${LICENSE_USAGE}
 
 Targets: with --stack-file (default .local/stack.json, written by \`npm start\`) the local stack;
 otherwise the queue URLs from the environment (WORK_QUEUE_URL, WORK_DLQ_URL, EVENTS_QUEUE_URL,
-EVENTS_DLQ_URL — the stateful stack's outputs) in AWS_REGION with your AWS credentials.`;
+EVENTS_DLQ_URL — the stateful stack's outputs) in AWS_REGION with your AWS credentials; license
+commands use TABLE_NAME.`;
 
 interface QueueTargets {
   sqs: SQSClient;
@@ -43,11 +47,37 @@ function targets(stackFile: string | undefined, env: OpsIo['env']): QueueTargets
 
 class UsageError extends Error {}
 
+/** The local stack file, when it is the target (as for the queue commands). */
+function localStack(stackFile: string | undefined, env: OpsIo['env'], remoteVar: string): { endpoints: { dynamodb: string }; resources: { tableName: string } } | null {
+  const file = stackFile ?? '.local/stack.json';
+  if (!stackFile && (!existsSync(file) || env[remoteVar])) return null;
+  if (!existsSync(file)) throw new UsageError(`No stack file at ${file}. Start the local stack with \`npm start\` first.`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
 /** Runs one CLI command; returns the exit code. */
 export async function runOps(argv: string[], io: OpsIo): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { max: { type: 'string' }, 'stack-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        max: { type: 'string' },
+        'stack-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        // license commands
+        tier: { type: 'string' },
+        seats: { type: 'string' },
+        days: { type: 'string' },
+        contact: { type: 'string' },
+        notes: { type: 'string' },
+        reason: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        actor: { type: 'string' },
+      },
+    });
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}`);
     return 2;
@@ -83,8 +113,21 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
         t.sqs.destroy();
       }
     }
+    if (group === 'license') {
+      const target = licenseTarget(localStack(parsed.values['stack-file'], io.env, 'TABLE_NAME'), io.env);
+      try {
+        return await runLicenseCommand(command, parsed.positionals.slice(2), parsed.values, target, io);
+      } finally {
+        target.db.destroy();
+      }
+    }
     throw new UsageError(`Unknown command: ${[group, command].filter(Boolean).join(' ')}`);
   } catch (err) {
+    // Bad input to a license command (a typo'd key, an unknown id, a missing flag): its message, exit 2.
+    if (isUserError(err)) {
+      io.err(err.message);
+      return 2;
+    }
     if (err instanceof UsageError) {
       io.err(`${err.message}\n\n${USAGE}`);
       return 2;

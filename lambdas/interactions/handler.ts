@@ -3,10 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
+import { DynamoAttemptLimiter } from '../shared/adapters/dynamo-attempt-limiter';
+import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
+import { LicenseEntitlements } from '../shared/licensing/entitlements';
+import { graceMsFromDays } from '../shared/licensing/model';
 import { createLogger } from '../shared/logger';
 import { handleInteractionRequest, type InteractionsApp } from './app';
 import { loadInteractionsConfig } from './config';
@@ -23,11 +27,15 @@ const log = createLogger('interactions');
 export async function buildInteractionsApp(env: Record<string, string | undefined> = process.env): Promise<InteractionsApp> {
   const cfg = loadInteractionsConfig(env);
   const db = documentClient(cfg);
+  const licenses = new DynamoLicenseStore(db, cfg.TABLE_NAME);
   return {
     publicKey: await importPublicKey(cfg.DISCORD_PUBLIC_KEY),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     panels: new DynamoPanelStore(db, cfg.TABLE_NAME),
+    licenses,
+    entitlements: new LicenseEntitlements(licenses, systemClock, graceMsFromDays(cfg.LICENSE_GRACE_DAYS)),
+    attempts: new DynamoAttemptLimiter(db, cfg.TABLE_NAME),
     clock: systemClock,
     log,
   };

@@ -2,6 +2,7 @@ import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../shared/clock';
 import type { WorkJob } from '../shared/contracts/work-job';
+import type { AttemptLimiter, Entitlements, LicenseStore } from '../shared/licensing/ports';
 import type { WorkQueue } from '../shared/ports/work-queue';
 import type { PanelStore } from '../shared/tickets/panel-store';
 import type { TicketStore } from '../shared/tickets/ports';
@@ -11,6 +12,10 @@ export interface InteractionDeps {
   workQueue: WorkQueue;
   tickets: TicketStore;
   panels: PanelStore;
+  licenses: LicenseStore;
+  /** What the guild's license allows now (the gate of ticket creation and tier features). */
+  entitlements: Entitlements;
+  attempts: AttemptLimiter;
   clock: Clock;
   log: Logger;
 }

@@ -57,5 +57,7 @@ export const CommonConfig = z.object({
   POSTHOG_API_KEY: z.optional(z.string()),
   POSTHOG_HOST: z._default(Fields.url, 'https://us.i.posthog.com'),
   LOG_LEVEL: Fields.logLevel,
+  /** Days a guild keeps working after its license expires (gates, notices and /status agree on it). */
+  LICENSE_GRACE_DAYS: z._default(z.pipe(z.string().check(z.regex(/^([0-9]|[1-5][0-9]|60)$/, 'must be a whole number of days from 0 to 60')), z.transform(Number)), 3),
 });
 export type CommonConfig = z.infer<typeof CommonConfig>;

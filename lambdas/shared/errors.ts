@@ -71,3 +71,10 @@ export class RetryLaterError extends Error {
 export function isUserError(err: unknown): err is UserError {
   return err instanceof UserError;
 }
+
+/** The guild's license does not cover this (none, expired past grace, suspended, or a lower tier). */
+export class LicenseRequiredError extends UserError {
+  override readonly name = 'LicenseRequiredError';
+  override readonly status = 402;
+  override readonly code = 'license_required';
+}

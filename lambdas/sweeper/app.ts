@@ -3,6 +3,8 @@ import type { Clock } from '../shared/clock';
 import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
 import type { GuildStore } from '../shared/ports/guild-store';
+import type { LicenseAdminStore } from '../shared/licensing/ports';
+import { licenseSweep } from '../shared/licensing/sweep';
 import type { Telemetry } from '../shared/ports/telemetry';
 import type { WorkQueue } from '../shared/ports/work-queue';
 import { autoCloseSweep } from '../shared/tickets/auto-close';
@@ -12,6 +14,9 @@ import type { TicketStore } from '../shared/tickets/ports';
 export interface SweeperDeps {
   guilds: GuildStore;
   tickets: TicketStore;
+  licenses: LicenseAdminStore;
+  /** How long a guild keeps working after its license expires. */
+  licenseGraceMs: number;
   /** Where sweeps hand Discord work to the worker (the sweeper holds no Discord client). */
   workQueue: WorkQueue;
   telemetry: Telemetry;
@@ -21,7 +26,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps)];
+  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs })];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

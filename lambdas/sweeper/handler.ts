@@ -3,11 +3,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import type { SweepResult } from '../shared/domain/sweeps';
 import { lazy } from '../shared/lazy';
+import { graceMsFromDays } from '../shared/licensing/model';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
@@ -25,6 +27,8 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
   return {
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
+    licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
+    licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'sweeper'),
     clock: systemClock,

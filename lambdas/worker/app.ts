@@ -17,6 +17,7 @@ import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
 import { forwardTelemetry } from './jobs/telemetry';
+import { licenseNotice } from './jobs/license-notice';
 import type { WorkerDeps } from './types';
 
 /** Parses one work-queue message and runs its job. A body that breaks the contract throws (→ retries → DLQ). */
@@ -54,6 +55,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return finishGatewayClose(job, deps);
     case 'ticket.opener-left':
       return flagOpenerLeft(job, deps);
+    case 'license.notice':
+      return licenseNotice(job, deps);
   }
 }
 

@@ -6,12 +6,15 @@ import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
+import { LicenseEntitlements } from '../shared/licensing/entitlements';
+import { graceMsFromDays } from '../shared/licensing/model';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
@@ -28,11 +31,14 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
   const cfg = loadWorkerConfig(await withSecrets(env));
   const db = documentClient(cfg);
   const sqs = sqsClient(cfg);
+  const licenses = new DynamoLicenseStore(db, cfg.TABLE_NAME);
   return {
     discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     panels: new DynamoPanelStore(db, cfg.TABLE_NAME),
+    licenses,
+    entitlements: new LicenseEntitlements(licenses, systemClock, graceMsFromDays(cfg.LICENSE_GRACE_DAYS)),
     botUserId: cfg.DISCORD_APPLICATION_ID,
     ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
     workQueue: new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL),

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Clock } from '../shared/clock';
+import type { Entitlements, LicenseStore } from '../shared/licensing/ports';
 import type { DiscordApi } from '../shared/ports/discord';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { JobLedger } from '../shared/ports/job-ledger';
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   guilds: GuildStore;
   tickets: TicketStore;
   panels: PanelStore;
+  licenses: LicenseStore;
+  entitlements: Entitlements;
   /** The bot's user id (= the application id). */
   botUserId: string;
   ledger: JobLedger;

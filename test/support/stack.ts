@@ -1,5 +1,6 @@
 import { generateInteractionKeyPair, startDiscordEmulator, type DiscordEmulator } from '../../local/discord';
 import { emulatorEnv, seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
+import { grantLocalLicense, type LocalLicenseOptions } from '../../local/licensing';
 import { registerCommands } from '../../local/register-commands';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { testEndpoints, uniquePrefix } from './aws';
@@ -15,7 +16,10 @@ export interface E2E {
  * The local stack on the shared emulators with a fresh Discord emulator in front: what `npm start`
  * runs in sandbox mode, isolated by resource prefix so test files can run side by side.
  */
-export async function startE2E(name: string, extra: Partial<LocalStackOptions> & { env?: Record<string, string | undefined> } = {}): Promise<E2E> {
+export async function startE2E(
+  name: string,
+  extra: Partial<LocalStackOptions> & { env?: Record<string, string | undefined>; /** The world's guild is licensed (enterprise) unless `false`. */ license?: LocalLicenseOptions | false } = {},
+): Promise<E2E> {
   const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
   const stack = await startLocalStack({
     prefix: uniquePrefix(name),
@@ -28,6 +32,7 @@ export async function startE2E(name: string, extra: Partial<LocalStackOptions> &
   });
   discord.interactionsUrl = `${stack.url}/interactions`;
   const world = seedSandboxGuild(discord);
+  if (extra.license !== false) await grantLocalLicense(stack, world.guild.id, extra.license);
   await registerCommands({ apiBaseUrl: discord.apiBaseUrl, botToken: discord.botToken, applicationId: discord.applicationId, guildId: world.guild.id });
   return {
     stack,

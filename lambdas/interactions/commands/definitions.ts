@@ -2,6 +2,7 @@ import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v
 import { categoryDefinition } from './category';
 import { configDefinition } from './config';
 import { helpDefinition } from './help';
+import { licenseDefinition } from './license';
 import { openAboutMessageDefinition } from './open-about-message';
 import { panelDefinition } from './panel';
 import { setupDefinition } from './setup';
@@ -24,4 +25,5 @@ export const commandDefinitions = (): RESTPostAPIApplicationCommandsJSONBody[] =
   panelDefinition(),
   ticketDefinition(),
   openAboutMessageDefinition(),
+  licenseDefinition(),
 ];

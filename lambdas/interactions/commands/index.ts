@@ -2,6 +2,7 @@ import type { CommandModule } from '../types';
 import { categoryCommand } from './category';
 import { configCommand } from './config';
 import { helpCommand } from './help';
+import { licenseCommand } from './license';
 import { openAboutMessageCommand } from './open-about-message';
 import { panelCommand } from './panel';
 import { setupCommand } from './setup';
@@ -10,5 +11,5 @@ import { ticketCommand } from './ticket';
 
 /** Every application command's handler, by name. Their registration bodies are in `definitions.ts`. */
 export const COMMANDS: ReadonlyMap<string, CommandModule<never>> = new Map(
-  ([statusCommand, helpCommand, setupCommand, configCommand, categoryCommand, panelCommand, ticketCommand, openAboutMessageCommand] as CommandModule<never>[]).map((c) => [c.name, c]),
+  ([statusCommand, helpCommand, setupCommand, configCommand, categoryCommand, panelCommand, ticketCommand, openAboutMessageCommand, licenseCommand] as CommandModule<never>[]).map((c) => [c.name, c]),
 );

@@ -27,6 +27,22 @@ export const Keys = {
   logPrefix: (channelId: string) => `LOG#${channelId}#`,
   job: (key: string) => ({ PK: `JOB#${key}`, SK: 'JOB' }),
   session: (id: string) => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
+  /** A license, under the SHA-256 of its key (the key itself is never stored). */
+  license: (keyHash: string) => ({ PK: `LICENSE#${keyHash}`, SK: 'LICENSE' }),
+  licensePk: (keyHash: string) => `LICENSE#${keyHash}`,
+  /** License → guild half of an activation (listed with `begins_with(SK, 'GUILD#')`). */
+  licenseGuild: (keyHash: string, guildId: string) => ({ PK: `LICENSE#${keyHash}`, SK: `GUILD#${guildId}` }),
+  /** Guild → license half of an activation, with the license fields the gate reads. */
+  guildLicense: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'LICENSE' }),
+  /** GSI1 key of every license: ops list them and find one by its short id. */
+  licenseIndex: (licenseId: string) => ({ GSI1PK: 'LICENSES', GSI1SK: `LICENSE#${licenseId}` }),
+  /** Failed attempts at `action` in one fixed window, per guild or per user (TTL-expired). */
+  attempts: (scope: 'guild' | 'user', id: string, action: string, windowStart: number) => ({ PK: `${scope === 'guild' ? 'GUILD' : 'USER'}#${id}`, SK: `ATTEMPTS#${action}#${windowStart}` }),
+  /** An audit entry, partitioned by month (DESIGN §3); the nonce keeps same-millisecond entries apart. */
+  audit: (at: number, actor: string, nonce: string) => {
+    const iso = new Date(at).toISOString();
+    return { PK: `AUDIT#${iso.slice(0, 7)}`, SK: `${iso}#${actor}#${nonce}` };
+  },
 } as const;
 
 /** The one `openPart` value of the `OpenChannels` index. */
@@ -39,4 +55,6 @@ export const DueKind = {
   autoClose: 'DUE#autoclose',
   /** A reserved ticket still `opening` at this time needs repair (its welcome never got posted). */
   provision: 'DUE#provision',
+  /** A license's next expiry step (warning 7 d / 1 d, expiry, end of grace), on the license item. */
+  license: 'DUE#license',
 } as const;

@@ -18,6 +18,9 @@ export const TelemetryEventName = z.enum([
   'panel_published',
   'ticket_claimed',
   'ticket_closed',
+  'license_activated',
+  'license_deactivated',
+  'license_expired',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

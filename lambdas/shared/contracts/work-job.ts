@@ -141,6 +141,18 @@ export const TicketRepairJob = z.object({
 });
 
 /**
+ * From the license sweep: tell the guilds using a license about a step of its expiry (warning,
+ * expiry, end of grace). Skipped by the worker when the license changed since (`expiresAt`).
+ */
+export const LicenseNoticeJob = z.object({
+  type: z.literal('license.notice'),
+  keyHash: z.string().check(z.regex(/^[0-9a-f]{64}$/, 'must be a license key hash')),
+  step: z.enum(['warn7', 'warn1', 'expire', 'grace-end']),
+  expiresAt: z.int(),
+  graceEndsAt: z.int(),
+});
+
+/**
  * Telemetry recorded on the 3-second path (the interactions λ) and sent to PostHog by the worker,
  * so no third-party call ever delays an interaction response.
  */
@@ -157,6 +169,6 @@ export const TelemetryJob = z.object({
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
   TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
-  TicketFinishCloseJob, TicketOpenerLeftJob]);
+  TicketFinishCloseJob, TicketOpenerLeftJob, LicenseNoticeJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

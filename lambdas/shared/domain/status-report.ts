@@ -2,6 +2,8 @@ import type { APIEmbed } from 'discord-api-types/v10';
 import type { InteractionContext } from '../contracts/work-job';
 import type { DiscordApi, MessageBody } from '../ports/discord';
 import type { GuildStore } from '../ports/guild-store';
+import { describeEntitlement } from '../licensing/messages';
+import type { Entitlements } from '../licensing/ports';
 import { missingBotPermissions } from './permissions';
 
 /** Discord's per-guild channel cap. @see https://discord.com/developers/docs/resources/guild#create-guild-channel */
@@ -13,6 +15,7 @@ const COLOR_WARN = 0xf1c40f;
 export interface StatusReportDeps {
   guilds: GuildStore;
   discord: DiscordApi;
+  entitlements?: Entitlements;
 }
 
 /**
@@ -23,10 +26,11 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
   if (!ctx.guildId) {
     return { content: 'Run /status inside a server to check its Deskwire setup.' };
   }
-  const [record, guild, channels] = await Promise.all([
+  const [record, guild, channels, entitlement] = await Promise.all([
     deps.guilds.get(ctx.guildId),
     deps.discord.getGuild(ctx.guildId),
     deps.discord.listGuildChannels(ctx.guildId),
+    deps.entitlements?.entitlementFor(ctx.guildId) ?? null,
   ]);
   const missing = missingBotPermissions(ctx.appPermissions);
   const fields: APIEmbed['fields'] = [
@@ -37,8 +41,9 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
       inline: false,
     },
     { name: 'Channels', value: `${channels.length} / ${GUILD_CHANNEL_CAP} used`, inline: true },
+    ...(entitlement ? [{ name: 'License', value: describeEntitlement(entitlement), inline: false }] : []),
   ];
-  const healthy = missing.length === 0 && record?.status === 'installed';
+  const healthy = missing.length === 0 && record?.status === 'installed' && entitlement?.state !== 'inactive' && entitlement?.state !== 'grace';
   return {
     embeds: [
       {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { safeError } from '../safe-error';
 import type { GuildStore } from '../ports/guild-store';
+import type { LicenseAdminStore } from '../licensing/ports';
 import type { Telemetry } from '../ports/telemetry';
 
 /** One kind of due work the sweeper handles; each reads only its due items from the `ByDue` index. */
@@ -26,6 +27,8 @@ export const SWEEP_BATCH = 100;
 
 export interface PurgeSweepDeps {
   guilds: GuildStore;
+  /** A purged guild's license seat is freed (its half of the activation goes with its data). */
+  licenses?: Pick<LicenseAdminStore, 'guildBinding' | 'releasePurgedGuild'>;
   telemetry: Telemetry;
   log: { error(msg: string, extra: Record<string, unknown>): void };
 }
@@ -43,8 +46,10 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
       let failed = 0;
       for (const guildId of due) {
         try {
+          const binding = (await deps.licenses?.guildBinding(guildId)) ?? null;
           const deleted = await deps.guilds.purge(guildId, now);
           if (deleted !== null) {
+            if (binding) await deps.licenses!.releasePurgedGuild(binding, now);
             done++;
             deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           }

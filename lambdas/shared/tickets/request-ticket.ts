@@ -1,5 +1,7 @@
 import { UserError } from '../errors';
 import type { Clock } from '../clock';
+import { requireFeature } from '../licensing/features';
+import type { Entitlements } from '../licensing/ports';
 import { channelLink, relativeTime, userMention } from './messages';
 import type { Category, FormAnswer, GuildSettings, Ticket } from './model';
 import type { TicketStore } from './ports';
@@ -24,6 +26,8 @@ export type RequestTicketOutcome =
 export interface RequestTicketDeps {
   tickets: TicketStore;
   clock: Clock;
+  /** The license gate (the interactions λ always passes it; domain tests may leave it out). */
+  entitlements?: Entitlements;
 }
 
 /**
@@ -33,11 +37,15 @@ export interface RequestTicketDeps {
  */
 export async function requestTicket(input: RequestTicketInput, deps: RequestTicketDeps): Promise<RequestTicketOutcome> {
   // Independent reads, in parallel (this runs inside Discord's 3 seconds); refusals keep their order.
-  const [settingsRead, blacklistRead, categoryRead] = await Promise.allSettled([
+  const [entitlementRead, settingsRead, blacklistRead, categoryRead] = await Promise.allSettled([
+    deps.entitlements?.entitlementFor(input.guildId) ?? null,
     requireSettings(deps.tickets, input.guildId),
     deps.tickets.blacklistEntry(input.guildId, input.openerId),
     resolveCategory(input, deps),
   ]);
+  // No license, no ticket: said first, since only an admin can fix it. Inside grace it works, with a warning.
+  const entitlement = settled(entitlementRead);
+  const { graceWarning } = entitlement ? requireFeature(entitlement, 'tickets') : { graceWarning: null };
   const settings = settled(settingsRead);
   const blacklisted = settled(blacklistRead);
   if (blacklisted) {
@@ -65,7 +73,8 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     now,
   });
   if (result.ok) {
-    const note = hours.open === false ? `Support is closed right now, so replies may take longer. ${hours.description}` : null;
+    const hoursNote = hours.open === false ? `Support is closed right now, so replies may take longer. ${hours.description}` : null;
+    const note = [hoursNote, graceWarning].filter(Boolean).join('\n').slice(0, 500) || null;
     return { kind: 'reserved', ticket: result.ticket, category, note };
   }
   switch (result.reason) {

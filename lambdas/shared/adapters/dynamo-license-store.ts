@@ -1,0 +1,209 @@
+import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BusyError } from '../errors';
+import { isTier, type Tier } from '../licensing/features';
+import { LICENSE_STATUSES, LICENSE_STEPS, type GuildLicense, type License, type LicenseStatus, type LicenseStep } from '../licensing/model';
+import type { ActivationResult, AuditEntry, LicenseStore } from '../licensing/ports';
+import { transactWrite } from './dynamo-helpers';
+import { DueKind, Keys } from './keys';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** How often a write whose conditions changed under it (another activation, an ops change) is re-read and tried again. */
+export const ATTEMPTS = 6;
+
+/**
+ * Licenses and activations in DynamoDB.
+ *
+ * - `LICENSE#<hash>` / `LICENSE`: the license (seat count, status, expiry, `rev`, due step in `ByDue`,
+ *   GSI1 `LICENSES` for ops).
+ * - `LICENSE#<hash>` / `GUILD#<gid>` and `GUILD#<gid>` / `LICENSE`: the two halves of an activation.
+ *   The guild half copies tier, status and expiry so the gate is one GetItem; every ops change
+ *   rewrites the license and each copy in one transaction, conditional on `rev` and `seatsUsed`, so
+ *   a copy can never be stale.
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
+ */
+export class DynamoLicenseStore implements LicenseStore {
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+  ) {}
+
+  async get(keyHash: string): Promise<License | null> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.license(keyHash), ConsistentRead: true }));
+    return res.Item ? toLicense(res.Item) : null;
+  }
+
+  async guildBinding(guildId: string): Promise<GuildLicense | null> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildLicense(guildId) }));
+    return res.Item ? toBinding(res.Item) : null;
+  }
+
+  protected async bindingConsistent(guildId: string): Promise<GuildLicense | null> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildLicense(guildId), ConsistentRead: true }));
+    return res.Item ? toBinding(res.Item) : null;
+  }
+
+  async boundGuilds(keyHash: string): Promise<Array<{ guildId: string; activatedAt: number; activatedBy: string }>> {
+    const guilds: Array<{ guildId: string; activatedAt: number; activatedBy: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :g)',
+          ExpressionAttributeValues: { ':pk': Keys.licensePk(keyHash), ':g': 'GUILD#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      guilds.push(...(page.Items ?? []).map((i) => ({ guildId: String(i.guildId), activatedAt: Number(i.activatedAt), activatedBy: String(i.activatedBy) })));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return guilds;
+  }
+
+  async activate(input: { keyHash: string; guildId: string; actor: string; now: number; replaceable: (binding: GuildLicense) => boolean }): Promise<ActivationResult> {
+    const { keyHash, guildId, actor, now } = input;
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const [license, binding] = await Promise.all([this.get(keyHash), this.bindingConsistent(guildId)]);
+      // Unknown, suspended, revoked and expired keys get one answer: nothing tells a guesser which keys exist.
+      if (!license || license.status !== 'active' || license.expiresAt <= now) return { ok: false, reason: 'invalid' };
+      if (binding && (binding.keyHash === keyHash || !input.replaceable(binding))) return { ok: false, reason: 'already_bound', binding };
+      if (license.seatsUsed >= license.seats) return { ok: false, reason: 'no_seats', license };
+
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: Keys.license(keyHash),
+            UpdateExpression: 'SET seatsUsed = seatsUsed + :one',
+            // `rev` unchanged: the tier, status and expiry copied below are current.
+            ConditionExpression: '#status = :active AND expiresAt > :now AND seatsUsed < seats AND rev = :rev',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':now': now, ':rev': license.rev },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: { ...Keys.licenseGuild(keyHash, guildId), guildId, activatedAt: now, activatedBy: actor }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: this.bindingItem({ guildId, keyHash, licenseId: license.id, tier: license.tier, status: license.status, expiresAt: license.expiresAt, activatedAt: now, activatedBy: actor }),
+            ...(binding
+              ? { ConditionExpression: 'keyHash = :old', ExpressionAttributeValues: { ':old': binding.keyHash } }
+              : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          },
+        },
+        this.auditPut({ at: now, actor, action: 'license.activate', target: `license:${license.id}`, detail: { guildId, replaced: binding?.licenseId ?? null } }),
+      ];
+      // The guild half is overwritten above (conditional on the old key), so only the old license's side is released here.
+      if (binding) items.push(...this.releaseSeat(binding).slice(1));
+      try {
+        await transactWrite(this.db, { TransactItems: items });
+        return { ok: true, license: { ...license, seatsUsed: license.seatsUsed + 1 }, replaced: binding?.licenseId ?? null };
+      } catch (err) {
+        // A condition changed since the reads (another guild took the last seat, this guild was
+        // bound meanwhile, ops changed the license): read again and decide with current values.
+        if (!(err instanceof TransactionCanceledException)) throw err;
+      }
+    }
+    throw new BusyError();
+  }
+
+  async deactivate(guildId: string, actor: string, now: number): Promise<{ license: License | null; binding: GuildLicense } | null> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const binding = await this.bindingConsistent(guildId);
+      if (!binding) return null;
+      try {
+        await transactWrite(this.db, {
+          TransactItems: [...this.releaseSeat(binding), this.auditPut({ at: now, actor, action: 'license.deactivate', target: `license:${binding.licenseId}`, detail: { guildId } })],
+        });
+        return { license: await this.get(binding.keyHash), binding };
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+      }
+    }
+    throw new BusyError();
+  }
+
+  /** Both halves of an activation deleted and the seat given back (the guild half first). */
+  protected releaseSeat(binding: GuildLicense): TransactItem[] {
+    return [
+      { Delete: { TableName: this.tableName, Key: Keys.guildLicense(binding.guildId), ConditionExpression: 'keyHash = :h', ExpressionAttributeValues: { ':h': binding.keyHash } } },
+      { Delete: { TableName: this.tableName, Key: Keys.licenseGuild(binding.keyHash, binding.guildId) } },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: Keys.license(binding.keyHash),
+          UpdateExpression: 'SET seatsUsed = seatsUsed - :one',
+          ConditionExpression: 'seatsUsed > :zero',
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        },
+      },
+    ];
+  }
+
+  protected auditPut(entry: AuditEntry): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
+    return { Put: { TableName: this.tableName, Item: { ...Keys.audit(entry.at, entry.actor, randomBytes(4).toString('hex')), ...entry } } };
+  }
+
+  protected bindingItem(b: GuildLicense): Record<string, unknown> {
+    return { ...Keys.guildLicense(b.guildId), ...b };
+  }
+}
+
+/** A license as its table item (also used to seed benchmarks in bulk). */
+export function licenseItem(l: License): Record<string, unknown> {
+  return {
+    ...Keys.license(l.keyHash),
+    ...Keys.licenseIndex(l.id),
+    id: l.id,
+    keyHash: l.keyHash,
+    tier: l.tier,
+    seats: l.seats,
+    seatsUsed: l.seatsUsed,
+    issuedAt: l.issuedAt,
+    expiresAt: l.expiresAt,
+    status: l.status,
+    contact: l.contact,
+    notes: l.notes,
+    rev: l.rev,
+    ...(l.dueStep && l.dueAt !== null ? { dueKind: DueKind.license, dueStep: l.dueStep, dueAt: l.dueAt } : {}),
+  };
+}
+
+const asTier = (v: unknown): Tier => (typeof v === 'string' && isTier(v) ? v : 'standard');
+const asStatus = (v: unknown): LicenseStatus => (LICENSE_STATUSES.includes(v as LicenseStatus) ? (v as LicenseStatus) : 'suspended');
+
+export function toLicense(i: Record<string, unknown>): License {
+  return {
+    id: String(i.id),
+    keyHash: String(i.keyHash),
+    tier: asTier(i.tier),
+    seats: Number(i.seats),
+    seatsUsed: Number(i.seatsUsed ?? 0),
+    issuedAt: Number(i.issuedAt),
+    expiresAt: Number(i.expiresAt),
+    status: asStatus(i.status),
+    contact: String(i.contact ?? ''),
+    notes: typeof i.notes === 'string' ? i.notes : null,
+    rev: Number(i.rev ?? 0),
+    dueStep: LICENSE_STEPS.includes(i.dueStep as LicenseStep) && i.dueKind ? (i.dueStep as LicenseStep) : null,
+    dueAt: typeof i.dueAt === 'number' && i.dueKind ? i.dueAt : null,
+  };
+}
+
+function toBinding(i: Record<string, unknown>): GuildLicense {
+  return {
+    guildId: String(i.guildId),
+    keyHash: String(i.keyHash),
+    licenseId: String(i.licenseId),
+    tier: asTier(i.tier),
+    status: asStatus(i.status),
+    expiresAt: Number(i.expiresAt),
+    activatedAt: Number(i.activatedAt),
+    activatedBy: String(i.activatedBy),
+  };
+}
