@@ -294,25 +294,30 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async markOpen(ticket: Ticket, welcomeMessageId: string | null, now: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: Keys.ticket(ticket.guildId, ticket.number),
-        // Leaves the repair index only while still in it (an auto-close due set later stays).
-        UpdateExpression: 'SET #status = :open, welcomeMessageId = :w, openedAt = :now',
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':open': 'open', ':w': welcomeMessageId, ':now': now },
-      }),
-    );
-    await sendIf(
+    const base = {
+      TableName: this.tableName,
+      Key: Keys.ticket(ticket.guildId, ticket.number),
+      ExpressionAttributeNames: { '#status': 'status' },
+    };
+    // One write in the usual case: open, and leave the repair index. Readers never see an open
+    // ticket still due for repair.
+    const left = await sendIf(
       this.db,
       new UpdateCommand({
-        TableName: this.tableName,
-        Key: Keys.ticket(ticket.guildId, ticket.number),
-        UpdateExpression: 'REMOVE dueKind, dueAt',
-        ConditionExpression: 'dueKind = :k',
-        ExpressionAttributeValues: { ':k': DueKind.provision },
+        ...base,
+        UpdateExpression: 'SET #status = :open, welcomeMessageId = :w, openedAt = :now REMOVE dueKind, dueAt',
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(dueKind) OR dueKind = :k)',
+        ExpressionAttributeValues: { ':open': 'open', ':w': welcomeMessageId, ':now': now, ':k': DueKind.provision },
+      }),
+    );
+    if (left) return;
+    // Another due step (an auto-close set by early activity) stays in the index.
+    await this.db.send(
+      new UpdateCommand({
+        ...base,
+        UpdateExpression: 'SET #status = :open, welcomeMessageId = :w, openedAt = :now',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':open': 'open', ':w': welcomeMessageId, ':now': now },
       }),
     );
   }
