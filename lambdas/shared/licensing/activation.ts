@@ -68,8 +68,8 @@ export async function activateLicense(input: { guildId: string; userId: string; 
     throw err;
   }
   if (!result.ok && result.reason === 'invalid') throw new UserError(INVALID_KEY_MESSAGE);
-  await giveBack(deps, scopes, now);
   if (!result.ok) {
+    await giveBack(deps, scopes, now);
     switch (result.reason) {
       case 'already_bound':
         throw new UserError(
@@ -83,7 +83,7 @@ export async function activateLicense(input: { guildId: string; userId: string; 
         );
     }
   }
-  await recordTelemetry(deps, [{ event: 'license_activated', guildId: input.guildId, properties: { tier: result.license.tier }, at: now }]);
+  await Promise.all([giveBack(deps, scopes, now), recordTelemetry(deps, [{ event: 'license_activated', guildId: input.guildId, properties: { tier: result.license.tier }, at: now }])]);
   return describeActivation(result.license, result.replaced);
 }
 
