@@ -30,10 +30,12 @@ export interface LicenseSweepFigures {
 
 const READS = new Set(['QueryCommand', 'GetItemCommand', 'BatchGetItemCommand', 'ScanCommand']);
 
-export async function licenseSweepBench(total = 100_000, dueCount = 100): Promise<LicenseSweepFigures> {
-  const [ddb, sqsS3] = await Promise.all([startDynamoDbLocal(), startSqsS3Emulator()]);
-  const base = new DynamoDBClient({ endpoint: ddb.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  // Every request asks DynamoDB what it consumed; the sums below are DynamoDB's numbers, not ours.
+/**
+ * A document client that asks DynamoDB what every request consumed: the sums in `meter` are
+ * DynamoDB's numbers (`ReturnConsumedCapacity: TOTAL`, `ScannedCount`), not ours.
+ */
+export function meteredDocumentClient(endpoint: string) {
+  const base = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const meter = { itemsRead: 0, readUnits: 0, writeUnits: 0 };
   base.middlewareStack.add(
     (next, context) => async (args) => {
@@ -49,7 +51,12 @@ export async function licenseSweepBench(total = 100_000, dueCount = 100): Promis
     },
     { step: 'initialize', name: 'consumedCapacityMeter' },
   );
-  const db = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return { db: DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } }), meter };
+}
+
+export async function licenseSweepBench(total = 100_000, dueCount = 100): Promise<LicenseSweepFigures> {
+  const [ddb, sqsS3] = await Promise.all([startDynamoDbLocal(), startSqsS3Emulator()]);
+  const { db, meter } = meteredDocumentClient(ddb.endpoint);
   const sqs = new SQSClient({ endpoint: sqsS3.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   try {
     const resources = await provisionLocalResources({ dynamodb: ddb.endpoint, sqsS3: sqsS3.endpoint }, { prefix: 'bench-license' });

@@ -7,6 +7,7 @@
  * 3. A cold-start proxy: a fresh Node process loads the bundle and runs its first invocation.
  * 4. The gateway pipeline: forwarding throughput of one task, the events λ's apply rate (bench/gateway.ts).
  * 5. The license expiry sweep over 100,000 licenses, 100 of them due (bench/licensing.ts).
+ * 6. `/license activate` per answer: activated, wrong key, paused (bench/license-activation.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -159,6 +160,9 @@ async function main() {
   const gateway = await gatewayBench();
   console.log('License sweep (100,000 licenses, 100 due)…');
   const sweep = await (await import('./licensing')).licenseSweepBench();
+  console.log('/license activate (200 each: activated, wrong key, paused)…');
+  const { licenseActivationBench, licenseActivationLines } = await import('./license-activation');
+  const activation = await licenseActivationBench();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -220,6 +224,7 @@ async function main() {
     `| first sweep | ${sweep.first.done} | ${sweep.first.itemsRead} | ${sweep.first.readUnits} | ${sweep.first.writeUnits} | ${ms(sweep.first.ms)} |`,
     `| second sweep (same time) | ${sweep.second.done} | ${sweep.second.itemsRead} | ${sweep.second.readUnits} | ${sweep.second.writeUnits} | ${ms(sweep.second.ms)} |`,
     '',
+    ...licenseActivationLines(activation),
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth, replayDeadLetters } from '../lambdas/shared/adapters/sqs-dead-letters';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws/provision';
-import { isUserError } from '../lambdas/shared/errors';
+import { BusyError, isUserError } from '../lambdas/shared/errors';
 import { LICENSE_USAGE, licenseTarget, runLicenseCommand } from './license';
 
 export interface OpsIo {
@@ -123,15 +123,28 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
     }
     throw new UsageError(`Unknown command: ${[group, command].filter(Boolean).join(' ')}`);
   } catch (err) {
-    // Bad input to a license command (a typo'd key, an unknown id, a missing flag): its message, exit 2.
-    if (isUserError(err)) {
-      io.err(err.message);
-      return 2;
-    }
     if (err instanceof UsageError) {
       io.err(`${err.message}\n\n${USAGE}`);
       return 2;
     }
-    throw err;
+    return reportFailure(err, io);
   }
+}
+
+/**
+ * The exit code and message of a failed command: bad input (a typo'd key, an unknown id, a missing
+ * flag) exits 2 with what to fix; a transient or unexpected failure (items busy, the table out of
+ * reach) exits 1 and says so — the input was fine and the command can simply be run again.
+ */
+export function reportFailure(err: unknown, io: Pick<OpsIo, 'err'>): 1 | 2 {
+  if (err instanceof BusyError) {
+    io.err(`Not done: the license changed under this command several times in a row (activations or other changes at the same moment). Nothing was changed; run it again.`);
+    return 1;
+  }
+  if (isUserError(err)) {
+    io.err(err.message);
+    return 2;
+  }
+  io.err(`Failed: ${err instanceof Error ? err.message : String(err)}. Nothing is known to have changed; check the target (TABLE_NAME, credentials, --stack-file) and run it again.`);
+  return 1;
 }

@@ -70,7 +70,7 @@ function describe(l: License, now: number, graceDays: number): string {
   ].join('\n');
 }
 
-/** `license <command> …`; returns the exit code. `UserError`s are bad input (exit 2), printed by the caller. */
+/** `license <command> …`; returns the exit code. Failures are thrown and reported by the caller (`reportFailure`). */
 export async function runLicenseCommand(
   command: string | undefined,
   args: string[],

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoLicenseAdminStore } from '../../lambdas/shared/adapters/dynamo-license-admin-store';
 import { hashLicenseKey } from '../../lambdas/shared/licensing/license-key';
-import { runOps } from '../../ops/cli';
+import { BusyError, UserError } from '../../lambdas/shared/errors';
+import { reportFailure, runOps } from '../../ops/cli';
 import { provisionForTest, randomSnowflake } from '../support/aws';
 
 describe('ops CLI: licenses round trip on DynamoDB Local', () => {
@@ -94,5 +95,21 @@ describe('ops CLI: licenses round trip on DynamoDB Local', () => {
       const r = await run(...argv);
       expect({ argv, code: r.code, err: r.err }).toEqual({ argv, code: 2, err: expect.stringContaining(message) });
     }
+  });
+
+  it('exits 1, not 2, when the input was fine but the command could not be done (busy items, an unreachable table)', async () => {
+    const issued = await run('license', 'issue', '--tier', 'pro', '--seats', '1', '--days', '5', '--contact', 'x');
+    const id = /^license ([0-9a-f]{12})$/m.exec(issued.out)![1];
+    const otherStack = join(mkdtempSync(join(tmpdir(), 'dw-ops-license-')), 'stack.json');
+    writeFileSync(otherStack, JSON.stringify({ endpoints: env.endpoints, resources: { ...env.resources, tableName: `${env.resources.tableName}-missing` } }));
+    const errs: string[] = [];
+    const code = await runOps(['license', 'extend', id, '--days', '3', '--stack-file', otherStack, '--actor', 'alice'], { out: () => undefined, err: (l) => errs.push(l), env: {} });
+    expect(code).toBe(1);
+    expect(errs.join('\n')).toMatch(/^Failed: .*non-existent table.*\. Nothing is known to have changed; check the target \(TABLE_NAME, credentials, --stack-file\) and run it again\.$/);
+
+    const busy: string[] = [];
+    expect(reportFailure(new BusyError(), { err: (l) => busy.push(l) })).toBe(1);
+    expect(busy).toEqual(['Not done: the license changed under this command several times in a row (activations or other changes at the same moment). Nothing was changed; run it again.']);
+    expect(reportFailure(new UserError('--seats is required.'), { err: () => undefined })).toBe(2);
   });
 });

@@ -86,9 +86,9 @@ export class DynamoGuildStore implements GuildStore {
     return (res.Items ?? []).map((i) => String(i.guildId));
   }
 
-  async purge(guildId: string, now: number): Promise<number | null> {
-    // Claim: only a removed guild whose purge is due (a crashed purge left it `purging`: resume it).
-    const claimed = await sendIf(
+  async claimPurge(guildId: string, now: number): Promise<boolean> {
+    // Only a removed guild whose purge is due (a crashed purge left it `purging`: resume it).
+    return sendIf(
       this.db,
       new UpdateCommand({
           TableName: this.tableName,
@@ -99,7 +99,13 @@ export class DynamoGuildStore implements GuildStore {
           ExpressionAttributeValues: { ':purging': 'purging', ':removed': 'removed', ':now': now },
       }),
     );
-    if (!claimed) return null;
+  }
+
+  async purge(guildId: string, now: number): Promise<number | null> {
+    if (!(await this.claimPurge(guildId, now))) return null;
+    // The activation's guild half is the license store's to delete, in one transaction with the
+    // license half and the seat count (a separate delete here could leave the seat taken).
+    const keep = new Set(['CONFIG', Keys.guildLicense(guildId).SK]);
     let deleted = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -113,7 +119,7 @@ export class DynamoGuildStore implements GuildStore {
         }),
       );
       // Everything but CONFIG: it goes last, so a crash mid-purge leaves the due marker for the next sweep.
-      const keys = (page.Items ?? []).filter((i) => i.SK !== 'CONFIG').map((i) => ({ PK: i.PK, SK: i.SK }));
+      const keys = (page.Items ?? []).filter((i) => !keep.has(String(i.SK))).map((i) => ({ PK: i.PK, SK: i.SK }));
       deleted += await batchDelete(this.db, this.tableName, keys);
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -29,6 +29,7 @@ export async function batchGet(
   tableName: string,
   keys: Array<Record<string, unknown>>,
   projection?: { expression: string; names?: Record<string, string> },
+  consistentRead = false,
 ): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
   for (let i = 0; i < keys.length; i += 100) {
@@ -36,7 +37,7 @@ export async function batchGet(
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt > 0) await backoff(attempt);
       const res = await db.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: projection?.expression, ExpressionAttributeNames: projection?.names } } }),
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ProjectionExpression: projection?.expression, ExpressionAttributeNames: projection?.names, ConsistentRead: consistentRead || undefined } } }),
       );
       items.push(...((res.Responses?.[tableName] ?? []) as Array<Record<string, unknown>>));
       pending = res.UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined;

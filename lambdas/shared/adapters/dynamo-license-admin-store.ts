@@ -1,9 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../errors';
-import type { GuildLicense, License, LicenseStatus, LicenseStep } from '../licensing/model';
+import type { License, LicenseStatus, LicenseStep } from '../licensing/model';
 import type { AuditEntry, LicenseAdminStore, LicenseChange } from '../licensing/ports';
-import { sendIf, transactWrite } from './dynamo-helpers';
+import { batchGet, sendIf, transactWrite } from './dynamo-helpers';
 import { ATTEMPTS, DynamoLicenseStore, licenseItem, toLicense, type TransactItem } from './dynamo-license-store';
 import { DueKind, Keys } from './keys';
 
@@ -49,26 +49,24 @@ export class DynamoLicenseAdminStore extends DynamoLicenseStore implements Licen
     return licenses.sort((a, b) => a.issuedAt - b.issuedAt);
   }
 
-  async releasePurgedGuild(binding: GuildLicense, now: number): Promise<boolean> {
-    const [, licenseHalf, seat] = this.releaseSeat(binding);
-    try {
-      await transactWrite(this.db, {
-        TransactItems: [
-          { Delete: { ...licenseHalf.Delete!, ConditionExpression: 'attribute_exists(PK)' } },
-          seat,
-          this.auditPut({ at: now, actor: 'system:purge', action: 'license.release', target: `license:${binding.licenseId}`, detail: { guildId: binding.guildId } }),
-        ],
-      });
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
-    }
+  async releasePurgedGuild(guildId: string, now: number): Promise<boolean> {
+    // Only while the guild's purge is claimed: a guild re-added meanwhile keeps its license.
+    const purging: TransactItem = {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: Keys.guildConfig(guildId),
+        ConditionExpression: '#status = :purging',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':purging': 'purging' },
+      },
+    };
+    const released = await this.release(guildId, (b) => ({ at: now, actor: 'system:purge', action: 'license.release', target: `license:${b.licenseId}`, detail: { guildId } }), purging);
+    return released !== null;
   }
 
   async move(keyHash: string, fromGuildId: string, toGuildId: string, audit: AuditEntry): Promise<'moved' | 'not_bound' | 'target_bound'> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const [license, from, to] = await Promise.all([this.get(keyHash), this.bindingConsistent(fromGuildId), this.bindingConsistent(toGuildId)]);
+      const [license, from, to] = await Promise.all([this.get(keyHash), this.guildBinding(fromGuildId), this.guildBinding(toGuildId)]);
       if (!license || !from || from.keyHash !== keyHash) return 'not_bound';
       if (to) return 'target_bound';
       try {
@@ -107,8 +105,20 @@ export class DynamoLicenseAdminStore extends DynamoLicenseStore implements Licen
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const [license, guilds] = await Promise.all([this.get(keyHash), this.boundGuilds(keyHash)]);
       if (!license) return null;
+      // A license-side link whose guild half is gone (a purge that failed partway, before seats were
+      // released first) is deleted and its seat given back here, rather than failing the change.
+      const halves = await batchGet(this.db, this.tableName, guilds.map((g) => Keys.guildLicense(g.guildId)), { expression: 'guildId, keyHash' }, true);
+      const live = new Set(halves.filter((h) => h.keyHash === keyHash).map((h) => String(h.guildId)));
+      const leftovers = guilds.filter((g) => !live.has(g.guildId));
       const { change, schedule } = decide(license);
-      const next: License = { ...license, ...change, rev: license.rev + 1, dueStep: schedule?.dueStep ?? null, dueAt: schedule?.dueAt ?? null };
+      const next: License = {
+        ...license,
+        ...change,
+        seatsUsed: license.seatsUsed - leftovers.length,
+        rev: license.rev + 1,
+        dueStep: schedule?.dueStep ?? null,
+        dueAt: schedule?.dueAt ?? null,
+      };
       // Guilds follow the license, except `expired`, which they derive from the expiry time themselves.
       const copiedStatus: LicenseStatus = next.status === 'expired' ? 'active' : next.status;
       const items: TransactItem[] = [
@@ -116,24 +126,32 @@ export class DynamoLicenseAdminStore extends DynamoLicenseStore implements Licen
           Put: {
             TableName: this.tableName,
             Item: licenseItem(next),
-            // `seatsUsed` unchanged: the guild list read above is complete (an activation meanwhile retries this).
+            // `seatsUsed` unchanged: the guild list read above is complete (an activation meanwhile retries this);
+            // `rev` unchanged: no activation took over a leftover link meanwhile.
             ConditionExpression: 'rev = :rev AND seatsUsed = :used',
             ExpressionAttributeValues: { ':rev': license.rev, ':used': license.seatsUsed },
           },
         },
         ...guilds.map(
-          (g): TransactItem => ({
-            Update: {
-              TableName: this.tableName,
-              Key: Keys.guildLicense(g.guildId),
-              UpdateExpression: 'SET tier = :tier, #status = :status, expiresAt = :exp',
-              ConditionExpression: 'keyHash = :h',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':tier': next.tier, ':status': copiedStatus, ':exp': next.expiresAt, ':h': keyHash },
-            },
-          }),
+          (g): TransactItem =>
+            live.has(g.guildId)
+              ? {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: Keys.guildLicense(g.guildId),
+                    UpdateExpression: 'SET tier = :tier, #status = :status, expiresAt = :exp',
+                    ConditionExpression: 'keyHash = :h',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: { ':tier': next.tier, ':status': copiedStatus, ':exp': next.expiresAt, ':h': keyHash },
+                  },
+                }
+              : { Delete: { TableName: this.tableName, Key: Keys.licenseGuild(keyHash, g.guildId), ConditionExpression: 'attribute_exists(PK)' } },
         ),
         this.auditPut(audit),
+        // One entry for all of them: the transaction stays within its 100 items (MAX_SEATS + 3).
+        ...(leftovers.length
+          ? [this.auditPut({ at: audit.at, actor: audit.actor, action: 'license.release', target: audit.target, detail: { guildIds: leftovers.map((g) => g.guildId).join(','), reason: 'guild link missing' } })]
+          : []),
       ];
       try {
         await transactWrite(this.db, { TransactItems: items });

@@ -36,14 +36,20 @@ export class DynamoLicenseStore implements LicenseStore {
     return res.Item ? toLicense(res.Item) : null;
   }
 
+  /**
+   * A consistent read: right after an activation or an extension the gate must see it (one small
+   * item, so the doubled read cost is negligible).
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.ReadConsistency.html
+   */
   async guildBinding(guildId: string): Promise<GuildLicense | null> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildLicense(guildId) }));
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildLicense(guildId), ConsistentRead: true }));
     return res.Item ? toBinding(res.Item) : null;
   }
 
-  protected async bindingConsistent(guildId: string): Promise<GuildLicense | null> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.guildLicense(guildId), ConsistentRead: true }));
-    return res.Item ? toBinding(res.Item) : null;
+  /** Whether the license side of an activation with `guildId` exists (it may outlive a guild half lost to an old purge). */
+  protected async hasLicenseHalf(keyHash: string, guildId: string): Promise<boolean> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.licenseGuild(keyHash, guildId), ConsistentRead: true, ProjectionExpression: 'PK' }));
+    return res.Item !== undefined;
   }
 
   async boundGuilds(keyHash: string): Promise<Array<{ guildId: string; activatedAt: number; activatedBy: string }>> {
@@ -68,31 +74,47 @@ export class DynamoLicenseStore implements LicenseStore {
   async activate(input: { keyHash: string; guildId: string; actor: string; now: number; replaceable: (binding: GuildLicense) => boolean }): Promise<ActivationResult> {
     const { keyHash, guildId, actor, now } = input;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const [license, binding] = await Promise.all([this.get(keyHash), this.bindingConsistent(guildId)]);
+      const [license, binding, leftover] = await Promise.all([this.get(keyHash), this.guildBinding(guildId), this.hasLicenseHalf(keyHash, guildId)]);
       // Unknown, suspended, revoked and expired keys get one answer: nothing tells a guesser which keys exist.
       if (!license || license.status !== 'active' || license.expiresAt <= now) return { ok: false, reason: 'invalid' };
       if (binding && (binding.keyHash === keyHash || !input.replaceable(binding))) return { ok: false, reason: 'already_bound', binding };
-      if (license.seatsUsed >= license.seats) return { ok: false, reason: 'no_seats', license };
+      // A license half without its guild half (left by a purge that failed partway) still holds this
+      // guild's seat: the activation takes that seat over instead of taking another one.
+      if (!leftover && license.seatsUsed >= license.seats) return { ok: false, reason: 'no_seats', license };
 
       const items: TransactItem[] = [
         {
           Update: {
             TableName: this.tableName,
             Key: Keys.license(keyHash),
-            UpdateExpression: 'SET seatsUsed = seatsUsed + :one',
+            // Taking over a leftover seat bumps `rev`, so an ops change that read the leftover as
+            // stale (and would delete it) starts again.
+            UpdateExpression: leftover ? 'SET rev = rev + :one' : 'SET seatsUsed = seatsUsed + :one',
             // `rev` unchanged: the tier, status and expiry copied below are current.
-            ConditionExpression: '#status = :active AND expiresAt > :now AND seatsUsed < seats AND rev = :rev',
+            ConditionExpression: `#status = :active AND expiresAt > :now AND rev = :rev${leftover ? '' : ' AND seatsUsed < seats'}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: { ':one': 1, ':active': 'active', ':now': now, ':rev': license.rev },
           },
         },
-        { Put: { TableName: this.tableName, Item: { ...Keys.licenseGuild(keyHash, guildId), guildId, activatedAt: now, activatedBy: actor }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...Keys.licenseGuild(keyHash, guildId), guildId, activatedAt: now, activatedBy: actor },
+            ConditionExpression: leftover ? 'attribute_exists(PK)' : 'attribute_not_exists(PK)',
+          },
+        },
         {
           Put: {
             TableName: this.tableName,
             Item: this.bindingItem({ guildId, keyHash, licenseId: license.id, tier: license.tier, status: license.status, expiresAt: license.expiresAt, activatedAt: now, activatedBy: actor }),
             ...(binding
-              ? { ConditionExpression: 'keyHash = :old', ExpressionAttributeValues: { ':old': binding.keyHash } }
+              ? {
+                  // Replaced only in the state `replaceable` was decided on (an extension or a
+                  // reactivation meanwhile makes the old license count again: decide anew).
+                  ConditionExpression: 'keyHash = :old AND expiresAt = :e AND #status = :s',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':old': binding.keyHash, ':e': binding.expiresAt, ':s': binding.status },
+                }
               : { ConditionExpression: 'attribute_not_exists(PK)' }),
           },
         },
@@ -102,7 +124,8 @@ export class DynamoLicenseStore implements LicenseStore {
       if (binding) items.push(...this.releaseSeat(binding).slice(1));
       try {
         await transactWrite(this.db, { TransactItems: items });
-        return { ok: true, license: { ...license, seatsUsed: license.seatsUsed + 1 }, replaced: binding?.licenseId ?? null };
+        const taken = leftover ? { rev: license.rev + 1 } : { seatsUsed: license.seatsUsed + 1 };
+        return { ok: true, license: { ...license, ...taken }, replaced: binding?.licenseId ?? null };
       } catch (err) {
         // A condition changed since the reads (another guild took the last seat, this guild was
         // bound meanwhile, ops changed the license): read again and decide with current values.
@@ -113,16 +136,25 @@ export class DynamoLicenseStore implements LicenseStore {
   }
 
   async deactivate(guildId: string, actor: string, now: number): Promise<{ license: License | null; binding: GuildLicense } | null> {
+    const binding = await this.release(guildId, (b) => ({ at: now, actor, action: 'license.deactivate', target: `license:${b.licenseId}`, detail: { guildId } }));
+    return binding ? { license: await this.get(binding.keyHash), binding } : null;
+  }
+
+  /**
+   * Unbinds the guild and frees its seat in one transaction (with `audit`, and `guard`, a condition
+   * on another item that must hold). Null when the guild was not bound, or when `guard` failed;
+   * the binding released otherwise. Safe to repeat.
+   */
+  protected async release(guildId: string, audit: (binding: GuildLicense) => AuditEntry, guard?: TransactItem): Promise<GuildLicense | null> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const binding = await this.bindingConsistent(guildId);
+      const binding = await this.guildBinding(guildId);
       if (!binding) return null;
       try {
-        await transactWrite(this.db, {
-          TransactItems: [...this.releaseSeat(binding), this.auditPut({ at: now, actor, action: 'license.deactivate', target: `license:${binding.licenseId}`, detail: { guildId } })],
-        });
-        return { license: await this.get(binding.keyHash), binding };
+        await transactWrite(this.db, { TransactItems: [...(guard ? [guard] : []), ...this.releaseSeat(binding), this.auditPut(audit(binding))] });
+        return binding;
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
+        if (guard && err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return null;
       }
     }
     throw new BusyError();

@@ -4,6 +4,7 @@ import type { DiscordApi, MessageBody } from '../ports/discord';
 import type { GuildStore } from '../ports/guild-store';
 import { describeEntitlement } from '../licensing/messages';
 import type { Entitlements } from '../licensing/ports';
+import { relativeTime } from '../tickets/messages';
 import { missingBotPermissions } from './permissions';
 
 /** Discord's per-guild channel cap. @see https://discord.com/developers/docs/resources/guild#create-guild-channel */
@@ -34,7 +35,7 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
   ]);
   const missing = missingBotPermissions(ctx.appPermissions);
   const fields: APIEmbed['fields'] = [
-    { name: 'Installation', value: record?.status === 'installed' ? `Installed <t:${Math.floor(record.installedAt / 1000)}:R>` : 'Not recorded yet: it appears once the gateway sees this server.', inline: false },
+    { name: 'Installation', value: record?.status === 'installed' ? `Installed ${relativeTime(record.installedAt)}` : 'Not recorded yet: it appears once the gateway sees this server.', inline: false },
     {
       name: 'Bot permissions here',
       value: missing.length === 0 ? 'All required permissions granted.' : missing.map((m) => `Missing **${m.name}**: needed to ${m.why}.`).join('\n'),

@@ -27,8 +27,8 @@ export const SWEEP_BATCH = 100;
 
 export interface PurgeSweepDeps {
   guilds: GuildStore;
-  /** A purged guild's license seat is freed (its half of the activation goes with its data). */
-  licenses?: Pick<LicenseAdminStore, 'guildBinding' | 'releasePurgedGuild'>;
+  /** A purged guild's license seat is freed, before its data goes. */
+  licenses: Pick<LicenseAdminStore, 'releasePurgedGuild'>;
   telemetry: Telemetry;
   log: { error(msg: string, extra: Record<string, unknown>): void };
 }
@@ -36,6 +36,10 @@ export interface PurgeSweepDeps {
 /**
  * Purges guilds removed 30 days ago: every item under `GUILD#<gid>` (enforcement records live
  * under their own keys and are never touched here).
+ *
+ * Claim, then release the license seat (one transaction, safe to repeat), then delete: a purge that
+ * fails at any point leaves the guild `purging` and due, and the next sweep resumes it from the
+ * claim — the seat is never left taken by a guild whose data is gone.
  */
 export function purgeSweep(deps: PurgeSweepDeps): Sweep {
   return {
@@ -46,10 +50,10 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
       let failed = 0;
       for (const guildId of due) {
         try {
-          const binding = (await deps.licenses?.guildBinding(guildId)) ?? null;
+          if (!(await deps.guilds.claimPurge(guildId, now))) continue;
+          await deps.licenses.releasePurgedGuild(guildId, now);
           const deleted = await deps.guilds.purge(guildId, now);
           if (deleted !== null) {
-            if (binding) await deps.licenses!.releasePurgedGuild(binding, now);
             done++;
             deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           }

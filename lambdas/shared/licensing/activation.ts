@@ -6,7 +6,7 @@ import { safeError } from '../safe-error';
 import { TIER_NAMES } from './features';
 import { hashLicenseKey, parseLicenseKey } from './license-key';
 import { describeActivation, describeLicenseStatus } from './messages';
-import type { AttemptLimiter, AttemptPolicy, Entitlements, LicenseStore } from './ports';
+import type { AttemptLimiter, AttemptPolicy, AttemptScope, Entitlements, LicenseStore } from './ports';
 
 /**
  * Wrong keys per guild and per user before `/license activate` pauses: 5 per member and 10 per
@@ -32,34 +32,45 @@ export interface LicensingDeps {
  * `/license activate key:` — binds the guild to the license and takes a seat (one transaction).
  * Typos are caught by the key's check group before any lookup; a key that is unknown, suspended,
  * revoked or expired gets one generic answer and counts as a failed attempt.
+ *
+ * Only wrong keys count against the limit: each lookup reserves an attempt up front (so parallel
+ * attempts cannot slip past the limit together), and any other outcome — activated, already bound,
+ * no free seat, an error on our side — gives it back.
  */
 export async function activateLicense(input: { guildId: string; userId: string; key: string }, deps: LicensingDeps): Promise<string> {
   const now = deps.clock.now();
-  const scopes = [
-    { kind: 'guild' as const, id: input.guildId },
-    { kind: 'user' as const, id: input.userId },
-  ];
-  const [blockedUntil, current] = await Promise.all([deps.attempts.blockedUntil(ACTIVATION_ATTEMPTS, scopes, now), deps.entitlements.entitlementFor(input.guildId)]);
-  if (blockedUntil !== null) {
-    const minutes = Math.max(1, Math.ceil((blockedUntil - now) / 60_000));
-    throw new UserError(`Too many attempts with keys that are not valid. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
-  }
   const canonical = parseLicenseKey(input.key);
   if (!canonical) throw new UserError(TYPO_MESSAGE);
+  const scopes = [
+    { kind: 'user' as const, id: input.userId },
+    { kind: 'guild' as const, id: input.guildId },
+  ];
+  const reserved = await deps.attempts.reserve(ACTIVATION_ATTEMPTS, scopes, now);
+  if (!reserved.ok) {
+    const minutes = Math.max(1, Math.ceil((reserved.blockedUntil - now) / 60_000));
+    throw new UserError(`Too many attempts with keys that are not valid. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+  }
 
-  const result = await deps.licenses.activate({
-    keyHash: hashLicenseKey(canonical),
-    guildId: input.guildId,
-    actor: `discord:${input.userId}`,
-    now,
-    // A license that no longer entitles this guild (expired past grace, suspended, revoked) gives way to the new one.
-    replaceable: (binding) => binding.licenseId === current.licenseId && current.state === 'inactive',
-  });
+  let result: Awaited<ReturnType<LicenseStore['activate']>>;
+  try {
+    result = await deps.licenses.activate({
+      keyHash: hashLicenseKey(canonical),
+      guildId: input.guildId,
+      actor: `discord:${input.userId}`,
+      now,
+      // Decided on the guild's current activation as the store read it (consistently); the store's
+      // transaction holds only while that activation is unchanged. A license that no longer
+      // entitles this guild (expired past grace, suspended, revoked) gives way to the new one.
+      replaceable: (binding) => deps.entitlements.of(binding, now).state === 'inactive',
+    });
+  } catch (err) {
+    await giveBack(deps, scopes, now);
+    throw err;
+  }
+  if (!result.ok && result.reason === 'invalid') throw new UserError(INVALID_KEY_MESSAGE);
   if (!result.ok) {
+    await giveBack(deps, scopes, now);
     switch (result.reason) {
-      case 'invalid':
-        await deps.attempts.recordFailure(ACTIVATION_ATTEMPTS, scopes, now);
-        throw new UserError(INVALID_KEY_MESSAGE);
       case 'already_bound':
         throw new UserError(
           result.binding.keyHash === hashLicenseKey(canonical)
@@ -72,7 +83,7 @@ export async function activateLicense(input: { guildId: string; userId: string; 
         );
     }
   }
-  await recordTelemetry(deps, [{ event: 'license_activated', guildId: input.guildId, properties: { tier: result.license.tier }, at: now }]);
+  await Promise.all([giveBack(deps, scopes, now), recordTelemetry(deps, [{ event: 'license_activated', guildId: input.guildId, properties: { tier: result.license.tier }, at: now }])]);
   return describeActivation(result.license, result.replaced);
 }
 
@@ -91,6 +102,11 @@ export async function licenseStatus(guildId: string, deps: Pick<LicensingDeps, '
   const entitlement = await deps.entitlements.entitlementFor(guildId);
   const binding = entitlement.licenseId ? await deps.licenses.guildBinding(guildId) : null;
   return describeLicenseStatus(entitlement, binding ? await deps.licenses.get(binding.keyHash) : null);
+}
+
+/** A reserved attempt that was not a wrong key; failing to give it back only costs the member one try. */
+async function giveBack(deps: Pick<LicensingDeps, 'attempts' | 'log'>, scopes: AttemptScope[], now: number): Promise<void> {
+  await deps.attempts.giveBack(ACTIVATION_ATTEMPTS, scopes, now).catch((err) => deps.log.warn('could not give back an activation attempt', { error: safeError(err) }));
 }
 
 /** Queued for the worker (PostHog is never called on the 3-second path); a failed send is only logged. */

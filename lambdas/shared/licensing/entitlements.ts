@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { entitlementOf, type Entitlement } from './model';
+import { entitlementOf, type Entitlement, type GuildLicense } from './model';
 import type { Entitlements, LicenseStore } from './ports';
 
 /**
@@ -14,6 +14,10 @@ export class LicenseEntitlements implements Entitlements {
   ) {}
 
   async entitlementFor(guildId: string): Promise<Entitlement> {
-    return entitlementOf(await this.store.guildBinding(guildId), this.clock.now(), this.graceMs);
+    return this.of(await this.store.guildBinding(guildId), this.clock.now());
+  }
+
+  of(binding: GuildLicense | null, now: number): Entitlement {
+    return entitlementOf(binding, now, this.graceMs);
   }
 }

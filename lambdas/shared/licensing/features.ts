@@ -1,4 +1,5 @@
 import { LicenseRequiredError } from '../errors';
+import { relativeTime } from '../tickets/messages';
 import type { Entitlement } from './model';
 
 /**
@@ -42,7 +43,7 @@ export function requireFeature(entitlement: Entitlement, feature: Feature): { gr
   if (entitlement.state === 'inactive') {
     const lead =
       entitlement.reason === 'expired'
-        ? `This server's Deskwire license expired <t:${Math.floor(entitlement.expiresAt! / 1000)}:R> and its grace period is over, so ${FEATURE_NAMES[feature]} are paused.`
+        ? `This server's Deskwire license expired ${relativeTime(entitlement.expiresAt!)} and its grace period is over, so ${FEATURE_NAMES[feature]} are paused.`
         : entitlement.reason === 'suspended' || entitlement.reason === 'revoked'
           ? `This server's Deskwire license is ${entitlement.reason}, so ${FEATURE_NAMES[feature]} are paused. The license holder can contact Deskwire support.`
           : `Deskwire is not activated in this server yet, so ${FEATURE_NAMES[feature]} are not available.`;
@@ -56,7 +57,7 @@ export function requireFeature(entitlement: Entitlement, feature: Feature): { gr
   return {
     graceWarning:
       entitlement.state === 'grace'
-        ? `⚠️ This server's Deskwire license has expired; everything keeps working until the grace period ends <t:${Math.floor(entitlement.graceEndsAt! / 1000)}:R>. ${ACTIVATE_HINT.replace('a license key', 'a renewed key')}`
+        ? `⚠️ This server's Deskwire license has expired; everything keeps working until the grace period ends ${relativeTime(entitlement.graceEndsAt!)}. ${ACTIVATE_HINT.replace('a license key', 'a renewed key')}`
         : null,
   };
 }

@@ -2,12 +2,12 @@ import type { Clock } from '../clock';
 import type { DiscordApi } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import type { TicketStore } from '../tickets/ports';
+import { discordTime } from '../tickets/messages';
 import { logToStaff } from '../tickets/staff-log';
 import { TIER_NAMES } from './features';
 import type { License, LicenseStep } from './model';
 import type { LicenseStore } from './ports';
 
-const ts = (ms: number, style: 'R' | 'f') => `<t:${Math.floor(ms / 1000)}:${style}>`;
 
 /** What a guild's log channel is told at each step of its license's expiry. */
 export function licenseNotice(step: LicenseStep, license: Pick<License, 'tier' | 'id'>, expiresAt: number, graceEndsAt: number): string {
@@ -15,9 +15,9 @@ export function licenseNotice(step: LicenseStep, license: Pick<License, 'tier' |
   switch (step) {
     case 'warn7':
     case 'warn1':
-      return `⚠️ ${which} expires ${ts(expiresAt, 'R')} (${ts(expiresAt, 'f')}). Ask the license holder to extend it. Tickets keep working until then and for a grace period after.`;
+      return `⚠️ ${which} expires ${discordTime(expiresAt, 'R')} (${discordTime(expiresAt, 'f')}). Ask the license holder to extend it. Tickets keep working until then and for a grace period after.`;
     case 'expire':
-      return `⚠️ ${which} has expired. Everything keeps working during a grace period that ends ${ts(graceEndsAt, 'R')} (${ts(graceEndsAt, 'f')}); after that, opening tickets is paused until the license is extended or an admin runs \`/license activate\` with a new key.`;
+      return `⚠️ ${which} has expired. Everything keeps working during a grace period that ends ${discordTime(graceEndsAt, 'R')} (${discordTime(graceEndsAt, 'f')}); after that, opening tickets is paused until the license is extended or an admin runs \`/license activate\` with a new key.`;
     case 'grace-end':
       return `⛔ ${which} expired and its grace period is over: opening tickets is paused. Existing tickets can still be closed. Ask the license holder to extend it, or run \`/license activate\` with a new key.`;
   }

@@ -57,10 +57,11 @@ export interface LicenseAdminStore extends LicenseStore {
   getById(id: string): Promise<License | null>;
   list(): Promise<License[]>;
   /**
-   * After a removed guild's data was purged (its half of the activation with it): frees its seat on
-   * the license. False when there was nothing left to free.
+   * Before a removed guild's data is purged (its purge claimed, status `purging`): unbinds it and
+   * frees its seat, both halves and the seat count in one transaction. False when there was nothing
+   * to free or the guild is no longer being purged (re-added). Safe to repeat.
    */
-  releasePurgedGuild(binding: GuildLicense, now: number): Promise<boolean>;
+  releasePurgedGuild(guildId: string, now: number): Promise<boolean>;
   /** Moves a seat from one guild to another (ops). */
   move(keyHash: string, fromGuildId: string, toGuildId: string, audit: AuditEntry): Promise<'moved' | 'not_bound' | 'target_bound'>;
   /** Applies an ops change to the license and every guild's copy; `schedule` is its new due step. */
@@ -79,6 +80,8 @@ export interface LicenseAdminStore extends LicenseStore {
 /** What a guild may use now. The one question every gate asks (tickets today, callouts and AI later). */
 export interface Entitlements {
   entitlementFor(guildId: string): Promise<Entitlement>;
+  /** The same rules applied to an activation already read (null: none) at `now`. */
+  of(binding: GuildLicense | null, now: number): Entitlement;
 }
 
 export interface AttemptScope {
@@ -95,10 +98,16 @@ export interface AttemptPolicy {
 
 /**
  * Counts failed attempts (e.g. wrong license keys) per guild and per user in fixed windows, kept
- * as items that DynamoDB's TTL removes.
+ * as items that DynamoDB's TTL removes. An attempt is reserved before it is tried (so parallel
+ * attempts cannot all pass one check) and given back when it did not fail.
  */
 export interface AttemptLimiter {
-  /** When any scope is at its limit: the time its window ends; otherwise null. */
-  blockedUntil(policy: AttemptPolicy, scopes: AttemptScope[], now: number): Promise<number | null>;
-  recordFailure(policy: AttemptPolicy, scopes: AttemptScope[], now: number): Promise<void>;
+  /**
+   * Takes one attempt in every scope's current window, each counter only while under its limit
+   * (an atomic conditional increment). When any scope is at its limit nothing stays taken and the
+   * time that window ends is returned.
+   */
+  reserve(policy: AttemptPolicy, scopes: AttemptScope[], now: number): Promise<{ ok: true } | { ok: false; blockedUntil: number }>;
+  /** Gives back an attempt reserved at `now` (same window) that turned out not to be a failure. */
+  giveBack(policy: AttemptPolicy, scopes: AttemptScope[], now: number): Promise<void>;
 }

@@ -24,9 +24,16 @@ export interface GuildStore {
   /** Guild ids whose purge is due at `now`, oldest first (index query, never a scan). */
   duePurges(now: number, limit: number): Promise<string[]>;
   /**
+   * Claims a due purge (removed → purging, conditional; a purge that crashed left it `purging` and
+   * is claimed again). False when the guild was re-added or its purge is not due.
+   */
+  claimPurge(guildId: string, now: number): Promise<boolean>;
+  /**
    * Deletes every item in the guild's partition if the guild is still removed with a due purge
    * (claimed first with a conditional write, so a guild re-added meanwhile keeps its new install
-   * record). Returns the number of items deleted, or null when the guild was not purged.
+   * record) — except the guild's half of a license activation, which the license store releases
+   * together with its seat first. Returns the number of items deleted, or null when the guild was
+   * not purged.
    */
   purge(guildId: string, now: number): Promise<number | null>;
 }

@@ -1,8 +1,7 @@
 import type * as z from 'zod/mini';
 import type { LicenseNoticeJob } from '../../shared/contracts/work-job';
-import { RetryLaterError } from '../../shared/errors';
 import { sendLicenseNotices } from '../../shared/licensing/notices';
-import { LEASE_MS } from '../interaction-job';
+import { runOnce } from '../run-once';
 import type { WorkerDeps } from '../types';
 
 /**
@@ -10,16 +9,8 @@ import type { WorkerDeps } from '../types';
  * ledger key (one per license, step and expiry), so overlapping sweeps or a redelivery post once.
  */
 export async function licenseNotice(job: z.infer<typeof LicenseNoticeJob>, deps: WorkerDeps): Promise<void> {
-  const key = `license-notice:${job.keyHash}:${job.step}:${job.expiresAt}`;
-  const claim = await deps.ledger.claim(key, deps.clock.now(), LEASE_MS);
-  if (claim.result === 'done') return;
-  if (claim.result === 'busy') throw new RetryLaterError(`job ${key} is held by another attempt`);
-  try {
+  await runOnce(`license-notice:${job.keyHash}:${job.step}:${job.expiresAt}`, deps, async () => {
     const guilds = await sendLicenseNotices(job, deps);
     deps.log.info('license notice', { step: job.step, guilds });
-  } catch (err) {
-    await deps.ledger.release(key, claim.owner);
-    throw err;
-  }
-  await deps.ledger.complete(key, claim.owner, deps.clock.now());
+  });
 }
