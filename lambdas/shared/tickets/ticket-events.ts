@@ -1,3 +1,4 @@
+import { allSettledOrThrow } from '../all-settled';
 import type { Clock } from '../clock';
 import type { GatewayEvent } from '../contracts/gateway-event';
 import type { WorkQueue } from '../ports/work-queue';
@@ -117,10 +118,15 @@ async function recordMessage(event: Extract<TicketGatewayEvent, { type: 'message
   const { type: _type, at: _at, ...fields } = event;
   const message: LoggedMessage = { ...fields, editedAt: null, edits: [], deletedAt: null };
   // Logged whatever the ticket's state: the gateway forwards only ticket channels, and messages
-  // between a close and the archive belong to the ticket's history too.
-  await deps.ticketLog.recordCreate(message);
-  if (event.author.bot) return;
-  const key = await deps.lookups.ticketKey(event.channelId);
+  // between a close and the archive belong to the ticket's history too. The log write and the
+  // activity write touch different items and each is safe to repeat, so they run at the same time;
+  // the event fails (and comes back) if either does.
+  await allSettledOrThrow([deps.ticketLog.recordCreate(message), ...(event.author.bot ? [] : [touchActivity(event.channelId, deps)])]);
+}
+
+/** A person wrote in the ticket living in `channelId`: it is active (auto-close starts over). */
+async function touchActivity(channelId: string, deps: TicketEventDeps): Promise<void> {
+  const key = await deps.lookups.ticketKey(channelId);
   if (!key) return;
   const now = deps.clock.now();
   await deps.tickets.touchTicket(key.guildId, key.number, now, await deps.lookups.settingsOf(key.guildId, now));
