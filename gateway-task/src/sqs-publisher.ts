@@ -126,13 +126,16 @@ export class SqsFifoPublisher {
 
   /** Accepted, not yet in a batch, in publish order. */
   private pending: Entry[] = [];
-  private readonly waiters: Array<{ entry: Entry; resolve: () => void; reject: (err: Error) => void }> = [];
+  private readonly waiters = new Fifo<{ entry: Entry; resolve: () => void; reject: (err: Error) => void }>();
   private readonly idleListeners: Array<() => void> = [];
   /** Entries in batches not yet settled. */
   private inFlight = 0;
   private batchesInFlight = 0;
   /** Message groups with an entry in an unsettled batch: none of their entries may be sent meanwhile. */
   private readonly heldGroups = new Set<string>();
+  /** Pending entries per group, and how many pending entries belong to groups not held (could go now). */
+  private readonly pendingByGroup = new Map<string, number>();
+  private sendable = 0;
   /** The linger timer and when it fires. */
   private lingerTimer: NodeJS.Timeout | null = null;
   private lingerUntil = 0;
@@ -204,7 +207,9 @@ export class SqsFifoPublisher {
     const remaining = this.used() + this.waiters.length;
     this.counters.dropped += this.pending.length + this.waiters.length;
     this.pending.length = 0;
-    for (const w of this.waiters.splice(0)) w.reject(new PublisherClosedError());
+    this.pendingByGroup.clear();
+    this.sendable = 0;
+    for (const w of this.waiters.takeAll()) w.reject(new PublisherClosedError());
     this.log.error('drain timed out; events not sent', { remaining, timeoutMs });
     return { completed: false, remaining };
   }
@@ -245,6 +250,8 @@ export class SqsFifoPublisher {
   private enqueue(entry: Entry): void {
     entry.queuedAt = Date.now();
     this.pending.push(entry);
+    this.pendingByGroup.set(entry.groupId, (this.pendingByGroup.get(entry.groupId) ?? 0) + 1);
+    if (!this.heldGroups.has(entry.groupId)) this.sendable++;
     // Nothing to decide when every slot is busy or the entry's group is held: the settling batch
     // schedules again.
     if (this.batchesInFlight < this.maxInFlightBatches && !this.heldGroups.has(entry.groupId)) this.schedule();
@@ -267,7 +274,7 @@ export class SqsFifoPublisher {
     if (this.scheduling) return;
     this.scheduling = true;
     try {
-      while (!this.abandoned && this.batchesInFlight < this.maxInFlightBatches && this.pending.length > 0) {
+      while (!this.abandoned && this.batchesInFlight < this.maxInFlightBatches && this.sendable > 0) {
         const plan = this.planBatch();
         if (plan.picked.length === 0) break; // every pending group is held
         if (!this.closed && !plan.full) {
@@ -296,9 +303,12 @@ export class SqsFifoPublisher {
     let bytes = 0;
     let full = false;
     let closedGroups: Set<string> | null = null;
-    for (let i = 0; i < this.pending.length; i++) {
+    // Stops once every entry that could go was seen: the rest of the buffer is held groups' backlog.
+    for (let i = 0, seen = 0; i < this.pending.length && seen < this.sendable; i++) {
       const e = this.pending[i];
-      if (this.heldGroups.has(e.groupId) || closedGroups?.has(e.groupId)) continue;
+      if (this.heldGroups.has(e.groupId)) continue;
+      seen++;
+      if (closedGroups?.has(e.groupId)) continue;
       if (bytes + e.bytes > this.maxBatchBytes) {
         full = true;
         (closedGroups ??= new Set()).add(e.groupId);
@@ -317,6 +327,12 @@ export class SqsFifoPublisher {
   /** Removes the entries at `indexes` (ascending) from `pending`. */
   private take(indexes: number[]): Entry[] {
     const batch = indexes.map((i) => this.pending[i]);
+    for (const e of batch) {
+      const left = this.pendingByGroup.get(e.groupId)! - 1;
+      if (left === 0) this.pendingByGroup.delete(e.groupId);
+      else this.pendingByGroup.set(e.groupId, left);
+    }
+    this.sendable -= batch.length;
     if (indexes.length === indexes[indexes.length - 1] + 1) {
       this.pending.splice(0, indexes.length); // the usual case: a prefix
     } else {
@@ -329,11 +345,17 @@ export class SqsFifoPublisher {
   /** Sends a batch in the background; its groups are held until every entry is settled. */
   private launch(batch: Entry[]): void {
     const groups = new Set(batch.map((e) => e.groupId));
-    for (const g of groups) this.heldGroups.add(g);
+    for (const g of groups) {
+      this.heldGroups.add(g);
+      this.sendable -= this.pendingByGroup.get(g) ?? 0;
+    }
     this.batchesInFlight++;
     this.inFlight += batch.length;
     void this.sendUntilSettled(batch).finally(() => {
-      for (const g of groups) this.heldGroups.delete(g);
+      for (const g of groups) {
+        this.heldGroups.delete(g);
+        this.sendable += this.pendingByGroup.get(g) ?? 0;
+      }
       this.batchesInFlight--;
       this.schedule();
     });
@@ -437,5 +459,42 @@ export class SqsFifoPublisher {
   private notifyIfIdle(): void {
     if (this.used() > 0 || this.waiters.length > 0 || this.batchesInFlight > 0) return;
     for (const l of this.idleListeners.splice(0)) l();
+  }
+}
+
+/**
+ * A first-in first-out queue with O(1) removal from the front: thousands of `publish()` calls can
+ * wait behind a full buffer, and `Array#shift` on them would copy the array each time.
+ */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head++] = undefined as T;
+    // Drop the consumed front now and then, so the array does not grow without bound.
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+
+  /** Empties the queue, returning what it held in order. */
+  takeAll(): T[] {
+    const rest = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return rest;
   }
 }
