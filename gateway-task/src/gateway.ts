@@ -67,7 +67,7 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     : new SQSClient({
         region: config.awsRegion,
         ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
-        // A hung connection must fail and be retried, not stall the single in-flight batch.
+        // A hung connection must fail and be retried, not hold its batch's channels back.
         requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
       });
   const publisher = new SqsFifoPublisher({

@@ -97,12 +97,13 @@ describe('SqsFifoPublisher against a FIFO queue on the SQS emulator', () => {
       sleep: async (ms) => void delays.push(ms),
     });
 
-    const events = Array.from({ length: 12 }, (_, i) => guildCreate(20 + i, 7_000 + i));
+    // The last two events share groups with the first ten (the second one with the failing entry).
+    const events = Array.from({ length: 12 }, (_, i) => guildCreate(20 + (i % 10), 7_000 + i));
     for (const e of events) await publisher.publish(e);
     await publisher.drain();
 
     expect(sender.calls.map((c) => c.entries.length)).toEqual([10, 10, 1, 2]);
-    // The retried entry went out alone, before the two events published after its batch.
+    // The retried entry went out alone, before the two later events of its batch's groups.
     expect(sender.calls[2].entries[0].MessageDeduplicationId).toBe(sender.calls[1].entries[1].MessageDeduplicationId);
     expect(delays).toHaveLength(2);
     expect(delays[0]).toBeGreaterThanOrEqual(50);

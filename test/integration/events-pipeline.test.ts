@@ -1,5 +1,7 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import type { EventsDeps } from '../../lambdas/events/app';
 import { buildEventsDeps, createEventsHandler } from '../../lambdas/events/handler';
 import { DynamoTicketLogStore } from '../../lambdas/shared/adapters/dynamo-ticket-log-store';
 import { queueDepth, replayDeadLetters } from '../../lambdas/shared/adapters/sqs-dead-letters';
@@ -7,12 +9,14 @@ import { Keys } from '../../lambdas/shared/adapters/keys';
 import { DAY_MS } from '../../lambdas/shared/clock';
 import { deduplicationId, messageGroupId, type GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
 import { toSqsBody } from '../../lambdas/shared/contracts/sqs-body';
+import type { TicketLogStore } from '../../lambdas/shared/tickets/live-log';
 import { buildSweeperDeps, runScheduledSweep } from '../../lambdas/sweeper/handler';
 import { SqsPoller } from '../../local/sqs-poller';
 import { QUEUES } from '../../lib/resources';
 import { provisionForTest, randomSnowflake } from '../support/aws';
 import { ManualClock } from '../support/clock';
 import { testContext } from '../support/context';
+import { sqsEventWith } from '../support/sqs-events';
 
 describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild purge', () => {
   let env: Awaited<ReturnType<typeof provisionForTest>>;
@@ -70,6 +74,93 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
     expect(await replayDeadLetters(env.sqs, { dlqUrl: q.dlqUrl, sourceUrl: q.url })).toEqual({ moved: 1, failed: 0 });
     expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(0);
     expect(await queueDepth(env.sqs, q.url)).toBe(1);
+  });
+
+  /** Events deps built once, whose live log also notes the order in which it applied messages. */
+  const tracingDeps = (trace: string[]) => {
+    let built: Promise<EventsDeps> | undefined;
+    return () =>
+      (built ??= deps().then((d) => {
+        const ticketLog: TicketLogStore = Object.create(d.ticketLog);
+        ticketLog.recordCreate = async (m) => {
+          await d.ticketLog.recordCreate(m);
+          trace.push(m.content);
+        };
+        return { ...d, ticketLog };
+      }));
+  };
+  const contentOf = (e: GatewayEvent) => (e.type === 'message.create' ? e.content : '');
+
+  it('a poison message in one channel: the other channel is applied meanwhile, the poisoned channel’s later messages wait for it to be dead-lettered, then follow in order', async () => {
+    const q = env.resources.queues.events;
+    const guildId = randomSnowflake();
+    const [chanA, chanB] = [randomSnowflake(), randomSnowflake()];
+    const a = ['a1', 'a2', 'a3'].map((c) => message(guildId, chanA, c));
+    const b = ['b1', 'b2', 'b3'].map((c) => message(guildId, chanB, c));
+    // In channel A's group, after a1: breaks the contract (no author), so it can never be applied.
+    const poison = JSON.stringify({ type: 'message.create', guildId, channelId: chanA, content: 'poison' });
+    // This file's queues are shared by its tests (the first one replays its poison message): start empty.
+    for (const url of [q.url, q.dlqUrl]) await env.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    await send(a[0]);
+    await env.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: poison, MessageGroupId: messageGroupId(a[0]), MessageDeduplicationId: `poison-${chanA}` }));
+    for (const e of [a[1], a[2], ...b]) await send(e);
+
+    const trace: string[] = [];
+    const handler = createEventsHandler(tracingDeps(trace));
+    const poller = new SqsPoller({
+      name: 'events', sqs: env.sqs, queueUrl: q.url, queueArn: q.arn, context: () => testContext('events'), retryDelaySeconds: 0,
+      handler: async (event, context) => {
+        for (const r of event.Records) if (r.body === poison) trace.push(`poison attempt ${r.attributes.ApproximateReceiveCount}`);
+        return handler(event, context);
+      },
+    });
+    for (let i = 0; i < 30 && ((await queueDepth(env.sqs, q.url)) > 0 || (await queueDepth(env.sqs, q.dlqUrl)) === 0); i++) await poller.pollOnce(0);
+
+    const attempts = Array.from({ length: QUEUES.events.maxReceiveCount }, (_, i) => `poison attempt ${i + 1}`);
+    // Channel B went on while channel A was stuck on the poison; channel A resumed in order after it.
+    expect(trace.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2', 'b3']);
+    expect(trace.filter((t) => !t.startsWith('b'))).toEqual(['a1', ...attempts, 'a2', 'a3']);
+    expect(trace.indexOf('b3')).toBeLessThan(trace.indexOf(attempts.at(-1)!));
+
+    const log = new DynamoTicketLogStore(env.db, env.resources.tableName);
+    // (The log lists by message id; these test ids are random, so compare contents as sets.)
+    expect((await log.list(guildId, chanA)).map((m) => m.content).sort()).toEqual(a.map(contentOf));
+    expect((await log.list(guildId, chanB)).map((m) => m.content).sort()).toEqual(b.map(contentOf));
+    expect(await queueDepth(env.sqs, q.url)).toBe(0);
+    expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(1);
+    // Replayable: it goes back with its group.
+    expect(await replayDeadLetters(env.sqs, { dlqUrl: q.dlqUrl, sourceUrl: q.url })).toEqual({ moved: 1, failed: 0 });
+    expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(0);
+  });
+
+  it('one Lambda batch holding several messages per channel: a poison message fails with the rest of its channel, every other channel is applied', async () => {
+    const guildId = randomSnowflake();
+    const [chanA, chanB, chanC] = [randomSnowflake(), randomSnowflake(), randomSnowflake()];
+    const [a1, a2] = ['a1', 'a2'].map((c) => message(guildId, chanA, c));
+    const [b1, b2] = ['b1', 'b2'].map((c) => message(guildId, chanB, c));
+    const [c1] = ['c1'].map((c) => message(guildId, chanC, c));
+    const poison = JSON.stringify({ type: 'message.create', guildId, channelId: chanA, content: 'poison' });
+    // The order Lambda delivers a FIFO batch in: each group's records in order, groups interleaved.
+    const batch: SQSEvent = {
+      Records: ([[a1, ''], [b1, ''], [null, poison], [b2, ''], [a2, ''], [c1, '']] as Array<[GatewayEvent | null, string]>).flatMap(
+        ([e, raw]) => sqsEventWith([e ? toSqsBody(e) : raw], { MessageGroupId: messageGroupId(e ?? a1), MessageDeduplicationId: e ? deduplicationId(e) : 'poison' }).Records,
+      ),
+    };
+    const trace: string[] = [];
+    const res = await createEventsHandler(tracingDeps(trace))(batch, testContext('events'));
+
+    expect(res.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([batch.Records[2].messageId, batch.Records[4].messageId]);
+    const log = new DynamoTicketLogStore(env.db, env.resources.tableName);
+    expect((await log.list(guildId, chanA)).map((m) => m.content)).toEqual(['a1']);
+    expect((await log.list(guildId, chanB)).map((m) => m.content).sort()).toEqual(['b1', 'b2']);
+    expect((await log.list(guildId, chanC)).map((m) => m.content)).toEqual(['c1']);
+    expect(trace.filter((t) => t.startsWith('b'))).toEqual(['b1', 'b2']);
+    expect(trace).not.toContain('a2');
+
+    // Once the poison is gone (dead-lettered), SQS delivers a2 again and it is applied.
+    const again = await createEventsHandler(tracingDeps(trace))({ Records: [batch.Records[4]] }, testContext('events'));
+    expect(again.batchItemFailures).toEqual([]);
+    expect((await log.list(guildId, chanA)).map((m) => m.content).sort()).toEqual(['a1', 'a2']);
   });
 
   it('a removed guild’s data, live ticket log included, is purged 30 days later; re-adding in time cancels the purge', async () => {

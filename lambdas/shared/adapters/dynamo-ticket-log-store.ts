@@ -1,4 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { allSettledOrThrow } from '../all-settled';
 import { MAX_LOGGED_EDITS, snowflakeTime, type LoggedMessage, type LoggedUpdate, type TicketLogStore } from '../tickets/live-log';
 import { batchDelete, sendIf, updateIf } from './dynamo-helpers';
 import { Keys } from './keys';
@@ -127,7 +128,8 @@ export class DynamoTicketLogStore implements TicketLogStore {
   }
 
   async recordDelete(guildId: string, channelId: string, messageIds: string[], at: number): Promise<void> {
-    await Promise.all(
+    // A bulk delete marks its messages side by side; if one fails, the others still finish before the redelivery.
+    await allSettledOrThrow(
       messageIds.map(async (messageId) => {
         const key = Keys.logEntry(guildId, channelId, messageId);
         const marked = await sendIf(

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { firstAutoCloseDue } from '../tickets/auto-close-schedule';
+import { ACTIVITY_WRITE_INTERVAL_MS, firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
 import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, sendIf, transactWrite, updateIf } from './dynamo-helpers';
@@ -391,7 +391,7 @@ export class DynamoTicketStore implements TicketStore {
   async touchTicket(guildId: string, number: number, now: number, settings?: GuildSettings | null): Promise<boolean> {
     const current = settings === undefined ? await this.getSettings(guildId) : settings;
     const due = current ? firstAutoCloseDue(current, now) : null;
-    const values: Record<string, unknown> = { ':open': 'open', ':now': now, ':cutoff': now - TOUCH_INTERVAL_MS };
+    const values: Record<string, unknown> = { ':open': 'open', ':now': now, ':cutoff': now - ACTIVITY_WRITE_INTERVAL_MS };
     // Chatty tickets write once a minute; a warning to cancel or a due time to add/drop always writes.
     let condition = '#status = :open AND (attribute_not_exists(lastActivityAt) OR lastActivityAt <= :cutoff OR attribute_exists(autoCloseWarnedAt)';
     let update: string;
@@ -748,7 +748,4 @@ export class DynamoTicketStore implements TicketStore {
 
 /** The row is still closed by the close at `:closedAt` (not reopened, not closed again since). */
 const THIS_CLOSE = '#status = :closed AND closedAt = :closedAt';
-
-/** Activity closer together than this is recorded once (auto-close works in hours). */
-const TOUCH_INTERVAL_MS = 60_000;
 

@@ -2,6 +2,12 @@ import { HOUR_MS } from '../clock';
 import type { GuildSettings, Ticket } from './model';
 
 /**
+ * Activity closer together than this is recorded once (auto-close works in hours): the store's
+ * activity write is conditional on it, and the events λ skips a write it knows would change nothing.
+ */
+export const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+/**
  * When an idle ticket is warned and closed, from the guild's settings and the last activity.
  * Plain functions: the store uses them to place a ticket in the `ByDue` index, the sweep to decide
  * what a due ticket needs. Settings are read again when a ticket comes due, so a changed setting

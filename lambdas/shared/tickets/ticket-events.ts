@@ -1,7 +1,9 @@
+import { allSettledOrThrow } from '../all-settled';
 import type { Clock } from '../clock';
 import type { GatewayEvent } from '../contracts/gateway-event';
 import type { WorkQueue } from '../ports/work-queue';
 import type { LoggedMessage, TicketLogStore } from './live-log';
+import { ACTIVITY_WRITE_INTERVAL_MS } from './auto-close-schedule';
 import { openerLeavesOf, type GuildSettings, type Ticket } from './model';
 import type { TicketStore } from './ports';
 
@@ -34,12 +36,14 @@ const MAX_CHANNELS = 10_000;
 
 /**
  * What one λ container remembers between events: which ticket a channel belongs to (it never
- * changes once attached) and each guild's settings for a minute. A message then costs the log
- * write and the conditional activity write, not two extra reads.
+ * changes once attached), each guild's settings for a minute, and when it last wrote each
+ * ticket's activity. A message then costs the log write, plus the activity write at most once a
+ * minute per ticket — not two extra reads and a conditional write that is bound to fail.
  */
 export class TicketLookups {
   private readonly channels = new Map<string, { guildId: string; number: number }>();
   private readonly settings = new Map<string, { value: GuildSettings | null; until: number }>();
+  private readonly touched = new Map<string, number>();
 
   constructor(private readonly tickets: TicketStore) {}
 
@@ -66,6 +70,23 @@ export class TicketLookups {
     const value = await this.tickets.getSettings(guildId);
     this.settings.set(guildId, { value, until: now + SETTINGS_TTL_MS });
     return value;
+  }
+
+  /**
+   * Whether this container wrote the ticket's activity less than a minute before `now`. The
+   * store's write would then be refused (it writes once a minute unless a warning or the due state
+   * must change), and nothing can have changed those since: a warning comes hours after the last
+   * activity, and a close or reopen sets them itself.
+   */
+  touchedRecently(key: { guildId: string; number: number }, now: number): boolean {
+    const at = this.touched.get(`${key.guildId}#${key.number}`);
+    return at !== undefined && now - at < ACTIVITY_WRITE_INTERVAL_MS;
+  }
+
+  /** This container just wrote the ticket's activity at `now`. */
+  noteTouched(key: { guildId: string; number: number }, now: number): void {
+    if (this.touched.size >= MAX_CHANNELS) this.touched.delete(this.touched.keys().next().value!);
+    this.touched.set(`${key.guildId}#${key.number}`, now);
   }
 
   private remember(channelId: string, ticket: Ticket): void {
@@ -117,13 +138,19 @@ async function recordMessage(event: Extract<TicketGatewayEvent, { type: 'message
   const { type: _type, at: _at, ...fields } = event;
   const message: LoggedMessage = { ...fields, editedAt: null, edits: [], deletedAt: null };
   // Logged whatever the ticket's state: the gateway forwards only ticket channels, and messages
-  // between a close and the archive belong to the ticket's history too.
-  await deps.ticketLog.recordCreate(message);
-  if (event.author.bot) return;
-  const key = await deps.lookups.ticketKey(event.channelId);
+  // between a close and the archive belong to the ticket's history too. The log write and the
+  // activity write touch different items and each is safe to repeat, so they run at the same time;
+  // the event fails (and comes back) if either does.
+  await allSettledOrThrow([deps.ticketLog.recordCreate(message), ...(event.author.bot ? [] : [touchActivity(event.channelId, deps)])]);
+}
+
+/** A person wrote in the ticket living in `channelId`: it is active (auto-close starts over). */
+async function touchActivity(channelId: string, deps: TicketEventDeps): Promise<void> {
+  const key = await deps.lookups.ticketKey(channelId);
   if (!key) return;
   const now = deps.clock.now();
-  await deps.tickets.touchTicket(key.guildId, key.number, now, await deps.lookups.settingsOf(key.guildId, now));
+  if (deps.lookups.touchedRecently(key, now)) return;
+  if (await deps.tickets.touchTicket(key.guildId, key.number, now, await deps.lookups.settingsOf(key.guildId, now))) deps.lookups.noteTouched(key, now);
 }
 
 /** Closes the open ticket living in `channelId`; the worker finishes the close (log, DM, transcript). */
