@@ -14,6 +14,7 @@ import { reopenTicket } from './jobs/ticket-reopen';
 import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
+import { transcriptLink } from './jobs/transcript-link';
 import { forwardTelemetry } from './jobs/telemetry';
 import type { WorkerDeps } from './types';
 
@@ -47,7 +48,9 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
     case 'tickets.reschedule':
       return rescheduleTickets(job, deps);
     case 'transcript.build':
-      return transcriptBuild(job, deps);
+      return transcriptBuild(job, attempt, deps);
+    case 'transcript.link':
+      return transcriptLink(job, attempt, deps);
   }
 }
 

@@ -18,6 +18,11 @@ export const TelemetryEventName = z.enum([
   'panel_published',
   'ticket_claimed',
   'ticket_closed',
+  'transcript_stored',
+  'transcript_failed',
+  'transcript_viewed',
+  'transcript_access_denied',
+  'transcripts_expired',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

@@ -116,6 +116,9 @@ export const TicketsRescheduleJob = z.object({ type: z.literal('tickets.reschedu
 /** The transcript hand-over from the close flow (see `tickets/transcript-handover.ts`). */
 export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
 
+/** `/ticket transcript`: the worker signs a short-lived viewer link for the staff member and answers. */
+export const TranscriptLinkJob = z.object({ type: z.literal('transcript.link'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber });
+
 /** Finish opening a reservation whose worker attempts all failed (from the repair sweep). */
 export const TicketRepairJob = z.object({
   type: z.literal('ticket.repair'),
@@ -140,6 +143,7 @@ export const TelemetryJob = z.object({
  * (from the sweeper, or follow-ups the worker queues itself) are idempotent on their own key or state.
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
-  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob]);
+  TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
+  TranscriptLinkJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -28,6 +28,10 @@ export interface GuildSettings {
   autoCloseHours: number | null;
   autoCloseWarnHours: number;
   updatedAt: number;
+  /** Days a stored transcript is kept (null = forever). Absent on settings saved before transcripts: forever. */
+  transcriptRetentionDays?: number | null;
+  /** DM the opener a link to their transcript. Absent: no. */
+  transcriptDmOpener?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'supportChannelId' | 'ticketCategoryId' | 'logChannelId' | 'transcriptChannelId' | 'updatedAt'> = {
@@ -36,6 +40,8 @@ export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'su
   closeDelaySeconds: 10,
   autoCloseHours: null,
   autoCloseWarnHours: 12,
+  transcriptRetentionDays: null,
+  transcriptDmOpener: false,
 };
 
 /** One question of a category's form (a modal text input). @see https://discord.com/developers/docs/components/reference#text-input */
@@ -153,10 +159,16 @@ export interface Ticket {
   reopenedBy?: string | null;
   /** Set by the transcript hand-over at close (see `transcript-handover.ts`). */
   transcriptStatus?: TranscriptStatus | null;
+  /** While `failed-retrying` / `failed`: what went wrong (an error name, never content). */
+  transcriptError?: string | null;
 }
 
-/** `pending`: queued at close; the transcripts feature adds its own states. */
-export type TranscriptStatus = 'pending';
+/**
+ * `pending`: set by the close itself, the build is queued; `stored`: archived; `failed-retrying`:
+ * the last attempt failed and SQS retries it; `failed`: every attempt failed, the job is in the
+ * dead-letter queue (replayable with `npm run ops -- dlq replay work`).
+ */
+export type TranscriptStatus = 'pending' | 'stored' | 'failed-retrying' | 'failed';
 
 /** Bounds of what members and staff type (Discord's own limits are higher). */
 export const MAX_CLOSE_REASON = 500;
