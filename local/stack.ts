@@ -124,6 +124,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       EVENTS_QUEUE_URL: resources.queues.events.url,
       ARCHIVE_BUCKET: resources.bucketName,
       DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL ?? url,
+      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
       // Locally the archive's master key and the link-signing secret come from config, or are made
       // for this run (npm start keeps its master key in .local/, beside DynamoDB Local's data).
       ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : (opts.env.ARCHIVE_MASTER_KEY ?? randomBytes(32).toString('base64')),

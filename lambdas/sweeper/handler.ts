@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
-import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { documentClient, s3Client, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoTranscriptStore } from '../shared/adapters/dynamo-transcript-store';
+import { S3ArchiveStore } from '../shared/adapters/s3-archive-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
@@ -26,6 +28,8 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    archive: new S3ArchiveStore(s3Client(cfg), cfg.ARCHIVE_BUCKET),
+    transcripts: new DynamoTranscriptStore(db, cfg.TABLE_NAME),
     telemetry: telemetryFromConfig(cfg, 'sweeper'),
     clock: systemClock,
     log,

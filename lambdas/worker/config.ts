@@ -15,8 +15,8 @@ export const WorkerConfig = z
     ...ArchiveConfigFields,
     /** Signs transcript viewer links (HMAC); generated into the secret on AWS. */
     DASHBOARD_SESSION_SECRET: Fields.nonEmpty,
-    /** The viewer's public origin (the dashboard), for links in embeds and DMs. */
-    DASHBOARD_BASE_URL: Fields.url,
+    /** The transcript viewer's public origin (the dashboard's), for links in embeds and DMs. */
+    TRANSCRIPT_VIEWER_URL: Fields.url,
     /** Discord's CDN (avatars; attachment links come with their messages). */
     DISCORD_CDN_BASE_URL: z._default(Fields.url, DISCORD_CDN_BASE_URL),
     /** A file larger than this is listed in the transcript with its name and size, not archived. */

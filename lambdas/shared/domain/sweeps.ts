@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { safeError } from '../safe-error';
 import type { GuildStore } from '../ports/guild-store';
 import type { Telemetry } from '../ports/telemetry';
+import { guildArchivePrefix } from '../transcripts/archive';
 
 /** One kind of due work the sweeper handles; each reads only its due items from the `ByDue` index. */
 export interface Sweep {
@@ -26,13 +27,15 @@ export const SWEEP_BATCH = 100;
 
 export interface PurgeSweepDeps {
   guilds: GuildStore;
+  /** The archive bucket: a purged guild's transcripts and files go too (its data key went with the partition). */
+  archive?: { deletePrefix(prefix: string): Promise<number> };
   telemetry: Telemetry;
   log: { error(msg: string, extra: Record<string, unknown>): void };
 }
 
 /**
  * Purges guilds removed 30 days ago: every item under `GUILD#<gid>` (enforcement records live
- * under their own keys and are never touched here).
+ * under their own keys and are never touched here), then the guild's archive objects.
  */
 export function purgeSweep(deps: PurgeSweepDeps): Sweep {
   return {
@@ -45,6 +48,8 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
         try {
           const deleted = await deps.guilds.purge(guildId, now);
           if (deleted !== null) {
+            // After the partition (and with it the data key): even objects a failed delete leaves are unreadable.
+            await deps.archive?.deletePrefix(guildArchivePrefix(guildId));
             done++;
             deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           }
