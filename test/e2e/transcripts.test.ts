@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Keys } from '../../lambdas/shared/adapters/keys';
+import { replayDeadLetters } from '../../lambdas/shared/adapters/sqs-dead-letters';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/provision';
 import type { APIMessage } from 'discord-api-types/v10';
 import { archiveFromConfig, type ArchiveConfig } from '../../lambdas/shared/adapters/archive-factory';
 import { DynamoSessionStore } from '../../lambdas/shared/adapters/dynamo-session-store';
@@ -13,7 +18,7 @@ import { TINY_PNG } from '../../local/discord/routes/cdn';
 import { eventually } from '../support/eventually';
 import { startE2E, type E2E } from '../support/stack';
 import { ticketWork } from '../support/ticket-work';
-import { ticketData } from '../support/tickets';
+import { runCommand, ticketData } from '../support/tickets';
 
 const label = (n: number) => `#${String(n).padStart(4, '0')}`;
 
@@ -224,5 +229,40 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     // The short form redirects to the page.
     const short = await fetchViewer(`${base}?t=${staffLink.split('/').at(-2)}`);
     expect([short.status, short.headers.get('location')]).toEqual([302, `/transcripts/${t.guildId}/${ticketNumber}/${staffLink.split('/').at(-2)}/`]);
+  });
+
+  it('a key or storage failure at close is recorded and retried, then dead-lettered; a replay stores it; /config transcripts sets retention', async () => {
+    const saved = await runCommand(e, e.world.userId, 'config', [option.subcommand('transcripts', [option.integer('retention_days', 30), option.boolean('dm_opener', false)])]);
+    expect((saved.res.body as { data: { content: string } }).data.content).toContain('• Transcripts: kept 30 days · sent to the opener by DM: no');
+
+    // The guild's wrapped data key is damaged: unwrapping fails (as a KMS outage would) on every attempt.
+    const table = e.stack.resources.tableName;
+    const keyItem = (await data.db.send(new GetCommand({ TableName: table, Key: Keys.dataKey(t.guildId), ConsistentRead: true }))).Item!;
+    await data.db.send(new PutCommand({ TableName: table, Item: { ...keyItem, wrapped: Buffer.alloc(60, 1) } }));
+    const opener2 = t.member('unlucky');
+    const ticket = await t.open(opener2);
+    await close(staff, ticket.channelId, 'done');
+    // Retried (failed-retrying) until the queue gives up; the ticket then shows the failure, never a silent gap.
+    const failed = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'failed' ? row : undefined; }, 20_000, 'transcript failed');
+    expect(failed).toMatchObject({ status: 'closed', transcriptError: 'ArchiveIntegrityError' });
+    expect(await archive.records.latest(t.guildId, ticket.number)).toBeNull();
+    // Staff asking for a link are told why.
+    const asked = await t.ticket(staff, e.world.channelId, 'transcript', [option.integer('number', ticket.number)]);
+    expect((await t.done(asked.payload.id)).content).toBe(`Ticket ${label(ticket.number)} has no transcript yet: archiving it failed and is being retried. Try again in a minute.`);
+
+    // Fixed, then replayed from the dead-letter queue (npm run ops -- dlq replay work).
+    await data.db.send(new PutCommand({ TableName: table, Item: keyItem }));
+    const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      const queue = e.stack.resources.queues.work;
+      const replayed = await eventually(async () => { const r = await replayDeadLetters(sqs, { dlqUrl: queue.dlqUrl, sourceUrl: queue.url }); return r.moved > 0 ? r : undefined; }, 10_000, 'dead letter replayed');
+      expect(replayed.moved).toBeGreaterThan(0);
+    } finally {
+      sqs.destroy();
+    }
+    const stored = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'stored' ? row : undefined; }, 15_000, 'transcript stored after replay');
+    expect(stored.transcriptError).toBeNull();
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    expect(record.expiresAt).toBe(record.closedAt + 30 * 86_400_000);
   });
 });

@@ -5,6 +5,7 @@ import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
 import type { GuildSettings } from '../../shared/tickets/model';
 import { changeBehaviour, LIMITS, requireSettings } from '../../shared/tickets/settings';
+import { changeTranscriptSettings, describeTranscriptSettings, RETENTION_DAYS_LIMITS } from '../../shared/transcripts/settings';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
@@ -28,6 +29,15 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
         { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: LIMITS.closeDelaySeconds[0], max_value: LIMITS.closeDelaySeconds[1] },
         { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: LIMITS.autoCloseHours[0], max_value: LIMITS.autoCloseHours[1] },
         { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: LIMITS.autoCloseWarnHours[0], max_value: LIMITS.autoCloseWarnHours[1] },
+      ],
+    },
+    {
+      type: OptionType.Subcommand,
+      name: 'transcripts',
+      description: 'How long transcripts are kept and who gets them',
+      options: [
+        { type: OptionType.Integer, name: 'retention_days', description: 'Days to keep new transcripts (0 = forever)', min_value: RETENTION_DAYS_LIMITS[0], max_value: RETENTION_DAYS_LIMITS[1] },
+        { type: OptionType.Boolean, name: 'dm_opener', description: 'Send the member who opened a ticket a link to its transcript?' },
       ],
     },
   ] as never,
@@ -61,6 +71,10 @@ export const configCommand: CommandModule<APIChatInputApplicationCommandInteract
         const note = rescheduling ? ' Tickets already open follow the new auto-close setting from their last activity.' : '';
         return { reply: ephemeralReply(`Saved.${note}\n${describeSettings(settings)}`) };
       }
+      case 'transcripts': {
+        const settings = await changeTranscriptSettings(deps.tickets, guildId, { retentionDays: o.integer('retention_days') ?? undefined, dmOpener: o.boolean('dm_opener') ?? undefined }, deps.clock.now());
+        return { reply: ephemeralReply(`Saved. A new retention applies to transcripts stored from now on.\n${describeSettings(settings)}`) };
+      }
       default:
         throw new StaleActionError();
     }
@@ -76,5 +90,6 @@ export function describeSettings(s: GuildSettings): string {
     `• Log channel: ${s.logChannelId ? channelLink(s.logChannelId) : 'none'} · Transcripts: ${s.transcriptChannelId ? channelLink(s.transcriptChannelId) : 'none'}`,
     `• Opener can close: ${s.openerCanClose ? 'yes' : 'no'} · Reopen window: ${s.reopenWindowHours ? `${s.reopenWindowHours} h` : 'never'} · Close delay: ${s.closeDelaySeconds} s`,
     `• Auto-close: ${s.autoCloseHours ? `after ${s.autoCloseHours} h without activity, warning ${s.autoCloseWarnHours} h before` : 'off'}`,
+    describeTranscriptSettings(s),
   ].join('\n');
 }
