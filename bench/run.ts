@@ -5,6 +5,7 @@
  *    the Discord emulator): PING, and the deferred `/status` (verify + enqueue + type 5).
  * 2. Each Lambda bundle's minified size (the CDK construct's esbuild settings).
  * 3. A cold-start proxy: a fresh Node process loads the bundle and runs its first invocation.
+ * 4. Transcripts: render + compress + encrypt at 1,000 and 10,000 messages, against discord-html-transcripts.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -151,6 +152,8 @@ async function main() {
   const cold = await coldStarts(bundles);
   console.log(`ACK latency (${PINGS} PINGs, ${DEFERRED} deferred /status, sequential)…`);
   const ack = await ackLatency();
+  const { transcriptBenchmark } = await import('./transcripts/run');
+  const transcripts = await transcriptBenchmark();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -199,6 +202,7 @@ async function main() {
     '|---|---|---|---|',
     ...Object.entries(cold).map(([n, c]) => `| ${n} | ${ms(c.load)} | ${ms(c.first)} | ${ms(c.total)} |`),
     '',
+    ...transcripts,
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);

@@ -11,17 +11,17 @@ const md = (s: string) => renderMarkdown(s, names);
 
 describe('Discord markdown → HTML', () => {
   it.each([
-    ['**bold** *italic* _also_ __under__ ~~gone~~ ***both***', '<div class="p"><strong>bold</strong> <em>italic</em> <em>also</em> <u>under</u> <s>gone</s> <strong><em>both</em></strong></div>'],
-    ['||spoiler|| `a <b> c`', '<div class="p"><span class="spoiler" tabindex="0">spoiler</span> <code>a &lt;b&gt; c</code></div>'],
+    ['**bold** *italic* _also_ __under__ ~~gone~~ ***both***', '<p><strong>bold</strong> <em>italic</em> <em>also</em> <u>under</u> <s>gone</s> <strong><em>both</em></strong></p>'],
+    ['||spoiler|| `a <b> c`', '<p><span class="sp" tabindex="0">spoiler</span> <code>a &lt;b&gt; c</code></p>'],
     ['```ts\nconst x = "<b>";\n```', '<div class="p"><pre class="code" data-lang="ts"><code>const x = &quot;&lt;b&gt;&quot;;</code></pre></div>'],
-    ['# Title\n## Sub\n### Small\n-# fine print', '<h3 class="md-h">Title</h3><h4 class="md-h">Sub</h4><h5 class="md-h">Small</h5><div class="subtext">fine print</div>'],
+    ['# Title\n## Sub\n### Small\n-# fine print', '<h3>Title</h3><h4>Sub</h4><h5>Small</h5><small class="sub">fine print</small>'],
     ['- one\n- two\n1. first\n2. second', '<ul><li>one</li><li>two</li></ul><ol><li>first</li><li>second</li></ol>'],
-    ['> quoted **line**\nafter', '<blockquote><div class="p">quoted <strong>line</strong></div></blockquote><div class="p">after</div>'],
-    ['>>> all\nof this', '<blockquote><div class="p">all<br>of this</div></blockquote>'],
-    ['[the *docs*](https://example.com/a_b?x=1&y=2) and https://example.com/path_x.', '<div class="p"><a href="https://example.com/a_b?x=1&amp;y=2" rel="noopener noreferrer nofollow" target="_blank">the <em>docs</em></a> and <a href="https://example.com/path_x" rel="noopener noreferrer nofollow" target="_blank">https://example.com/path_x</a>.</div>'],
-    ['<@200000000000000001> <@&300000000000000001> <#400000000000000001> <@299999999999999999> @everyone', '<div class="p"><span class="mention">@Ana &lt;Admin&gt;</span> <span class="mention role">@Support &amp; Co</span> <span class="mention channel">#general</span> <span class="mention">@unknown-user</span> <span class="mention">@everyone</span></div>'],
-    ['<t:1700000000:R> <t:1700000000:d> <:blob:500000000000000001>', '<div class="p"><time datetime="2023-11-14T22:13:20.000Z">2023-11-14 22:13 UTC</time> <time datetime="2023-11-14T22:13:20.000Z">2023-11-14</time> <span class="emoji">:blob:</span></div>'],
-    ['\\*not italic\\* snake_case_name', '<div class="p">*not italic* snake_case_name</div>'],
+    ['> quoted **line**\nafter', '<blockquote><p>quoted <strong>line</strong></p></blockquote><p>after</p>'],
+    ['>>> all\nof this', '<blockquote><p>all<br>of this</p></blockquote>'],
+    ['[the *docs*](https://example.com/a_b?x=1&y=2) and https://example.com/path_x.', '<p><a href="https://example.com/a_b?x=1&amp;y=2" rel="nofollow">the <em>docs</em></a> and <a href="https://example.com/path_x" rel="nofollow">https://example.com/path_x</a>.</p>'],
+    ['<@200000000000000001> <@&300000000000000001> <#400000000000000001> <@299999999999999999> @everyone', '<p><mark>@Ana &lt;Admin&gt;</mark> <mark>@Support &amp; Co</mark> <mark>#general</mark> <mark>@unknown-user</mark> <mark>@everyone</mark></p>'],
+    ['<t:1700000000:R> <t:1700000000:d> <:blob:500000000000000001>', '<p><time datetime="2023-11-14T22:13:20.000Z">2023-11-14 22:13 UTC</time> <time datetime="2023-11-14T22:13:20.000Z">2023-11-14</time> :blob:</p>'],
+    ['\\*not italic\\* snake_case_name', '<p>*not italic* snake_case_name</p>'],
   ])('%s', (source, html) => expect(md(source)).toBe(html));
 
   it('keeps every script, handler and dangerous link as text', () => {
@@ -43,7 +43,7 @@ describe('Discord markdown → HTML', () => {
     expect(html).not.toContain('\u0000');
     // Every tag in the output is one the renderer writes.
     const tags = new Set([...html.matchAll(/<\/?([a-z0-9]+)/g)].map((m) => m[1]));
-    for (const tag of tags) expect(['div', 'a', 'code', 'pre', 'br', 'span', 'time', 'strong', 'em', 'u', 's', 'blockquote', 'ul', 'ol', 'li', 'h3', 'h4', 'h5']).toContain(tag);
+    for (const tag of tags) expect(['p', 'div', 'a', 'code', 'pre', 'br', 'span', 'mark', 'small', 'time', 'strong', 'em', 'u', 's', 'blockquote', 'ul', 'ol', 'li', 'h3', 'h4', 'h5']).toContain(tag);
   });
 });
 
@@ -114,26 +114,30 @@ describe('a golden conversation', () => {
     // Nothing is loaded from anywhere: no external src/href but the links people posted.
     expect(html).not.toMatch(/<script|<link |src="http|url\(http|@import/);
     expect(html).toContain('<title>Ticket #0007 · Acme &amp; Sons</title>');
-    // Entries in time order: opened, welcome, claimed, member added, priority, messages, close.
-    const items = [...html.matchAll(/<li class="(sys|msg(?: deleted)?)"(?: id="m-(\d+)")?>/g)].map((m) => m[2] ?? m[1]);
-    expect(items).toEqual(['sys', '1300000000000000001', 'sys', 'sys', 'sys', '1300000000000000003', '1300000000000000004', '1300000000000000005', 'sys']);
-    expect(html).toContain('<b>bo</b> opened the ticket in <b>Billing</b>.<dl><dt>Order number</dt><dd>123</dd></dl>');
+    // Entries in time order under a day separator: opened, welcome, claimed, member added, priority, messages, close.
+    const log = html.slice(html.indexOf('<ol class="log">'), html.indexOf('</ol></main>'));
+    const order = ['<li class="day">2026-11-01</li>', 'opened the ticket', 'Ticket #0007', 'claimed the ticket', 'added <b>Cy</b>', 'set the priority', 'my <strong>order</strong>', 'Refund sent', 'wrong screenshot', 'closed the ticket'];
+    const positions = order.map((text) => log.indexOf(text));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((x, y) => x - y)).toEqual(positions);
+    expect(html).toContain('<li class="sys"><b>bo</b> opened the ticket in <b>Billing</b>.<dl><dt>Order number</dt><dd>123</dd></dl> <time>12:00</time></li>');
     expect(html).toContain('<b>Ana &lt;Admin&gt;</b> added <b>Cy</b>.');
     expect(html).toContain('<b>Ana &lt;Admin&gt;</b> closed the ticket. Reason: Refunded');
-    // The edited message: current text, marker, earlier version; user markup stays text.
-    expect(html).toContain('my <strong>order</strong> 123 is late &lt;script&gt;alert(1)&lt;/script&gt;</div> <span class="edited"');
-    expect(html).toContain('<summary>1 earlier version</summary><div class="content"><div class="p">my order is late</div>');
-    // Reply, mention by name, spoiler, attachment link, reaction, sticker; avatar inline or an initial badge.
-    expect(html).toContain('<div class="reply"><a href="#m-1300000000000000003"><b>bo</b> my **order** 123 is late &lt;script&gt;');
-    expect(html).toContain('Sorry <span class="mention">@bo</span>! Refund sent, see <span class="spoiler" tabindex="0">code 42</span>');
-    expect(html).toContain('<a class="file" href="attachments/1400000000000000001/receipt%20%3C1%3E.pdf" download="receipt &lt;1&gt;.pdf">📎 receipt &lt;1&gt;.pdf</a> <span class="meta">50.8 KB</span>');
-    expect(html).toContain('<span class="reaction">👍 2</span>');
+    // The edited message: its author's badge, name and time, the current text, a marker, the earlier version; user markup stays text.
+    expect(html).toMatch(/<li id="m-1300000000000000003"><i class=u\d+>B<\/i><h6>bo<time>12:01<\/time><\/h6>my <strong>order<\/strong> 123 is late &lt;script&gt;alert\(1\)&lt;\/script&gt; <small title="2026-11-01 12:01 UTC">\(edited\)<\/small>/);
+    expect(html).toContain('<summary>1 earlier version</summary><div class="x"><p>my order is late</p> <small>until 2026-11-01 12:01 UTC</small></div>');
+    // Reply, mention by name, spoiler, attachment link, reaction, sticker; the avatar inline once, as CSS.
+    expect(html).toContain('<div class="reply"><a href="#m-1300000000000000003"><b>bo</b> my **order** 123 is late &lt;script&gt;alert(1</a></div>');
+    expect(html).toContain('Sorry <mark>@bo</mark>! Refund sent, see <span class="sp" tabindex="0">code 42</span>');
+    expect(html).toContain('<div class="att"><a href="attachments/1400000000000000001/receipt%20%3C1%3E.pdf">📎 receipt &lt;1&gt;.pdf</a> <small>50.8 KB</small></div>');
+    expect(html).toContain('<div class="rx"><span>👍 2</span></div>');
     expect(html).toContain('<div class="sticker">Sticker: thanks</div>');
-    expect(html).toContain('<img class="av" src="data:image/png;base64,AAAA" alt="">');
-    expect(html).toContain('<span class="av" style="--h:');
-    // The deleted message keeps its text, a marker and its lost file's note.
-    expect(html).toMatch(/<li class="msg deleted" id="m-1300000000000000005">.*wrong screenshot.*old\.png<\/span> <span class="meta">2\.0 KB · no longer available on Discord<\/span>.*<div class="deleted-note">Deleted 2026-11-01 12:03 UTC<\/div>/);
+    expect(html.match(/data:image\/png;base64,AAAA/g)).toHaveLength(1);
+    expect(html).toMatch(/\.u\d+\{background-image:url\(data:image\/png;base64,AAAA\)\}/);
+    expect(html).toMatch(/<i class="u\d+ i">A<\/i><div class="reply">.*?<\/div><h6>Ana &lt;Admin&gt;<time>12:02<\/time><\/h6>/);
+    // The deleted message keeps its text, a marker and its lost file's note; it starts its own group.
+    expect(html).toMatch(/<li class="d"><i class=u\d+>B<\/i><h6>bo<time>12:03<\/time><\/h6>wrong screenshot<div class="att"><span class="file">📎 old\.png<\/span> <small>2\.0 KB · no longer available on Discord<\/small><\/div><div class="deleted-note">Deleted 2026-11-01 12:03 UTC<\/div><\/li>/);
     // The embed with its colour and field.
-    expect(html).toContain('<div class="embed" style="border-left-color:#5865f2"><div class="t">Ticket #0007</div>');
+    expect(html).toContain('<div class="embed" style="--c:#5865f2"><div class="t">Ticket #0007</div><p>A member of staff will be with you shortly.</p><div class="f"><b>Category</b><p>Billing</p></div></div>');
   });
 });

@@ -5,7 +5,7 @@
  *
  * Covers what Discord renders: bold, italics, underline, strikethrough, spoilers, inline code and
  * fenced code blocks, block quotes (`>` and `>>>`), headings (`#`, `##`, `###`), subtext (`-#`),
- * lists, masked and bare links (paragraphs are `div.p`, so code blocks may sit inside them), user / role / channel mentions, `@everyone`/`@here`, timestamps,
+ * lists, masked and bare links, user / role / channel mentions, `@everyone`/`@here`, timestamps,
  * custom emoji (as `:name:`; nothing is loaded from Discord's CDN) and backslash escapes.
  *
  * @see https://support.discord.com/hc/en-us/articles/210298617-Markdown-Text-101-Chat-Formatting-Bold-Italic-Underline
@@ -77,6 +77,12 @@ class Renderer {
     return this.restore(this.blocks(text));
   }
 
+  /** True when held fragments in `html` include a code block (which a <p> cannot contain). */
+  private hasBlock(html: string): boolean {
+    for (const [, n] of html.matchAll(/\u0000(\d+)\u0000/g)) if (this.slots[Number(n)]!.startsWith('<pre')) return true;
+    return false;
+  }
+
   /** Line-level structure: quotes, headings, subtext, lists, paragraphs. */
   private blocks(text: string): string {
     const out: string[] = [];
@@ -85,7 +91,11 @@ class Renderer {
     let quote: string[] = [];
     let list: { ordered: boolean; items: string[] } | null = null;
     const flushPara = () => {
-      if (para.length) out.push(`<div class="p">${this.inline(para.join('\n')).replace(/\n/g, '<br>')}</div>`);
+      if (para.length) {
+        const html = this.inline(para.join('\n')).replace(/\n/g, '<br>');
+        // A code block cannot sit in a <p>; the placeholder marks where one will be.
+        out.push(this.hasBlock(html) ? `<div class="p">${html}</div>` : `<p>${html}</p>`);
+      }
       para = [];
     };
     const flushQuote = () => {
@@ -120,13 +130,13 @@ class Renderer {
       const h = /^(#{1,3}) +(\S.*)$/.exec(line);
       if (h) {
         flushAll();
-        out.push(`<h${h[1]!.length + 2} class="md-h">${this.inline(h[2]!)}</h${h[1]!.length + 2}>`);
+        out.push(`<h${h[1]!.length + 2}>${this.inline(h[2]!)}</h${h[1]!.length + 2}>`);
         continue;
       }
       const sub = /^-# +(\S.*)$/.exec(line);
       if (sub) {
         flushAll();
-        out.push(`<div class="subtext">${this.inline(sub[1]!)}</div>`);
+        out.push(`<small class="sub">${this.inline(sub[1]!)}</small>`);
         continue;
       }
       const li = /^\s*(?:([-*])|(\d{1,9})\.) +(\S.*)$/.exec(line);
@@ -150,7 +160,7 @@ class Renderer {
     const { names } = this;
     let t = text;
     // Masked links: the link text keeps its formatting, the URL must be http(s).
-    t = t.replace(/\[([^\]\n]{1,256})\]\(\s*(?:&lt;)?(https?:\/\/[^\s)]+?)(?:&gt;)?\s*\)/g, (_, label: string, url: string) => `${this.hold(`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">`)}${label}${this.hold('</a>')}`);
+    t = t.replace(/\[([^\]\n]{1,256})\]\(\s*(?:&lt;)?(https?:\/\/[^\s)]+?)(?:&gt;)?\s*\)/g, (_, label: string, url: string) => `${this.hold(`<a href="${url}" rel="nofollow">`)}${label}${this.hold('</a>')}`);
     // Bare links, and <links> that suppress embeds on Discord.
     t = t.replace(/&lt;(https?:\/\/[^\s]+?)&gt;|https?:\/\/[^\s\u0000]+/g, (match: string, wrapped: string | undefined) => {
       let url = wrapped ?? match;
@@ -160,19 +170,19 @@ class Renderer {
         url = trimmed[1]!;
         tail = trimmed[2]!;
       }
-      return this.hold(`<a href="${url}" rel="noopener noreferrer nofollow" target="_blank">${url}</a>`) + tail;
+      return this.hold(`<a href="${url}" rel="nofollow">${url}</a>`) + tail;
     });
-    t = t.replace(/&lt;@!?(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<span class="mention">@${escapeHtml(names.users[id] ?? 'unknown-user')}</span>`));
-    t = t.replace(/&lt;@&amp;(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<span class="mention role">@${escapeHtml(names.roles[id] ?? 'unknown-role')}</span>`));
-    t = t.replace(/&lt;#(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<span class="mention channel">#${escapeHtml(names.channels[id] ?? 'unknown-channel')}</span>`));
-    t = t.replace(/@(everyone|here)\b/g, (_, who: string) => this.hold(`<span class="mention">@${who}</span>`));
+    t = t.replace(/&lt;@!?(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>@${escapeHtml(names.users[id] ?? 'unknown-user')}</mark>`));
+    t = t.replace(/&lt;@&amp;(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>@${escapeHtml(names.roles[id] ?? 'unknown-role')}</mark>`));
+    t = t.replace(/&lt;#(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>#${escapeHtml(names.channels[id] ?? 'unknown-channel')}</mark>`));
+    t = t.replace(/@(everyone|here)\b/g, (_, who: string) => this.hold(`<mark>@${who}</mark>`));
     t = t.replace(/&lt;t:(-?\d{1,13})(?::([tTdDfFR]))?&gt;/g, (_, s: string, style: string | undefined) => {
       const seconds = Number(s);
       const d = new Date(seconds * 1000);
       if (Number.isNaN(d.getTime())) return this.hold(escapeHtml(s));
       return this.hold(`<time datetime="${d.toISOString()}">${escapeHtml(formatTimestamp(seconds, style ?? 'f'))}</time>`);
     });
-    t = t.replace(/&lt;(a?):(\w{2,32}):(\d{15,21})&gt;/g, (_, _a: string, name: string) => this.hold(`<span class="emoji">:${name}:</span>`));
+    t = t.replace(/&lt;(a?):(\w{2,32}):(\d{15,21})&gt;/g, (_, _a: string, name: string) => this.hold(`:${name}:`));
     // Emphasis, strongest markers first so `***` and `__` are not read as single ones.
     t = t.replace(/\*\*\*([\s\S]+?)\*\*\*/g, '<strong><em>$1</em></strong>');
     t = t.replace(/\*\*([\s\S]+?)\*\*/g, '<strong>$1</strong>');
@@ -180,7 +190,7 @@ class Renderer {
     t = t.replace(/\*(?=\S)([\s\S]*?\S)\*/g, '<em>$1</em>');
     t = t.replace(/(^|[^\w])_(?=\S)([\s\S]*?\S)_(?!\w)/g, '$1<em>$2</em>');
     t = t.replace(/~~([\s\S]+?)~~/g, '<s>$1</s>');
-    t = t.replace(/\|\|([\s\S]+?)\|\|/g, '<span class="spoiler" tabindex="0">$1</span>');
+    t = t.replace(/\|\|([\s\S]+?)\|\|/g, '<span class="sp" tabindex="0">$1</span>');
     return t;
   }
 }

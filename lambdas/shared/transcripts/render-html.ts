@@ -21,17 +21,18 @@ const CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#2e3338;--muted:#5c5e6
 @media (prefers-color-scheme:dark){:root{--bg:#313338;--fg:#dbdee1;--muted:#949ba4;--line:#3f4147;--card:#2b2d31;--mention:rgba(88,101,242,.3);--code:#2b2d31;--warn:#f23f43}}
 *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
 header{padding:16px 20px;border-bottom:1px solid var(--line)}h1{font-size:20px;margin:0 0 8px}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0;font-size:14px}dt{color:var(--muted)}dd{margin:0}
-ol.log{list-style:none;margin:0;padding:8px 0}.msg{display:flex;gap:12px;padding:6px 20px}.msg:hover{background:var(--card)}.msg.deleted{opacity:.75;border-left:3px solid var(--warn)}
-.av{width:40px;height:40px;border-radius:50%;flex:none;display:flex;align-items:center;justify-content:center;color:#fff;font-weight:600;background:hsl(var(--h,230) 45% 45%)}
-.body{min-width:0;flex:1}.head{display:flex;gap:8px;align-items:baseline}.name{font-weight:600}.tag{font-size:11px;background:var(--accent);color:#fff;border-radius:3px;padding:0 4px}time,.meta{color:var(--muted);font-size:12px}
-.content{overflow-wrap:anywhere}.p{margin:2px 0}.subtext{font-size:12px;color:var(--muted)}blockquote{margin:2px 0;padding-left:10px;border-left:4px solid var(--line)}.md-h{margin:6px 0 2px}
+ol.log{list-style:none;margin:0;padding:8px 0}.log>li{display:flow-root;padding:6px 20px 2px 72px;min-height:48px;overflow-wrap:anywhere}.log>li>i{float:left;margin-left:-52px}.log>.c{padding-top:0;min-height:0}.log>li:hover{background:var(--card)}.log>.d{opacity:.75;border-left:3px solid var(--warn)}
+.log>li>i{width:40px;height:40px;border-radius:50%;display:flex;align-items:center;justify-content:center;color:#fff;font-weight:600;font-style:normal;background:hsl(var(--h,230) 45% 45%) center/cover}.log>li>i.i{color:transparent}
+.log h6{margin:0;font-size:15px;display:flex;gap:8px;align-items:baseline}.tag{font-size:11px;background:var(--accent);color:#fff;border-radius:3px;padding:0 4px}time,.meta{color:var(--muted);font-size:12px;font-weight:400}
+.log>.day{display:flex;min-height:0;align-items:center;gap:8px;color:var(--muted);font-size:12px;padding:8px 20px}.day::before,.day::after{content:"";flex:1;border-top:1px solid var(--line)}
+.x p,.p{margin:2px 0}.sub{display:block;color:var(--muted)}blockquote{margin:2px 0;padding-left:10px;border-left:4px solid var(--line)}.log h3,.log h4,.log h5{margin:6px 0 2px}small{font-size:12px;color:var(--muted)}
 code{background:var(--code);border-radius:3px;padding:0 3px;font:13px ui-monospace,SFMono-Regular,Menlo,monospace}pre.code{background:var(--code);border:1px solid var(--line);border-radius:4px;padding:8px;white-space:pre-wrap;margin:4px 0}pre.code code{padding:0}
-.mention{background:var(--mention);color:var(--accent);border-radius:3px;padding:0 2px}.spoiler{background:var(--fg);color:transparent;border-radius:3px}.spoiler:hover,.spoiler:focus{background:var(--card);color:inherit}
+mark{background:var(--mention);color:var(--accent);border-radius:3px;padding:0 2px}.sp{background:var(--fg);color:transparent;border-radius:3px}.sp:hover,.sp:focus{background:var(--card);color:inherit}
 a{color:var(--accent)}.reply{font-size:13px;color:var(--muted)}.reply::before{content:"↱ "}.edited,.deleted-note{font-size:11px;color:var(--muted)}.deleted-note{color:var(--warn)}
-details.edits{font-size:13px;color:var(--muted)}.att{margin:4px 0}.att img{max-width:min(400px,100%);max-height:300px;border-radius:4px;display:block}.file{display:inline-block;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:6px 10px}
-.embed{border-left:4px solid var(--line);background:var(--card);border-radius:4px;padding:8px 12px;margin:4px 0;max-width:520px}.embed .t{font-weight:600}.embed .f{font-size:13px}.embed .fn{font-weight:600}
-.reactions{display:flex;gap:4px;flex-wrap:wrap}.reaction{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:0 6px;font-size:13px}.sticker{font-size:13px;color:var(--muted)}
-.sys{padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}`;
+details.edits{font-size:13px;color:var(--muted)}.att{margin:4px 0}.att img{max-width:min(400px,100%);max-height:300px;border-radius:4px;display:block}.att a,.file{display:inline-block;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:6px 10px}
+.embed{border-left:4px solid var(--c,var(--line));background:var(--card);border-radius:4px;padding:8px 12px;margin:4px 0;max-width:520px}.embed .t{font-weight:600}.embed small{display:block}.embed .f{font-size:13px}.embed .f b{display:block}
+.rx{display:flex;gap:4px;flex-wrap:wrap}.rx span{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:0 6px;font-size:13px}.sticker{font-size:13px;color:var(--muted)}
+.log>.sys{min-height:0;padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}`;
 
 const fmtTime = (isoText: string) => `${isoText.slice(0, 10)} ${isoText.slice(11, 16)} UTC`;
 const timeTag = (isoText: string) => `<time datetime="${isoText}">${fmtTime(isoText)}</time>`;
@@ -49,52 +50,92 @@ function hue(id: string): number {
   return h;
 }
 
-function avatar(user: TranscriptUser | undefined, id: string | null, assets: InlineAssets): string {
-  const src = id ? assets.avatars[id] : undefined;
-  if (src) return `<img class="av" src="${escapeHtml(src)}" alt="">`;
+/**
+ * Per-user CSS: an avatar (inline, once per user however many messages they wrote) or a hue for the
+ * initial badge. Messages then only name the user's class.
+ */
+function userStyles(doc: TranscriptDocument, assets: InlineAssets): { css: string; cls: Map<string, string> } {
+  const cls = new Map<string, string>();
+  const rules: string[] = [];
+  for (const id of Object.keys(doc.users)) {
+    const c = `u${cls.size}`;
+    cls.set(id, c);
+    const src = assets.avatars[id];
+    // A data: URI from our own re-hosting (base64 alphabet only): safe inside url().
+    rules.push(src && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? `.${c}{background-image:url(${src})}` : `.${c}{--h:${hue(id)}}`);
+  }
+  return { css: rules.join(''), cls };
+}
+
+function avatar(user: TranscriptUser | undefined, id: string | null, assets: InlineAssets, cls: Map<string, string>): string {
   const name = user ? (user.displayName ?? user.username) : '?';
   const initial = escapeHtml(Array.from(name.trim())[0]?.toUpperCase() ?? '?');
-  return `<span class="av" style="--h:${hue(id ?? '0')}" aria-hidden="true">${initial}</span>`;
+  const classes = [id ? cls.get(id) : undefined, id && assets.avatars[id] ? 'i' : undefined].filter(Boolean).join(' ');
+  // Class tokens are [a-z0-9] only: unquoted is valid HTML and this tag repeats on every message.
+  return `<i${classes ? ` class=${classes.includes(' ') ? `"${classes}"` : classes}` : ''}>${initial}</i>`;
 }
 
 function attachmentHtml(a: TranscriptAttachment, assets: InlineAssets): string {
   const name = escapeHtml(a.filename);
   const inline = assets.images[a.id];
   if (inline) return `<div class="att"><img src="${escapeHtml(inline)}" alt="${name}" title="${name} (${sizeText(a.size)})"></div>`;
-  if (a.path) return `<div class="att"><a class="file" href="${escapeHtml(a.path)}" download="${name}">📎 ${name}</a> <span class="meta">${sizeText(a.size)}</span></div>`;
-  return `<div class="att"><span class="file">📎 ${name}</span> <span class="meta">${sizeText(a.size)} · ${escapeHtml(a.note ?? 'not archived')}</span></div>`;
+  if (a.path) return `<div class="att"><a href="${escapeHtml(a.path)}">📎 ${name}</a> <small>${sizeText(a.size)}</small></div>`;
+  return `<div class="att"><span class="file">📎 ${name}</span> <small>${sizeText(a.size)} · ${escapeHtml(a.note ?? 'not archived')}</small></div>`;
 }
 
 const safeUrl = (url: string | null) => (url && /^https?:\/\//i.test(url) ? url : null);
 
 function embedHtml(e: TranscriptEmbed, names: MentionNames): string {
-  const color = e.color !== null ? ` style="border-left-color:#${e.color.toString(16).padStart(6, '0').slice(-6)}"` : '';
+  const color = e.color !== null ? ` style="--c:#${e.color.toString(16).padStart(6, '0').slice(-6)}"` : '';
   const url = safeUrl(e.url);
-  const title = e.title ? (url ? `<a class="t" href="${escapeHtml(url)}" rel="noopener noreferrer nofollow" target="_blank">${escapeHtml(e.title)}</a>` : `<div class="t">${escapeHtml(e.title)}</div>`) : '';
-  const fields = e.fields.map((f) => `<div class="f"><div class="fn">${escapeHtml(f.name)}</div>${renderMarkdown(f.value, names)}</div>`).join('');
-  return `<div class="embed"${color}>${e.author ? `<div class="meta">${escapeHtml(e.author)}</div>` : ''}${title}${e.description ? renderMarkdown(e.description, names) : ''}${fields}${e.footer ? `<div class="meta">${escapeHtml(e.footer)}</div>` : ''}</div>`;
+  const title = e.title ? (url ? `<a class="t" href="${escapeHtml(url)}" rel="nofollow">${escapeHtml(e.title)}</a>` : `<div class="t">${escapeHtml(e.title)}</div>`) : '';
+  const fields = e.fields.map((f) => `<div class="f"><b>${escapeHtml(f.name)}</b>${renderMarkdown(f.value, names)}</div>`).join('');
+  return `<div class="embed"${color}>${e.author ? `<small>${escapeHtml(e.author)}</small>` : ''}${title}${e.description ? renderMarkdown(e.description, names) : ''}${fields}${e.footer ? `<small>${escapeHtml(e.footer)}</small>` : ''}</div>`;
 }
 
-function messageHtml(m: TranscriptMessage, doc: TranscriptDocument, assets: InlineAssets, byId: Map<string, TranscriptMessage>): string {
+/** Consecutive messages of one author within this time are grouped under one avatar and name, as Discord does. */
+const GROUP_MS = 7 * 60_000;
+
+interface RenderState {
+  doc: TranscriptDocument;
+  assets: InlineAssets;
+  byId: Map<string, TranscriptMessage>;
+  /** Messages something replies to: only they need an anchor. */
+  anchors: Set<string>;
+  cls: Map<string, string>;
+  previous: TranscriptMessage | null;
+}
+
+function messageHtml(m: TranscriptMessage, st: RenderState): string {
+  const { doc, assets } = st;
   const user = m.authorId ? doc.users[m.authorId] : undefined;
   const names: MentionNames = m.mentions;
+  const prev = st.previous;
+  const grouped = Boolean(prev && !m.replyTo && !m.deletedAt && !prev.deletedAt && prev.authorId === m.authorId && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < GROUP_MS);
   const parts: string[] = [];
   if (m.replyTo) {
-    const target = byId.get(m.replyTo);
-    const preview = target ? `<b>${escapeHtml(displayName(doc.users, target.authorId))}</b> ${escapeHtml(target.content.slice(0, 100))}` : 'a message that is not in this transcript';
+    const target = st.byId.get(m.replyTo);
+    const preview = target ? `<b>${escapeHtml(displayName(doc.users, target.authorId))}</b> ${escapeHtml(target.content.slice(0, 40))}` : 'a message that is not in this transcript';
     parts.push(`<div class="reply"><a href="#m-${m.replyTo}">${preview}</a></div>`);
   }
-  parts.push(`<div class="head"><span class="name">${escapeHtml(displayName(doc.users, m.authorId))}</span>${user?.bot ? '<span class="tag">BOT</span>' : ''}${timeTag(m.createdAt)}</div>`);
-  parts.push(`<div class="content">${renderMarkdown(m.content, names)}${m.editedAt ? ` <span class="edited" title="${fmtTime(m.editedAt)}">(edited)</span>` : ''}</div>`);
+  if (!grouped) parts.push(`<h6>${escapeHtml(displayName(doc.users, m.authorId))}${user?.bot ? '<span class="tag">BOT</span>' : ''}<time>${m.createdAt.slice(11, 16)}</time></h6>`);
+  const body = renderMarkdown(m.content, names);
+  const edited = m.editedAt ? ` <small title="${fmtTime(m.editedAt)}">(edited)</small>` : '';
+  // A single plain paragraph is the entry's own text; anything with blocks keeps a wrapper.
+  const single = body.startsWith('<p>') && body.indexOf('</p>') === body.length - 4;
+  if (single) parts.push(`${body.slice(3, -4)}${edited}`);
+  else if (body || edited) parts.push(`<div class="x">${body}${edited}</div>`);
   if (m.edits.length) {
-    parts.push(`<details class="edits"><summary>${m.edits.length} earlier version${m.edits.length === 1 ? '' : 's'}</summary>${m.edits.map((e) => `<div class="content">${renderMarkdown(e.content, names)} <span class="meta">until ${fmtTime(e.replacedAt)}</span></div>`).join('')}</details>`);
+    parts.push(`<details class="edits"><summary>${m.edits.length} earlier version${m.edits.length === 1 ? '' : 's'}</summary>${m.edits.map((e) => `<div class="x">${renderMarkdown(e.content, names)} <small>until ${fmtTime(e.replacedAt)}</small></div>`).join('')}</details>`);
   }
   for (const a of m.attachments) parts.push(attachmentHtml(a, assets));
   for (const e of m.embeds) parts.push(embedHtml(e, names));
   for (const s of m.stickers) parts.push(`<div class="sticker">Sticker: ${escapeHtml(s.name)}</div>`);
-  if (m.reactions.length) parts.push(`<div class="reactions">${m.reactions.map((r) => `<span class="reaction">${escapeHtml(r.emoji)} ${r.count}</span>`).join('')}</div>`);
+  if (m.reactions.length) parts.push(`<div class="rx">${m.reactions.map((r) => `<span>${escapeHtml(r.emoji)} ${r.count}</span>`).join('')}</div>`);
   if (m.deletedAt) parts.push(`<div class="deleted-note">Deleted ${fmtTime(m.deletedAt)}</div>`);
-  return `<li class="msg${m.deletedAt ? ' deleted' : ''}" id="m-${m.id}">${avatar(user, m.authorId, assets)}<div class="body">${parts.join('')}</div></li>`;
+  const classes = [grouped ? 'c' : '', m.deletedAt ? 'd' : ''].filter(Boolean).join(' ');
+  const anchor = st.anchors.has(m.id) ? ` id="m-${m.id}"` : '';
+  return `<li${classes ? ` class="${classes}"` : ''}${anchor}>${grouped ? '' : avatar(user, m.authorId, assets, st.cls)}${parts.join('')}</li>`;
 }
 
 /** One line for a system entry, e.g. "Ana claimed the ticket". */
@@ -162,8 +203,31 @@ function headerHtml(doc: TranscriptDocument): string {
  */
 export function renderTranscriptHtml(doc: TranscriptDocument, assets: InlineAssets): string {
   const byId = new Map<string, TranscriptMessage>();
-  for (const e of doc.entries) if (e.kind === 'message') byId.set(e.id, e);
-  const items = doc.entries.map((e) => (e.kind === 'message' ? messageHtml(e, doc, assets, byId) : `<li class="sys">${describeSystemEntry(e, doc)}</li>`));
+  const anchors = new Set<string>();
+  for (const e of doc.entries) {
+    if (e.kind !== 'message') continue;
+    byId.set(e.id, e);
+    if (e.replyTo) anchors.add(e.replyTo);
+  }
+  const { css, cls } = userStyles(doc, assets);
+  const st: RenderState = { doc, assets, byId, anchors, cls, previous: null };
+  const items: string[] = [];
+  let day = '';
+  for (const e of doc.entries) {
+    const at = e.kind === 'message' ? e.createdAt : e.at;
+    if (at.slice(0, 10) !== day) {
+      day = at.slice(0, 10);
+      items.push(`<li class="day">${day}</li>`);
+      st.previous = null;
+    }
+    if (e.kind === 'message') {
+      items.push(messageHtml(e, st));
+      st.previous = e;
+    } else {
+      items.push(`<li class="sys">${describeSystemEntry(e, doc)} <time>${e.at.slice(11, 16)}</time></li>`);
+      st.previous = null;
+    }
+  }
   const title = `Ticket #${String(doc.ticket.number).padStart(4, '0')}${doc.guild.name ? ` · ${escapeHtml(doc.guild.name)}` : ''}`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${TRANSCRIPT_CSP}"><meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${CSS}</style></head><body>${headerHtml(doc)}<main><ol class="log">${items.join('\n')}</ol></main><footer>Transcript generated ${fmtTime(doc.generatedAt)} by Deskwire · format ${doc.format} v${doc.version}</footer></body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${TRANSCRIPT_CSP}"><meta name="referrer" content="no-referrer"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${CSS}${css}</style></head><body>${headerHtml(doc)}<main><ol class="log">${items.join('')}</ol></main><footer>Times in UTC. Transcript generated ${fmtTime(doc.generatedAt)} by Deskwire · format ${doc.format} v${doc.version}</footer></body></html>`;
 }
