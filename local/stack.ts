@@ -127,8 +127,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
       // Locally the archive's master key and the link-signing secret come from config, or are made
       // for this run (npm start keeps its master key in .local/, beside DynamoDB Local's data).
-      ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : (opts.env.ARCHIVE_MASTER_KEY ?? randomBytes(32).toString('base64')),
-      DASHBOARD_SESSION_SECRET: opts.env.DASHBOARD_SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+      ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : opts.env.ARCHIVE_MASTER_KEY || randomBytes(32).toString('base64'),
+      DASHBOARD_SESSION_SECRET: opts.env.DASHBOARD_SESSION_SECRET || randomBytes(32).toString('base64url'),
     };
 
     const functionUrl = (name: keyof typeof FUNCTION_TIMEOUTS, fn: (e: LambdaFunctionURLEvent, c: Context) => Promise<LambdaFunctionURLResult>) =>
