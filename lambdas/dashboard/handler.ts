@@ -26,11 +26,12 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
   const cfg = loadDashboardConfig(await withSecrets(env));
   const db = documentClient(cfg);
   const archive = archiveFromConfig(cfg, db, systemClock.now);
+  const telemetry = telemetryFromConfig(cfg, 'dashboard');
   return {
     oauth: new RestDiscordOAuth({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, clientId: cfg.DISCORD_APPLICATION_ID, clientSecret: cfg.DISCORD_CLIENT_SECRET }),
     sessions: new DynamoSessionStore(db, cfg.TABLE_NAME),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
-    telemetry: telemetryFromConfig(cfg, 'dashboard'),
+    telemetry,
     clock: systemClock,
     log,
     baseUrl: cfg.DASHBOARD_BASE_URL?.replace(/\/+$/, ''),
@@ -42,7 +43,10 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
       members: cfg.DISCORD_BOT_TOKEN ? new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }) : null,
       now: systemClock.now,
       // Who tried to read which transcript, and why they were refused (never the transcript).
-      onRefused: (refusal) => log.warn('transcript access refused', refusal),
+      onRefused: (refusal) => {
+        log.warn('transcript access refused', refusal);
+        telemetry.capture({ event: 'transcript_access_denied', guildId: refusal.guildId, properties: { reason: refusal.reason } });
+      },
     },
   };
 }
