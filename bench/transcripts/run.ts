@@ -61,8 +61,9 @@ export async function transcriptBenchmark(): Promise<string[]> {
   return [
     '## Transcripts (render + compress + encrypt)',
     '',
-    'Synthetic ticket conversations (markdown, mentions, replies, reactions; an image every 10th',
-    'message, an embed every 25th), rendered to the HTML page and the JSON export, each gzipped and',
+    'Synthetic ticket conversations (an opener, two staff and the bot writing in runs of one to three',
+    'messages; markdown, mentions, replies, reactions; an image every 10th message, an embed every',
+    '25th), rendered to the HTML page and the JSON export, each gzipped and',
     'sealed with AES-256-GCM; median of 3 runs after a warm-up, each size in a fresh process (peak',
     'memory = its max RSS). The same messages, as discord.js `Message` objects, rendered by',
     '`discord-html-transcripts` 3.3.0 (discord.js 14.28.1, React 19.1.1; `saveImages: false`; HTML',
