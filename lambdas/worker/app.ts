@@ -15,6 +15,7 @@ import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
 import { transcriptLink } from './jobs/transcript-link';
+import { transcriptRated } from './jobs/transcript-rated';
 import { forwardTelemetry } from './jobs/telemetry';
 import type { WorkerDeps } from './types';
 
@@ -51,6 +52,8 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return transcriptBuild(job, attempt, deps);
     case 'transcript.link':
       return transcriptLink(job, attempt, deps);
+    case 'transcript.rated':
+      return transcriptRated(job, deps);
   }
 }
 

@@ -175,6 +175,12 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(html).toContain('Hello <strong>team</strong>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');
+
+    // The opener rates afterwards: the post shows it, and so does the page (the stored files stay as they are).
+    const prompt = t.dmsOf(opener).find((m) => m.content.startsWith('Your ticket'))!;
+    await t.press(opener, t.dmChannelOf(opener), t.customIds(prompt).find((c) => c.endsWith(':5'))!, prompt);
+    await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★★'));
+    expect(await (await fetchViewer(linkOf(dm)!)).text()).toContain('<dt>Rating</dt><dd><b>★★★★★</b></dd>');
   });
 
   it('the viewer serves the opener, staff (a signed link or their login) and managers; outsiders, other tickets and expired links get 403', async () => {

@@ -3,7 +3,7 @@ import type { DataKeyStore, StoredDataKey, TranscriptRecord, TranscriptRecordSto
 import { sendIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
-const RECORD_FIELDS = ['guildId', 'number', 'closedAt', 'prefix', 'openerId', 'storedAt', 'messageCount', 'attachmentCount', 'bytes', 'expiresAt', 'deliveredAt'] as const;
+const RECORD_FIELDS = ['guildId', 'number', 'closedAt', 'prefix', 'openerId', 'storedAt', 'messageCount', 'attachmentCount', 'bytes', 'expiresAt', 'deliveredAt', 'embedChannelId', 'embedMessageId'] as const;
 const toRecord = (item: Record<string, unknown>) => Object.fromEntries(RECORD_FIELDS.map((f) => [f, item[f] ?? null])) as unknown as TranscriptRecord;
 
 /**

@@ -119,6 +119,9 @@ export const TranscriptBuildJob = z.object({ type: z.literal('transcript.build')
 /** `/ticket transcript`: the worker signs a short-lived viewer link for the staff member and answers. */
 export const TranscriptLinkJob = z.object({ type: z.literal('transcript.link'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber });
 
+/** The opener rated a closed ticket: its transcript-channel post shows the rating. */
+export const TranscriptRatedJob = z.object({ type: z.literal('transcript.rated'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
+
 /** Finish opening a reservation whose worker attempts all failed (from the repair sweep). */
 export const TicketRepairJob = z.object({
   type: z.literal('ticket.repair'),
@@ -144,6 +147,6 @@ export const TelemetryJob = z.object({
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
   TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
-  TranscriptLinkJob]);
+  TranscriptLinkJob, TranscriptRatedJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -10,7 +10,7 @@ import type { TicketTrail } from '../tickets/trail';
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON, transcriptPrefix, type SealedArchive } from './archive';
 import { buildDocument, fromApiMessage, mergeHistory, type AttachmentOutcome, type CollectedMessage } from './collect';
 import type { EnvelopeDataKeys } from './data-keys';
-import { deliverTranscript } from './deliver';
+import { deliverTranscript, embedFor } from './deliver';
 import type { TranscriptUser } from './model';
 import type { CdnFiles, TranscriptRecord, TranscriptRecordStore } from './ports';
 import { renderTranscriptHtml } from './render-html';
@@ -292,10 +292,28 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
 
 /** Delivery is best effort (a missing channel permission must not lose the stored transcript); it is recorded once done. */
 async function deliverAndRecord(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+  let posted: { channelId: string; messageId: string } | null = null;
   try {
-    await deliverTranscript(ticket, record, deps);
+    posted = await deliverTranscript(ticket, record, deps);
   } catch (err) {
     deps.log.warn('could not deliver the transcript', { guildId: ticket.guildId, number: ticket.number, error: safeError(err) });
   }
-  await deps.transcripts.records.save({ ...record, deliveredAt: deps.clock.now() });
+  await deps.transcripts.records.save({ ...record, deliveredAt: deps.clock.now(), embedChannelId: posted?.channelId ?? null, embedMessageId: posted?.messageId ?? null });
+}
+
+/**
+ * `transcript.rated`: the opener rated after the transcript was delivered — the transcript-channel
+ * embed shows it. Before the transcript is stored there is nothing to update (the build reads the
+ * rating itself), but a build in progress may have read the row before the rating: wait for it.
+ */
+export async function showRating(job: { guildId: string; number: number; closedAt: number }, deps: TranscriptBuildDeps): Promise<'updated' | 'waiting' | 'nothing'> {
+  const [ticket, record] = await Promise.all([deps.tickets.getTicket(job.guildId, job.number), deps.transcripts.records.get(job.guildId, job.number, job.closedAt)]);
+  if (!ticket || ticket.closedAt !== job.closedAt) return 'nothing';
+  if (!record || record.deliveredAt === null) return ticket.transcriptStatus === 'failed' ? 'nothing' : 'waiting';
+  if (!record.embedChannelId || !record.embedMessageId) return 'nothing';
+  await deps.discord.editMessage(record.embedChannelId, record.embedMessageId, await embedFor(ticket as Ticket & { closedAt: number }, record, deps)).catch((err: unknown) => {
+    // The post was deleted by hand: nothing to show the rating on.
+    if (!(err instanceof DiscordActionError && err.discordCode === 10008)) throw err;
+  });
+  return 'updated';
 }

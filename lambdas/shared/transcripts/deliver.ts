@@ -47,13 +47,26 @@ export function transcriptEmbed(ticket: Ticket & { closedAt: number }, record: P
   };
 }
 
-/** Posts the embed in the guild's transcript channel and, when the guild enables it, DMs the opener a signed link. */
-export async function deliverTranscript(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+/** The embed for a stored transcript, from the ticket row as it is now (a rating given since shows). */
+export async function embedFor(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: Pick<TranscriptBuildDeps, 'tickets' | 'transcripts'>): Promise<MessageBody> {
+  const category = await deps.tickets.getCategory(ticket.guildId, ticket.categoryId);
+  return transcriptEmbed(ticket, record, category ? categoryLabel(category) : ticket.categoryId, viewerUrl(deps.transcripts.viewerBaseUrl, ticket.guildId, ticket.number));
+}
+
+/**
+ * Posts the embed in the guild's transcript channel and, when the guild enables it, DMs the opener a
+ * signed link. Returns where the embed went (null without a transcript channel).
+ */
+export async function deliverTranscript(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<{ channelId: string; messageId: string } | null> {
   const settings = await deps.tickets.getSettings(ticket.guildId);
   const { linkSecret, viewerBaseUrl } = deps.transcripts;
+  let posted: { channelId: string; messageId: string } | null = null;
   if (settings?.transcriptChannelId) {
-    const category = await deps.tickets.getCategory(ticket.guildId, ticket.categoryId);
-    await deps.discord.postMessage(settings.transcriptChannelId, transcriptEmbed(ticket, record, category ? categoryLabel(category) : ticket.categoryId, viewerUrl(viewerBaseUrl, ticket.guildId, ticket.number)));
+    // Read again: a rating may have come in while the transcript was being built.
+    const current = await deps.tickets.getTicket(ticket.guildId, ticket.number);
+    const fresh = current?.closedAt === ticket.closedAt ? (current as Ticket & { closedAt: number }) : ticket;
+    const { id } = await deps.discord.postMessage(settings.transcriptChannelId, await embedFor(fresh, record, deps));
+    posted = { channelId: settings.transcriptChannelId, messageId: id };
   }
   if (settings?.transcriptDmOpener) {
     const expiresAt = Math.floor(deps.clock.now() / 1000) + OPENER_LINK_TTL_SECONDS;
@@ -64,4 +77,5 @@ export async function deliverTranscript(ticket: Ticket & { closedAt: number }, r
       allowed_mentions: { parse: [] },
     });
   }
+  return posted;
 }

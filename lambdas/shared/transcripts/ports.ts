@@ -53,6 +53,9 @@ export interface TranscriptRecord {
   expiresAt: number | null;
   /** When the embed (and the opener's DM) went out; null until then. */
   deliveredAt: number | null;
+  /** The transcript-channel post, so a rating given later can be shown on it. */
+  embedChannelId?: string | null;
+  embedMessageId?: string | null;
 }
 
 export interface TranscriptRecordStore {

@@ -15,7 +15,7 @@ export interface InlineAssets {
 export const TRANSCRIPT_CSP = "default-src 'none'; img-src data: 'self'; media-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Where the viewer puts the row's current rating when it came after the transcript was stored. */
-export const RATING_SLOT = '<!--dw:rating-->';
+export const RATING_SLOT = '—<!--dw:rating-->';
 
 const CSS = `:root{color-scheme:light dark;--bg:#fff;--fg:#2e3338;--muted:#5c5e66;--line:#e3e5e8;--card:#f2f3f5;--accent:#5865f2;--mention:rgba(88,101,242,.15);--code:#f2f3f5;--warn:#da373c}
 @media (prefers-color-scheme:dark){:root{--bg:#313338;--fg:#dbdee1;--muted:#949ba4;--line:#3f4147;--card:#2b2d31;--mention:rgba(88,101,242,.3);--code:#2b2d31;--warn:#f23f43}}
@@ -192,7 +192,7 @@ function headerHtml(doc: TranscriptDocument): string {
     row('Duration', duration),
     row('Messages', String(doc.stats.messages)),
     row('Close reason', t.closeReason ? escapeHtml(t.closeReason) : '—'),
-    row('Rating', t.rating ? `${'★'.repeat(t.rating)}${'☆'.repeat(5 - t.rating)}` : `—${RATING_SLOT}`),
+    row('Rating', t.rating ? `${'★'.repeat(t.rating)}${'☆'.repeat(5 - t.rating)}` : RATING_SLOT),
   ].join('')}</dl></header>`;
 }
 
