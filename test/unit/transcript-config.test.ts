@@ -28,3 +28,24 @@ describe('transcript configuration fails fast', () => {
     expect(() => loadWorkerConfig({ ...base, ARCHIVE_MASTER_KEY: master, TRANSCRIPT_MAX_FILE_MB: '0' })).toThrow(/TRANSCRIPT_MAX_FILE_MB: must be a whole number of megabytes/);
   });
 });
+
+describe('KMS wraps guild data keys', () => {
+  it('asks for AES-256 data keys bound to the guild (encryption context) and unwraps with the same context', async () => {
+    const { KmsKeyWrapper } = await import('../../lambdas/shared/adapters/kms-key-wrapper');
+    const sent: Array<{ name: string; input: Record<string, unknown> }> = [];
+    const kms = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        sent.push({ name: command.constructor.name, input: command.input });
+        return command.constructor.name === 'GenerateDataKeyCommand' ? { Plaintext: new Uint8Array(32).fill(7), CiphertextBlob: new Uint8Array([1, 2, 3]) } : { Plaintext: new Uint8Array(32).fill(7) };
+      },
+    };
+    const wrapper = new KmsKeyWrapper(kms as never, 'arn:aws:kms:eu-west-1:111111111111:key/abc');
+    const { plaintext, wrapped } = await wrapper.generate('100000000000000001');
+    expect([plaintext.length, [...wrapped]]).toEqual([32, [1, 2, 3]]);
+    expect((await wrapper.unwrap('100000000000000001', wrapped)).equals(plaintext)).toBe(true);
+    expect(sent).toEqual([
+      { name: 'GenerateDataKeyCommand', input: { KeyId: 'arn:aws:kms:eu-west-1:111111111111:key/abc', KeySpec: 'AES_256', EncryptionContext: { guild: '100000000000000001' } } },
+      { name: 'DecryptCommand', input: { KeyId: 'arn:aws:kms:eu-west-1:111111111111:key/abc', CiphertextBlob: wrapped, EncryptionContext: { guild: '100000000000000001' } } },
+    ]);
+  });
+});
