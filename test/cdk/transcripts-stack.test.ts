@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
+import { DASHBOARD_API_PATHS } from '../../lib/constructs/dashboard-site';
 
 const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], discordApplicationId: '123456789012345678', discordPublicKey: 'ab'.repeat(32) } });
 const { stateless } = buildApp(app);
@@ -30,5 +31,11 @@ describe('transcripts in the stacks', () => {
       Description: 'Deskwire: work queue consumer',
       Environment: { Variables: Match.objectLike({ TRANSCRIPT_VIEWER_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('^SiteDistribution'), 'DomainName'] }]] } }) },
     });
+  });
+
+  test('CloudFront sends the viewer paths to the dashboard function', () => {
+    expect(DASHBOARD_API_PATHS).toContain('/transcripts/*');
+    const [distribution] = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+    expect(distribution!.Properties.DistributionConfig.CacheBehaviors.map((b: { PathPattern: string }) => b.PathPattern)).toContain('/transcripts/*');
   });
 });
