@@ -11,7 +11,7 @@ import { TRANSCRIPT_HTML, TRANSCRIPT_JSON, transcriptPrefix, type SealedArchive 
 import { buildDocument, fromApiMessage, mergeHistory, type AttachmentOutcome, type CollectedMessage } from './collect';
 import type { EnvelopeDataKeys } from './data-keys';
 import { deliverTranscript, embedFor } from './deliver';
-import type { TranscriptUser } from './model';
+import { INLINE_IMAGE_TYPES, type TranscriptUser } from './model';
 import type { CdnFiles, TranscriptRecord, TranscriptRecordStore } from './ports';
 import { renderTranscriptHtml } from './render-html';
 
@@ -46,8 +46,6 @@ export interface TranscriptBuildDeps {
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
 
-/** Raster images a browser shows without running anything (never SVG or HTML). */
-export const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|javascript))/;
 const DOWNLOADS_AT_ONCE = 4;
 const MAX_AVATARS = 100;

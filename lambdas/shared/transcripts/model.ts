@@ -107,6 +107,9 @@ export interface TranscriptDocument {
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Raster images a browser shows without running anything (never SVG or HTML): inlined, or shown from the archive. */
+export const INLINE_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+
 /** The name a transcript shows for a user: display name, else username, else the id. */
 export function displayName(users: Record<string, TranscriptUser>, id: string | null): string {
   if (!id) return 'Unknown user';

@@ -1,5 +1,5 @@
 import { escapeHtml, renderMarkdown, type MentionNames } from './markdown';
-import { displayName, type TranscriptAttachment, type TranscriptDocument, type TranscriptEmbed, type TranscriptMessage, type TranscriptSystemEntry, type TranscriptUser } from './model';
+import { displayName, INLINE_IMAGE_TYPES, type TranscriptAttachment, type TranscriptDocument, type TranscriptEmbed, type TranscriptMessage, type TranscriptSystemEntry, type TranscriptUser } from './model';
 
 /** Inline assets: re-hosted avatars and small images as data URIs, so the page reads offline. */
 export interface InlineAssets {
@@ -79,6 +79,8 @@ function attachmentHtml(a: TranscriptAttachment, assets: InlineAssets): string {
   const name = escapeHtml(a.filename);
   const inline = assets.images[a.id];
   if (inline) return `<div class="att"><img src="${escapeHtml(inline)}" alt="${name}" title="${name} (${sizeText(a.size)})"></div>`;
+  // Larger images come from the archive beside the page (the viewer serves them; offline the name shows).
+  if (a.path && a.contentType && INLINE_IMAGE_TYPES.has(a.contentType)) return `<div class="att"><img src="${escapeHtml(a.path)}" alt="${name}" loading="lazy"></div>`;
   if (a.path) return `<div class="att"><a href="${escapeHtml(a.path)}">📎 ${name}</a> <small>${sizeText(a.size)}</small></div>`;
   return `<div class="att"><span class="file">📎 ${name}</span> <small>${sizeText(a.size)} · ${escapeHtml(a.note ?? 'not archived')}</small></div>`;
 }
