@@ -45,7 +45,7 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
     case 'ticket.auto-close':
       return autoCloseTicket(job, deps);
     case 'ticket.archive':
-      return archiveTicket(job, deps);
+      return archiveTicket(job, attempt, deps);
     case 'tickets.reschedule':
       return rescheduleTickets(job, deps);
     case 'transcript.build':

@@ -213,7 +213,9 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     };
     // A link for another ticket, a changed link, an expired link.
     expect(await denied(`${base}/${signLink(secret, { guildId: t.guildId, number: ticketNumber + 1000, userId: member, expiresAt: inAnHour })}/`)).toEqual([403, 'This transcript link is for another ticket.']);
-    expect(await denied(`${base}/${staffLink.split('/').at(-2)!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))}/`)).toEqual([403, 'This transcript link is not valid.']);
+    const token = staffLink.split('/').at(-2)!;
+    const changed = `${token.slice(0, -10)}${token.at(-10) === 'A' ? 'B' : 'A'}${token.slice(-9)}`;
+    expect(await denied(`${base}/${changed}/`)).toEqual([403, 'This transcript link is not valid.']);
     expect(await denied(`${base}/${signLink(secret, { guildId: t.guildId, number: ticketNumber, userId: staff, expiresAt: Math.floor(Date.now() / 1000) - 1 })}/`)).toEqual([
       403,
       'This transcript link has expired. Ask staff for a new one (/ticket transcript), or log in to the dashboard.',
@@ -270,5 +272,21 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(stored.transcriptError).toBeNull();
     const record = (await archive.records.latest(t.guildId, ticket.number))!;
     expect(record.expiresAt).toBe(record.closedAt + 30 * 86_400_000);
+  });
+
+  it('channel mode: the channel is deleted only after the transcript has read its history', async () => {
+    const parent = e.discord.createChannel(t.guildId, { name: 'Tickets', type: 4 });
+    await data.category(t.guildId, { id: 'private-channel', name: 'Private', mode: 'channel', parentId: parent.id });
+    const opener3 = t.member('channel-opener');
+    const ticket = await t.open(opener3, 'private-channel');
+    expect(ticket.mode).toBe('channel');
+    // Never seen by the gateway: only the channel's history has it, and the channel goes right after the close.
+    const said = e.discord.postMessage(ticket.channelId, opener3, { content: 'only Discord has this one' });
+    await close(staff, ticket.channelId, 'bye');
+    await eventually(async () => (await t.get(ticket.number)).archivedAt, 20_000, 'channel deleted');
+    expect(e.discord.state.channels.has(ticket.channelId)).toBe(false);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id, content: 'only Discord has this one' }));
   });
 });

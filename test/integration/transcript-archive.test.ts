@@ -167,5 +167,11 @@ describe('viewer links', () => {
     expect(verifyLink(secret, token.replace('.42.', '.43.'), 0)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyLink(secret, token.replace(grant.userId, '200000000000000002'), 0)).toEqual({ ok: false, reason: 'invalid' });
     expect(verifyLink(secret, 'garbage', 0)).toEqual({ ok: false, reason: 'invalid' });
+    // The MAC's last character has spare bits: another spelling of the same bytes is still refused.
+    const last = token.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[(alphabet.indexOf(last) & ~3) | ((alphabet.indexOf(last) + 1) & 3)]!;
+    expect(Buffer.from(token.slice(-43), 'base64url').equals(Buffer.from(`${token.slice(-43, -1)}${sibling}`, 'base64url'))).toBe(true);
+    expect(verifyLink(secret, `${token.slice(0, -1)}${sibling}`, 0)).toEqual({ ok: false, reason: 'invalid' });
   });
 });

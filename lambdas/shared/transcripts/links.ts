@@ -33,8 +33,10 @@ export function verifyLink(secret: string, token: string, now: number): LinkChec
   const m = /^(\d{15,21})\.(\d{1,9})\.(\d{15,21})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return { ok: false, reason: 'invalid' };
   const payload = `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
-  const given = Buffer.from(m[5]!, 'base64url');
-  const expected = sign(secret, payload);
+  // Compared as text: base64url has several spellings of the same bytes (the last character's spare
+  // bits), and a link must have exactly one.
+  const given = Buffer.from(m[5]!);
+  const expected = Buffer.from(b64(sign(secret, payload)));
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid' };
   const grant = { guildId: m[1]!, number: Number(m[2]), userId: m[3]!, expiresAt: Number(m[4]) };
   if (grant.expiresAt * 1000 <= now) return { ok: false, reason: 'expired' };
