@@ -289,4 +289,23 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
     expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id, content: 'only Discord has this one' }));
   });
+
+  it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {
+    const record = (await archive.records.latest(t.guildId, ticketNumber))!;
+    const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
+    const link = `${e.stack.url}/transcripts/${t.guildId}/${ticketNumber}/${signLink(secret, { guildId: t.guildId, number: ticketNumber, userId: opener, expiresAt: Math.floor(Date.now() / 1000) + 600 })}/`;
+    const raw = (await archive.store.get(record.prefix + TRANSCRIPT_HTML))!;
+    const changed = Buffer.from(raw.body);
+    changed[changed.length - 5] ^= 0x10;
+    await archive.store.put(record.prefix + TRANSCRIPT_HTML, changed, raw.metadata, 'application/octet-stream');
+    const broken = await fetchViewer(link);
+    expect([broken.status, await broken.json()]).toEqual([500, { error: 'internal_error', message: 'Something went wrong on our side. Please try again.' }]);
+
+    // Crypto-shredding (what the guild purge does first): the archive is unreadable at once.
+    await archive.store.put(record.prefix + TRANSCRIPT_HTML, raw.body, raw.metadata, 'application/octet-stream');
+    expect((await fetchViewer(link)).status).toBe(200);
+    await archive.dataKeyStore.delete(t.guildId);
+    const gone = await fetchViewer(link);
+    expect([gone.status, await gone.json()]).toEqual([410, { error: 'gone', message: 'This transcript was deleted with the server’s data.' }]);
+  });
 });

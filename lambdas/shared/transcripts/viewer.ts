@@ -5,7 +5,6 @@ import type { Ticket } from '../tickets/model';
 import type { TicketStore } from '../tickets/ports';
 import { staffRolesFor } from '../tickets/staff';
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON, type SealedArchive } from './archive';
-import { ArchiveIntegrityError } from './archive-crypto';
 import { DataKeyGoneError } from './data-keys';
 import { verifyLink } from './links';
 import { INLINE_IMAGE_TYPES } from './model';
@@ -100,13 +99,15 @@ export interface ViewerFile {
   download: string | null;
 }
 
-/** Opens an archive object; a changed object is a loud error (500, logged), a purged guild a 410. */
+/**
+ * Opens an archive object. A purged guild's transcript is a 410; a changed object
+ * (`ArchiveIntegrityError`) stays an unexpected error: a 500 that is logged and captured.
+ */
 async function open(archive: SealedArchive, guildId: string, key: string) {
   try {
     return await archive.get(guildId, key);
   } catch (err) {
     if (err instanceof DataKeyGoneError) throw new TranscriptGoneError('This transcript was deleted with the server’s data.');
-    if (err instanceof ArchiveIntegrityError) throw err;
     throw err;
   }
 }
