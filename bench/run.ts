@@ -8,6 +8,7 @@
  * 4. The gateway pipeline: forwarding throughput of one task, the events λ's apply rate (bench/gateway.ts).
  * 5. The license expiry sweep over 100,000 licenses, 100 of them due (bench/licensing.ts).
  * 6. `/license activate` per answer: activated, wrong key, paused (bench/license-activation.ts).
+ * 7. Transcripts: render + compress + encrypt at 1,000 and 10,000 messages, against discord-html-transcripts.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -163,6 +164,8 @@ async function main() {
   console.log('/license activate (200 each: activated, wrong key, paused)…');
   const { licenseActivationBench, licenseActivationLines } = await import('./license-activation');
   const activation = await licenseActivationBench();
+  const { transcriptBenchmark } = await import('./transcripts/run');
+  const transcripts = await transcriptBenchmark();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -225,6 +228,7 @@ async function main() {
     `| second sweep (same time) | ${sweep.second.done} | ${sweep.second.itemsRead} | ${sweep.second.readUnits} | ${sweep.second.writeUnits} | ${ms(sweep.second.ms)} |`,
     '',
     ...licenseActivationLines(activation),
+    ...transcripts,
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);

@@ -5,7 +5,8 @@
  * Discord and a scripted round trip shows the bot working. With DISCORD_BOT_TOKEN (in .env) it is
  * a real bot: commands registered, gateway connected, interactions verified with your public key.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -53,6 +54,8 @@ async function main() {
     ...(emulator ? sandbox.emulatorEnv(emulator) : { DISCORD_API_BASE_URL: cfg.DISCORD_API_BASE_URL }),
     // A configured public key always wins for verification.
     ...(cfg.DISCORD_PUBLIC_KEY ? { DISCORD_PUBLIC_KEY: cfg.DISCORD_PUBLIC_KEY } : {}),
+    // Wrapped archive data keys persist in DynamoDB Local's data: so must the key that wraps them.
+    ARCHIVE_MASTER_KEY: process.env.ARCHIVE_MASTER_KEY || localMasterKey(),
   };
 
   const stack = await startLocalStack({
@@ -122,3 +125,13 @@ main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });
+
+/** The local archive master key, made once and kept in .local/ (git-ignored) unless ARCHIVE_MASTER_KEY is set. */
+function localMasterKey(): string {
+  const file = join('.local', 'archive-master.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  mkdirSync('.local', { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}

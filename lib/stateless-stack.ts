@@ -110,7 +110,9 @@ export class StatelessStack extends Stack {
     const sweeper = make('sweeper', 'Deskwire: scheduled sweeps')
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
-      .bindQueue('work', work.queue, 'send');
+      .bindQueue('work', work.queue, 'send')
+      // Transcript retention and guild purges delete archive objects (no key needed to delete).
+      .bindBucket(stateful.archiveBucket, 'delete');
 
     // Dashboard API: guild settings and transcripts for signed-in admins.
     const dashboard = make(
@@ -161,6 +163,9 @@ export class StatelessStack extends Stack {
       apiUrl: this.dashboardUrl,
       logBucket: stateful.logBucket,
     });
+    // Transcript links in embeds and DMs point at the viewer (the dashboard's origin). The worker is
+    // not behind the distribution, so it can name its domain without a cycle.
+    worker.function.addEnvironment('TRANSCRIPT_VIEWER_URL', props.dashboardBaseUrl ?? `https://${this.site.distribution.distributionDomainName}`);
 
     this.alarms = new Alarms(this, 'Alarms', {
       topic: stateful.alarmTopic,

@@ -26,6 +26,7 @@ export function emulatorEnv(emulator: DiscordEmulator): Record<string, string> {
     DISCORD_BOT_TOKEN: emulator.botToken,
     DISCORD_CLIENT_SECRET: emulator.clientSecret,
     DISCORD_API_BASE_URL: emulator.apiBaseUrl,
+    DISCORD_CDN_BASE_URL: `${emulator.url}/cdn`,
   };
 }
 

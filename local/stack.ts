@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -98,7 +99,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       }
       const extra = opts.extraRoutes?.[`${req.method} ${path}`];
       if (extra) return extra(req, body, res);
-      const route = routes[path] ?? (path.startsWith('/api/') || path.startsWith('/auth/') ? routes['/dashboard'] : undefined);
+      const route = routes[path] ?? (path.startsWith('/api/') || path.startsWith('/auth/') || path.startsWith('/transcripts/') ? routes['/dashboard'] : undefined);
       if (route) return route(req, body, res);
       if (req.method === 'GET' || req.method === 'HEAD') return serveStatic(opts.webDir ?? join(__dirname, '..', 'web'), path, res);
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', message: `No such endpoint: ${path}` }));
@@ -123,6 +124,11 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       EVENTS_QUEUE_URL: resources.queues.events.url,
       ARCHIVE_BUCKET: resources.bucketName,
       DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL ?? url,
+      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
+      // Locally the archive's master key and the link-signing secret come from config, or are made
+      // for this run (npm start keeps its master key in .local/, beside DynamoDB Local's data).
+      ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : opts.env.ARCHIVE_MASTER_KEY || randomBytes(32).toString('base64'),
+      DASHBOARD_SESSION_SECRET: opts.env.DASHBOARD_SESSION_SECRET || randomBytes(32).toString('base64url'),
     };
 
     const functionUrl = (name: keyof typeof FUNCTION_TIMEOUTS, fn: (e: LambdaFunctionURLEvent, c: Context) => Promise<LambdaFunctionURLResult>) =>

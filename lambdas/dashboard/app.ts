@@ -5,6 +5,7 @@ import { safeError } from '../shared/safe-error';
 import { parseCookies } from './cookies';
 import { callback, login, logout } from './routes/auth';
 import { me } from './routes/me';
+import { transcriptViewer } from './routes/transcripts';
 import type { DashboardDeps, RouteHandler } from './types';
 
 /** Method + path → handler. Paths are exact; the static front end is served elsewhere. */
@@ -34,14 +35,16 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
   const method = event.requestContext.http.method.toUpperCase();
   const path = event.rawPath.replace(/\/+$/, '') || '/';
   try {
+    const baseUrl = deps.baseUrl ?? forwardedOrigin(event);
+    const request = { method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event };
+    if (path.startsWith('/transcripts/') && deps.viewer) return await transcriptViewer(request, { ...deps, baseUrl, viewer: deps.viewer });
     const route = ROUTES[`${method} ${path}`];
     if (!route) {
       const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
       if (known) return jsonResponse(405, { error: 'method_not_allowed', message: `${method} is not supported on ${path}.` });
       throw new NotFoundError(`No such endpoint: ${path}`);
     }
-    const baseUrl = deps.baseUrl ?? forwardedOrigin(event);
-    return await route({ method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event }, { ...deps, baseUrl });
+    return await route(request, { ...deps, baseUrl });
   } catch (err) {
     if (!isUserError(err)) {
       deps.log.error('dashboard request failed', { method, path, error: safeError(err) });

@@ -5,6 +5,7 @@ import type { DiscordOAuth } from '../shared/ports/discord-oauth';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { SessionStore } from '../shared/ports/sessions';
 import type { Telemetry } from '../shared/ports/telemetry';
+import type { ViewerDeps } from '../shared/transcripts/viewer';
 
 export interface DashboardDeps {
   oauth: DiscordOAuth;
@@ -15,6 +16,8 @@ export interface DashboardDeps {
   log: Logger;
   /** Public origin, without a trailing slash; when unset, taken per request from `x-forwarded-host`. */
   baseUrl: string | undefined;
+  /** The transcript viewer (absent: `/transcripts/…` answers 404). */
+  viewer?: ViewerDeps;
 }
 
 export interface DashboardRequest {

@@ -10,6 +10,8 @@ import type { WorkQueue } from '../shared/ports/work-queue';
 import { autoCloseSweep } from '../shared/tickets/auto-close';
 import { repairSweep } from '../shared/tickets/repair';
 import type { TicketStore } from '../shared/tickets/ports';
+import type { ArchiveStore, TranscriptRecordStore } from '../shared/transcripts/ports';
+import { retentionSweep } from '../shared/transcripts/retention';
 
 export interface SweeperDeps {
   guilds: GuildStore;
@@ -19,6 +21,9 @@ export interface SweeperDeps {
   licenseGraceMs: number;
   /** Where sweeps hand Discord work to the worker (the sweeper holds no Discord client). */
   workQueue: WorkQueue;
+  /** Archive objects (transcripts of purged guilds and expired transcripts are deleted). */
+  archive: ArchiveStore;
+  transcripts: TranscriptRecordStore;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
@@ -26,7 +31,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs })];
+  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }), retentionSweep({ ...deps, records: deps.transcripts })];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
-import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { documentClient, s3Client, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoTranscriptStore } from '../shared/adapters/dynamo-transcript-store';
+import { S3ArchiveStore } from '../shared/adapters/s3-archive-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
@@ -30,6 +32,8 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
     licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    archive: new S3ArchiveStore(s3Client(cfg), cfg.ARCHIVE_BUCKET),
+    transcripts: new DynamoTranscriptStore(db, cfg.TABLE_NAME),
     telemetry: telemetryFromConfig(cfg, 'sweeper'),
     clock: systemClock,
     log,

@@ -16,6 +16,8 @@ import { reopenTicket } from './jobs/ticket-reopen';
 import { rescheduleTickets } from './jobs/ticket-reschedule';
 import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
+import { transcriptLink } from './jobs/transcript-link';
+import { transcriptRated } from './jobs/transcript-rated';
 import { forwardTelemetry } from './jobs/telemetry';
 import { licenseNotice } from './jobs/license-notice';
 import type { WorkerDeps } from './types';
@@ -46,17 +48,21 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
     case 'ticket.auto-close':
       return autoCloseTicket(job, deps);
     case 'ticket.archive':
-      return archiveTicket(job, deps);
+      return archiveTicket(job, attempt, deps);
     case 'tickets.reschedule':
       return rescheduleTickets(job, deps);
     case 'transcript.build':
-      return transcriptBuild(job, deps);
+      return transcriptBuild(job, attempt, deps);
     case 'ticket.finish-close':
       return finishGatewayClose(job, deps);
     case 'ticket.opener-left':
       return flagOpenerLeft(job, deps);
     case 'license.notice':
       return licenseNotice(job, deps);
+    case 'transcript.link':
+      return transcriptLink(job, attempt, deps);
+    case 'transcript.rated':
+      return transcriptRated(job, deps);
   }
 }
 

@@ -2,13 +2,17 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { QUEUES } from '../../lib/resources';
+import { archiveFromConfig } from '../shared/adapters/archive-factory';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
 import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
+import { DynamoTicketLogStore } from '../shared/adapters/dynamo-ticket-log-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
+import { DynamoTicketTrail } from '../shared/adapters/dynamo-ticket-trail';
+import { FetchCdnFiles } from '../shared/adapters/fetch-cdn-files';
 import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
@@ -32,6 +36,8 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
   const db = documentClient(cfg);
   const sqs = sqsClient(cfg);
   const licenses = new DynamoLicenseStore(db, cfg.TABLE_NAME);
+  const archive = archiveFromConfig(cfg, db, systemClock.now);
+  const trail = new DynamoTicketTrail(db, cfg.TABLE_NAME);
   return {
     discord: new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
@@ -47,6 +53,18 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     clock: systemClock,
     log,
     maxReceiveCount: QUEUES.work.maxReceiveCount,
+    trail,
+    transcripts: {
+      ticketLog: new DynamoTicketLogStore(db, cfg.TABLE_NAME),
+      trail,
+      records: archive.records,
+      archive: archive.archive,
+      keys: archive.keys,
+      cdn: new FetchCdnFiles(cfg.DISCORD_CDN_BASE_URL),
+      limits: { maxFileBytes: cfg.TRANSCRIPT_MAX_FILE_MB * 1024 * 1024, maxTicketBytes: cfg.TRANSCRIPT_MAX_TICKET_MB * 1024 * 1024, inlineImageBytes: 256 * 1024 },
+      linkSecret: cfg.DASHBOARD_SESSION_SECRET,
+      viewerBaseUrl: cfg.TRANSCRIPT_VIEWER_URL.replace(/\/+$/, ''),
+    },
   };
 }
 

@@ -9,6 +9,8 @@ import type { Telemetry } from '../shared/ports/telemetry';
 import type { WorkQueue } from '../shared/ports/work-queue';
 import type { PanelStore } from '../shared/tickets/panel-store';
 import type { TicketStore } from '../shared/tickets/ports';
+import type { TicketTrail } from '../shared/tickets/trail';
+import type { TranscriptServices } from '../shared/transcripts/build';
 
 export interface WorkerDeps {
   discord: DiscordApi;
@@ -29,4 +31,8 @@ export interface WorkerDeps {
   log: Logger;
   /** The queue's maxReceiveCount: on the last attempt a failing job tells the user before the DLQ. */
   maxReceiveCount: number;
+  /** The ticket event trail (claims, members, priority…) the transcript shows. */
+  trail: TicketTrail;
+  /** Building, archiving and delivering transcripts. */
+  transcripts: TranscriptServices;
 }

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { acknowledgeFindings, resourceFinding } from './nag';
 
 /** Paths CloudFront sends to the dashboard function instead of the static site. */
-export const DASHBOARD_API_PATHS = ['/api/*', '/auth/*', '/t/*'] as const;
+export const DASHBOARD_API_PATHS = ['/api/*', '/auth/*', '/t/*', '/transcripts/*'] as const;
 
 /**
  * Copies the viewer's `Host` into `x-forwarded-host`. CloudFront must send the Function URL's own

@@ -17,7 +17,8 @@ import { TABLE } from '../resources';
 /** `read` for lookups only; `readWrite` adds writes and transactions. */
 export type TableAccess = 'read' | 'readWrite';
 /** `read` for downloads; `readWrite` adds uploads and deletes (purges). */
-export type BucketAccess = 'read' | 'readWrite';
+/** `delete`: list and delete only (retention and purge sweeps). */
+export type BucketAccess = 'read' | 'readWrite' | 'delete';
 
 /**
  * Item-level DynamoDB actions. Transactions need no action of their own: `TransactWriteItems` is
@@ -80,10 +81,10 @@ export function grantQueueSend(grantee: iam.IGrantable, queue: sqs.IQueue): void
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions
  */
 export function grantBucketAccess(grantee: iam.IGrantable, bucket: s3.IBucket, access: BucketAccess): void {
-  const objectActions = access === 'read' ? ['s3:GetObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
+  const objectActions = access === 'read' ? ['s3:GetObject'] : access === 'delete' ? ['s3:DeleteObject'] : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'];
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: objectActions, resources: [bucket.arnForObjects('*')] }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
-  if (bucket.encryptionKey) {
+  if (bucket.encryptionKey && access !== 'delete') {
     grantKey(grantee, bucket.encryptionKey, access === 'read' ? ['kms:Decrypt'] : ['kms:Decrypt', 'kms:GenerateDataKey']);
   }
 }

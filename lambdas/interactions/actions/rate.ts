@@ -15,6 +15,8 @@ export const rateButton: ActionModule<APIMessageComponentButtonInteraction> = {
     const target = parseFeedbackTarget(args);
     const stars = Number(args[3]);
     await rateTicket(target, userIdOf(interaction), stars, deps);
+    // The transcript-channel post shows the rating (the worker edits it).
+    await deps.workQueue.enqueue({ type: 'transcript.rated', ...target });
     return {
       reply: {
         type: InteractionResponseType.UpdateMessage,

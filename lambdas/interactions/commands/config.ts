@@ -5,6 +5,7 @@ import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
 import { openerLeavesOf, type GuildSettings, type OpenerLeavesAction } from '../../shared/tickets/model';
 import { changeBehaviour, LIMITS, requireSettings } from '../../shared/tickets/settings';
+import { changeTranscriptSettings, describeTranscriptSettings, RETENTION_DAYS_LIMITS } from '../../shared/transcripts/settings';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
@@ -40,6 +41,15 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
         },
       ],
     },
+    {
+      type: OptionType.Subcommand,
+      name: 'transcripts',
+      description: 'How long transcripts are kept and who gets them',
+      options: [
+        { type: OptionType.Integer, name: 'retention_days', description: 'Days to keep new transcripts (0 = forever)', min_value: RETENTION_DAYS_LIMITS[0], max_value: RETENTION_DAYS_LIMITS[1] },
+        { type: OptionType.Boolean, name: 'dm_opener', description: 'Send the member who opened a ticket a link to its transcript?' },
+      ],
+    },
   ] as never,
 });
 
@@ -72,6 +82,10 @@ export const configCommand: CommandModule<APIChatInputApplicationCommandInteract
         const note = rescheduling ? ' Tickets already open follow the new auto-close setting from their last activity.' : '';
         return { reply: ephemeralReply(`Saved.${note}\n${describeSettings(settings)}`) };
       }
+      case 'transcripts': {
+        const settings = await changeTranscriptSettings(deps.tickets, guildId, { retentionDays: o.integer('retention_days') ?? undefined, dmOpener: o.boolean('dm_opener') ?? undefined }, deps.clock.now());
+        return { reply: ephemeralReply(`Saved. A new retention applies to transcripts stored from now on.\n${describeSettings(settings)}`) };
+      }
       default:
         throw new StaleActionError();
     }
@@ -88,6 +102,7 @@ export function describeSettings(s: GuildSettings): string {
     `• Opener can close: ${s.openerCanClose ? 'yes' : 'no'} · Reopen window: ${s.reopenWindowHours ? `${s.reopenWindowHours} h` : 'never'} · Close delay: ${s.closeDelaySeconds} s`,
     `• Auto-close: ${s.autoCloseHours ? `after ${s.autoCloseHours} h without activity, warning ${s.autoCloseWarnHours} h before` : 'off'}`,
     `• When an opener leaves the server: ${OPENER_LEAVES_LABELS[openerLeavesOf(s)]}`,
+    describeTranscriptSettings(s),
   ].join('\n');
 }
 

@@ -189,6 +189,19 @@ export class RestDiscordApi implements DiscordApi {
     await this.rest.delete(Routes.channelMessage(channelId, messageId)).catch(unlessGone(10008, 10003));
   }
 
+  async listMessages(channelId: string, page: { after?: string; before?: string; limit?: number }): Promise<APIMessage[]> {
+    const query = new URLSearchParams({ limit: String(Math.min(100, Math.max(1, page.limit ?? 100))) });
+    if (page.after) query.set('after', page.after);
+    if (page.before) query.set('before', page.before);
+    return (await this.rest.get(Routes.channelMessages(channelId), { query }).catch(mapDiscordError)) as APIMessage[];
+  }
+
+  async refreshAttachmentUrls(urls: string[]): Promise<Record<string, string>> {
+    if (urls.length === 0) return {};
+    const res = (await this.rest.post('/attachments/refresh-urls', { body: { attachment_urls: urls } }).catch(mapDiscordError)) as { refreshed_urls?: Array<{ original: string; refreshed: string }> };
+    return Object.fromEntries((res.refreshed_urls ?? []).map((r) => [r.original, r.refreshed]));
+  }
+
   async sendDirectMessage(userId: string, body: MessageBody): Promise<boolean> {
     const json: RESTPostAPICurrentUserCreateDMChannelJSONBody = { recipient_id: userId };
     try {

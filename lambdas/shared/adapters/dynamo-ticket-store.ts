@@ -9,7 +9,7 @@ import { DueKind, Keys } from './keys';
 const TICKET_FIELDS = [
   'guildId', 'number', 'categoryId', 'openerId', 'status', 'mode', 'channelId', 'welcomeMessageId', 'answers', 'aboutMessageUrl',
   'claimedBy', 'priority', 'createdAt', 'lastActivityAt', 'closedAt', 'closedBy', 'closeReason', 'rating', 'feedback',
-  'autoCloseWarnedAt', 'archivingAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus', 'openerLeftAt',
+  'autoCloseWarnedAt', 'archivingAt', 'archivedAt', 'reopenedAt', 'reopenedBy', 'transcriptStatus', 'openerLeftAt', 'transcriptError',
 ] as const;
 
 function toTicket(item: Record<string, unknown>): Ticket {
@@ -418,13 +418,14 @@ export class DynamoTicketStore implements TicketStore {
 
   async closeTicket(ticket: Ticket, close: CloseTicketInput): Promise<Ticket | null> {
     const { guildId, number } = ticket;
-    const values: Record<string, unknown> = { ':open': 'open', ':closed': 'closed', ':now': close.now, ':by': close.closedBy, ':reason': close.reason };
+    const values: Record<string, unknown> = { ':open': 'open', ':closed': 'closed', ':now': close.now, ':by': close.closedBy, ':reason': close.reason, ':pending': 'pending' };
     if (close.expectLastActivityAt !== undefined) values[':la'] = close.expectLastActivityAt;
     const row = {
       Update: {
         TableName: this.tableName,
         Key: Keys.ticket(guildId, number),
-        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason REMOVE dueKind, dueAt, autoCloseWarnedAt, openPart, openChannelId',
+        // The transcript is pending from the same write: a closed ticket always shows its transcript's state.
+        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason, transcriptStatus = :pending REMOVE dueKind, dueAt, autoCloseWarnedAt, transcriptError, openPart, openChannelId',
         ConditionExpression: close.expectLastActivityAt === undefined ? '#status = :open' : '#status = :open AND lastActivityAt = :la',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
@@ -436,7 +437,7 @@ export class DynamoTicketStore implements TicketStore {
       // Never below zero (a count that drifted is not made worse); a failed condition falls back below.
       Update: { TableName: this.tableName, Key: Keys.category(guildId, ticket.categoryId), UpdateExpression: 'ADD openCount :minus', ConditionExpression: 'attribute_exists(PK) AND openCount > :zero', ExpressionAttributeValues: { ':minus': -1, ':zero': 0 } },
     };
-    const closed: Ticket = { ...ticket, status: 'closed', closedAt: close.now, closedBy: close.closedBy, closeReason: close.reason, autoCloseWarnedAt: null };
+    const closed: Ticket = { ...ticket, status: 'closed', closedAt: close.now, closedBy: close.closedBy, closeReason: close.reason, autoCloseWarnedAt: null, transcriptStatus: 'pending' };
     try {
       await transactWrite(this.db, { TransactItems: [row, member, category] });
       return closed;
@@ -594,11 +595,22 @@ export class DynamoTicketStore implements TicketStore {
     );
   }
 
-  async setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus): Promise<void> {
-    await sendIf(
-      this.db,
-      new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: 'SET transcriptStatus = :s', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':s': status } }),
-    );
+  async setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus, forClose?: { closedAt: number; error?: string | null }): Promise<boolean> {
+    const values: Record<string, unknown> = { ':s': status };
+    let condition = 'attribute_exists(PK)';
+    let update = 'SET transcriptStatus = :s';
+    if (forClose) {
+      // Only for the close the transcript is of: a reopened (or closed again) ticket has its own.
+      condition += ' AND closedAt = :c';
+      values[':c'] = forClose.closedAt;
+      if (forClose.error) {
+        update += ', transcriptError = :e';
+        values[':e'] = forClose.error;
+      } else {
+        update += ' REMOVE transcriptError';
+      }
+    }
+    return sendIf(this.db, new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }));
   }
 
   // ---------------------------------------------------------------- auto-close (ByDue index)

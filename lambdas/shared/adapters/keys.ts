@@ -26,6 +26,14 @@ export const Keys = {
   logEntry: (guildId: string, channelId: string, messageId: string) => ({ PK: `GUILD#${guildId}`, SK: `LOG#${channelId}#${messageId.padStart(20, '0')}` }),
   logPrefix: (channelId: string) => `LOG#${channelId}#`,
   job: (key: string) => ({ PK: `JOB#${key}`, SK: 'JOB' }),
+  /** The guild's wrapped archive data key (one per guild; the purge deletes it: crypto-shredding). */
+  dataKey: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'DATAKEY' }),
+  /** A stored transcript: one per close of a ticket, newest last in the ticket's prefix. */
+  transcript: (guildId: string, number: number, closedAt: number) => ({ PK: `GUILD#${guildId}`, SK: `TRANSCRIPT#${String(number).padStart(8, '0')}#${String(closedAt).padStart(15, '0')}` }),
+  transcriptPrefix: (number: number) => `TRANSCRIPT#${String(number).padStart(8, '0')}#`,
+  /** One event of a ticket's trail (claims, members, priority…), in time order. */
+  trailEvent: (guildId: string, number: number, at: number, id: string) => ({ PK: `GUILD#${guildId}`, SK: `TRAIL#${String(number).padStart(8, '0')}#${String(at).padStart(15, '0')}#${id}` }),
+  trailPrefix: (number: number) => `TRAIL#${String(number).padStart(8, '0')}#`,
   session: (id: string) => ({ PK: `SESSION#${id}`, SK: 'SESSION' }),
   /** A license, under the SHA-256 of its key (the key itself is never stored). */
   license: (keyHash: string) => ({ PK: `LICENSE#${keyHash}`, SK: 'LICENSE' }),
@@ -57,4 +65,6 @@ export const DueKind = {
   provision: 'DUE#provision',
   /** A license's next expiry step (warning 7 d / 1 d, expiry, end of grace), on the license item. */
   license: 'DUE#license',
+  /** A stored transcript whose retention period ends at this time. */
+  retention: 'DUE#retention',
 } as const;

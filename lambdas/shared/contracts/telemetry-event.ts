@@ -21,6 +21,11 @@ export const TelemetryEventName = z.enum([
   'license_activated',
   'license_deactivated',
   'license_expired',
+  'transcript_stored',
+  'transcript_failed',
+  'transcript_viewed',
+  'transcript_access_denied',
+  'transcripts_expired',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

@@ -132,6 +132,12 @@ export const TicketFinishCloseJob = z.object({
 /** From the events λ: the opener of an open ticket left the server; tell the ticket and the staff log. */
 export const TicketOpenerLeftJob = z.object({ type: z.literal('ticket.opener-left'), guildId: Snowflake, number: TicketNumber, leftAt: z.int() });
 
+/** `/ticket transcript`: the worker signs a short-lived viewer link for the staff member and answers. */
+export const TranscriptLinkJob = z.object({ type: z.literal('transcript.link'), ctx: InteractionContext, guildId: Snowflake, number: TicketNumber });
+
+/** The opener rated a closed ticket: its transcript-channel post shows the rating. */
+export const TranscriptRatedJob = z.object({ type: z.literal('transcript.rated'), guildId: Snowflake, number: TicketNumber, closedAt: z.int() });
+
 /** Finish opening a reservation whose worker attempts all failed (from the repair sweep). */
 export const TicketRepairJob = z.object({
   type: z.literal('ticket.repair'),
@@ -169,6 +175,7 @@ export const TelemetryJob = z.object({
  */
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
   TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
-  TicketFinishCloseJob, TicketOpenerLeftJob, LicenseNoticeJob]);
+  TicketFinishCloseJob, TicketOpenerLeftJob, LicenseNoticeJob,
+  TranscriptLinkJob, TranscriptRatedJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

@@ -3,6 +3,7 @@ import { safeError } from '../safe-error';
 import type { GuildStore } from '../ports/guild-store';
 import type { LicenseAdminStore } from '../licensing/ports';
 import type { Telemetry } from '../ports/telemetry';
+import { guildArchivePrefix } from '../transcripts/archive';
 
 /** One kind of due work the sweeper handles; each reads only its due items from the `ByDue` index. */
 export interface Sweep {
@@ -29,13 +30,15 @@ export interface PurgeSweepDeps {
   guilds: GuildStore;
   /** A purged guild's license seat is freed, before its data goes. */
   licenses: Pick<LicenseAdminStore, 'releasePurgedGuild'>;
+  /** The archive bucket: a purged guild's transcripts and files go too (its data key went with the partition). */
+  archive?: { deletePrefix(prefix: string): Promise<number> };
   telemetry: Telemetry;
   log: { error(msg: string, extra: Record<string, unknown>): void };
 }
 
 /**
  * Purges guilds removed 30 days ago: every item under `GUILD#<gid>` (enforcement records live
- * under their own keys and are never touched here).
+ * under their own keys and are never touched here), then the guild's archive objects.
  *
  * Claim, then release the license seat (one transaction, safe to repeat), then delete: a purge that
  * fails at any point leaves the guild `purging` and due, and the next sweep resumes it from the
@@ -54,6 +57,8 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
           await deps.licenses.releasePurgedGuild(guildId, now);
           const deleted = await deps.guilds.purge(guildId, now);
           if (deleted !== null) {
+            // After the partition (and with it the data key): even objects a failed delete leaves are unreadable.
+            await deps.archive?.deletePrefix(guildArchivePrefix(guildId));
             done++;
             deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           }

@@ -5,6 +5,7 @@ import type {
   APIGuild,
   APIGuildChannel,
   APIGuildMember,
+  APIMessage,
   APIOverwrite,
   APIRole,
   GuildChannelType,
@@ -85,6 +86,16 @@ export interface DiscordApi {
   editMessage(channelId: string, messageId: string, body: MessageBody): Promise<void>;
   /** Idempotent like deleteChannel (10008 Unknown Message is fine). @see https://discord.com/developers/docs/resources/message#delete-message */
   deleteMessage(channelId: string, messageId: string): Promise<void>;
+  /**
+   * One page of a channel's history, at most 100 messages, newest first as Discord returns them.
+   * @see https://discord.com/developers/docs/resources/message#get-channel-messages
+   */
+  listMessages(channelId: string, page: { after?: string; before?: string; limit?: number }): Promise<APIMessage[]>;
+  /**
+   * Fresh signed links for expired attachment URLs (unknown ones come back unchanged).
+   * @see https://discord.com/developers/docs/reference#signed-attachment-cdn-urls
+   */
+  refreshAttachmentUrls(urls: string[]): Promise<Record<string, string>>;
   /** Opens (or reuses) the DM channel and posts; false when the user does not accept DMs (50007). @see https://discord.com/developers/docs/resources/user#create-dm */
   sendDirectMessage(userId: string, body: MessageBody): Promise<boolean>;
 }

@@ -30,6 +30,10 @@ export interface GuildSettings {
   /** What happens to a member's open tickets when they leave the server (absent on older settings: the default). */
   openerLeaves?: OpenerLeavesAction;
   updatedAt: number;
+  /** Days a stored transcript is kept (null = forever). Absent on settings saved before transcripts: forever. */
+  transcriptRetentionDays?: number | null;
+  /** DM the opener a link to their transcript. Absent: no. */
+  transcriptDmOpener?: boolean;
 }
 
 /**
@@ -46,6 +50,8 @@ export const DEFAULT_SETTINGS: Omit<GuildSettings, 'staffRoleIds' | 'mode' | 'su
   autoCloseHours: null,
   autoCloseWarnHours: 12,
   openerLeaves: 'flag',
+  transcriptRetentionDays: null,
+  transcriptDmOpener: false,
 };
 
 /** The guild's choice for members with open tickets who leave (settings saved before it existed: the default). */
@@ -168,10 +174,16 @@ export interface Ticket {
   transcriptStatus?: TranscriptStatus | null;
   /** When the opener left the server while the ticket was open (the `flag` setting); a reopen clears it. */
   openerLeftAt?: number | null;
+  /** While `failed-retrying` / `failed`: what went wrong (an error name, never content). */
+  transcriptError?: string | null;
 }
 
-/** `pending`: queued at close; the transcripts feature adds its own states. */
-export type TranscriptStatus = 'pending';
+/**
+ * `pending`: set by the close itself, the build is queued; `stored`: archived; `failed-retrying`:
+ * the last attempt failed and SQS retries it; `failed`: every attempt failed, the job is in the
+ * dead-letter queue (replayable with `npm run ops -- dlq replay work`).
+ */
+export type TranscriptStatus = 'pending' | 'stored' | 'failed-retrying' | 'failed';
 
 /** Bounds of what members and staff type (Discord's own limits are higher). */
 export const MAX_CLOSE_REASON = 500;

@@ -104,7 +104,11 @@ export interface TicketStore {
    * not open that ticket, or it is not closed (any more, or again) at that time.
    */
   recordFeedback(guildId: string, number: number, userId: string, closedAt: number, feedback: { rating?: number; comment?: string }, now: number): Promise<boolean>;
-  setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus): Promise<void>;
+  /**
+   * Records the transcript's state; with `forClose`, only while the ticket is still that close
+   * (false otherwise) and with the failure being retried (`error`, a short code) or cleared.
+   */
+  setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus, forClose?: { closedAt: number; error?: string | null }): Promise<boolean>;
 
   /** Tickets whose auto-close step is due (`ByDue` index, `DUE#autoclose`), oldest first. */
   dueAutoCloses(now: number, limit: number): Promise<DueTicket[]>;

@@ -1,6 +1,6 @@
 import type { WorkQueue } from '../ports/work-queue';
 import type { Ticket } from './model';
-import type { TicketStore } from './ports';
+import { appendToTrail, type TicketTrail } from './trail';
 
 /**
  * The one hand-over point from closing a ticket to its transcript.
@@ -10,17 +10,19 @@ import type { TicketStore } from './ports';
  * `closeDelaySeconds` later, from a delayed job). It queues a `transcript.build` job for this close
  * (`closedAt` tells closes of a reopened ticket apart).
  *
- * Today the job's handler, `buildTranscript`, only records `transcriptStatus: 'pending'` on the
- * ticket. The transcripts feature replaces `buildTranscript` (rendering from the live ticket log
- * the events λ keeps, which outlives the deleted channel; re-hosting attachments; posting to the
- * transcript channel) and keeps this hook and the job contract as they are.
+ * The close itself records `transcriptStatus: 'pending'` (same write as the close); the job's
+ * handler, `buildTranscript`, merges the live ticket log with the REST history, re-hosts the
+ * attachments, seals HTML + JSON into the archive and delivers the embed (and the opener's DM).
  */
-export async function onTicketClosed(ticket: Ticket, deps: { workQueue: WorkQueue }): Promise<void> {
+export async function onTicketClosed(ticket: Ticket, deps: { workQueue: WorkQueue; trail?: TicketTrail; log?: { warn(msg: string, extra: Record<string, unknown>): void } }): Promise<void> {
   if (ticket.closedAt === null) throw new Error('onTicketClosed needs a closed ticket');
+  // Earlier closes of a reopened ticket stay in its trail; this close's entry comes from the row too.
+  await appendToTrail(deps.trail, { guildId: ticket.guildId, number: ticket.number, at: ticket.closedAt, event: 'closed', actorId: ticket.closedBy, details: { reason: ticket.closeReason } }, deps.log ?? console);
   await deps.workQueue.enqueue({ type: 'transcript.build', guildId: ticket.guildId, number: ticket.number, closedAt: ticket.closedAt });
 }
 
-/** The `transcript.build` handler until transcripts exist: marks the transcript as pending. */
-export async function buildTranscript(job: { guildId: string; number: number; closedAt: number }, deps: { tickets: TicketStore }): Promise<void> {
-  await deps.tickets.setTranscriptStatus(job.guildId, job.number, 'pending');
-}
+/**
+ * The `transcript.build` handler: the complete history archived, rendered and delivered
+ * (see `transcripts/build.ts`).
+ */
+export { buildTranscript } from '../transcripts/build';

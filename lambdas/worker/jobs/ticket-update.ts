@@ -1,10 +1,17 @@
 import type * as z from 'zod/mini';
 import type { TicketUpdateJob } from '../../shared/contracts/work-job';
 import { applyTicketChange } from '../../shared/tickets/apply-ticket-change';
+import { appendToTrail, trailEventFor } from '../../shared/tickets/trail';
 import { runInteractionJob } from '../interaction-job';
 import type { WorkerDeps } from '../types';
 
 /** `ticket.update` → claim / priority re-rendered, members / roles / name changed; the reply tells the ticket. */
 export function updateTicket(job: z.infer<typeof TicketUpdateJob>, attempt: number, deps: WorkerDeps): Promise<void> {
-  return runInteractionJob('ticket.update', job.ctx, attempt, deps, () => applyTicketChange(job.guildId, job.number, job.change, job.ctx.userId, deps));
+  return runInteractionJob('ticket.update', job.ctx, attempt, deps, async () => {
+    const reply = await applyTicketChange(job.guildId, job.number, job.change, job.ctx.userId, deps);
+    // The trail keeps what the row does not (who claimed before, members added): the transcript shows it.
+    const ticket = job.change.kind === 'priority' ? await deps.tickets.getTicket(job.guildId, job.number) : null;
+    await appendToTrail(deps.trail, trailEventFor(job.change, { guildId: job.guildId, number: job.number, priority: ticket?.priority }, job.ctx.userId, deps.clock.now()), deps.log);
+    return reply;
+  });
 }

@@ -14,6 +14,7 @@ import { changeMember, changeRole } from './members';
 import { priority } from './priority';
 import { rename } from './rename';
 import { reopen } from './reopen';
+import { transcript, transcriptSubcommand } from './transcript';
 import { transfer } from './transfer';
 
 const sub = (name: string, description: string, options: unknown[] = []) => ({ type: OptionType.Subcommand, name, description, ...(options.length ? { options } : {}) });
@@ -41,6 +42,7 @@ export const TICKET_STAFF_SUBCOMMANDS = [
   sub('close', 'Close this ticket (asks to confirm)', [reason('Why it is closed (shown to the member)')]),
   sub('close-request', 'Staff: ask the member who opened this ticket to close it', [reason('Why you think it can be closed')]),
   sub('reopen', 'Staff: reopen a closed ticket', [{ type: OptionType.Integer, name: 'number', description: 'Ticket number (default: this ticket)', required: false, min_value: 1 }]),
+  transcriptSubcommand(),
   {
     type: OptionType.SubcommandGroup,
     name: 'blacklist',
@@ -81,6 +83,8 @@ export function workTicket(interaction: APIChatInputApplicationCommandInteractio
       return requestClose(interaction, deps);
     case 'reopen':
       return reopen(interaction, deps);
+    case 'transcript':
+      return transcript(interaction, deps);
     case 'blacklist add':
     case 'blacklist remove':
     case 'blacklist list':

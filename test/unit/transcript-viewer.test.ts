@@ -1,0 +1,43 @@
+import { ForbiddenError, UnauthorizedError } from '../../lambdas/shared/errors';
+import { signLink } from '../../lambdas/shared/transcripts/links';
+import { authorizeViewer, type ViewerDeps } from '../../lambdas/shared/transcripts/viewer';
+
+const guildId = '100000000000000001';
+const opener = '200000000000000001';
+const outsider = '200000000000000009';
+const now = Date.parse('2026-11-01T12:00:00Z');
+
+function deps(refused: unknown[]): ViewerDeps {
+  const ticket = { guildId, number: 7, openerId: opener, categoryId: 'general', status: 'closed', closedAt: now - 1000 };
+  const record = { guildId, number: 7, closedAt: now - 1000, prefix: 'p/', openerId: opener };
+  return {
+    tickets: { getTicket: async () => ticket, getSettings: async () => ({ staffRoleIds: ['300000000000000001'] }), getCategory: async () => null } as never,
+    records: { latest: async () => record } as never,
+    archive: {} as never,
+    linkSecret: 'secret',
+    members: { getMember: async (_g: string, userId: string) => ({ roles: userId === outsider ? [] : ['300000000000000001'], nick: null, user: { id: userId, username: 'x' } }) },
+    now: () => now,
+    onRefused: (r) => refused.push(r),
+  };
+}
+
+describe('who may read a transcript', () => {
+  it('logs every refusal with who, which ticket and why', async () => {
+    const refused: unknown[] = [];
+    const d = deps(refused);
+    const expired = signLink('secret', { guildId, number: 7, userId: opener, expiresAt: now / 1000 - 1 });
+    await expect(authorizeViewer(guildId, 7, { kind: 'link', token: expired }, d)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeViewer(guildId, 7, { kind: 'link', token: `${expired}x` }, d)).rejects.toBeInstanceOf(ForbiddenError);
+    const session = (userId: string) => ({ kind: 'session' as const, session: { id: 's', userId, username: 'x', avatar: null, guilds: [], createdAt: now, expiresAt: now + 1000 } });
+    await expect(authorizeViewer(guildId, 7, session(outsider), d)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeViewer(guildId, 7, { kind: 'session', session: null }, d)).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(refused).toEqual([
+      { guildId, number: 7, userId: null, reason: 'link-expired' },
+      { guildId, number: 7, userId: null, reason: 'link-invalid' },
+      { guildId, number: 7, userId: outsider, reason: 'not-staff' },
+    ]);
+    // The opener and staff by role pass.
+    await expect(authorizeViewer(guildId, 7, session(opener), d)).resolves.toMatchObject({ via: 'opener', userId: opener });
+    await expect(authorizeViewer(guildId, 7, session('200000000000000002'), d)).resolves.toMatchObject({ via: 'staff' });
+  });
+});
