@@ -41,7 +41,7 @@ export interface Received {
  * Tests prove that something was *not* sent by sending a later event in the same group and
  * checking what arrived before it — never by waiting.
  */
-export async function receiveAll(sqs: SQSClient, queueUrl: string, count: number, timeoutMs = 10_000): Promise<Received[]> {
+export async function receiveAll(sqs: SQSClient, queueUrl: string, count: number, timeoutMs = 45_000): Promise<Received[]> {
   const out: Received[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < count && Date.now() < deadline) {
