@@ -6,6 +6,12 @@ import { generateInteractionKeyPair, pingInteraction, startDiscordEmulator } fro
 import { eventually } from '../support/eventually';
 
 const ROOT = resolve(__dirname, '..', '..');
+/**
+ * What `npm start` runs (package.json). tsx is loaded into Node itself rather than through the tsx
+ * CLI, whose signal relay SIGKILLs a child that does not acknowledge a signal within 30 ms — too
+ * short on a busy machine, and a killed local stack cannot stop its emulators cleanly.
+ */
+const START_ARGS = ['--import', 'tsx', 'bin/local.ts'];
 const running = (pattern: string) => {
   try {
     return execFileSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).trim().length > 0;
@@ -15,9 +21,13 @@ const running = (pattern: string) => {
 };
 
 describe('npm start (sandbox) as a process', () => {
+  it('runs what package.json says npm start runs', () => {
+    expect((require(join(ROOT, 'package.json')) as { scripts: { start: string } }).scripts.start).toBe(`node ${START_ARGS.join(' ')}`);
+  });
+
   it('plays the round trip, says what runs where, and SIGTERM stops everything (no orphan java)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dw-start-'));
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'], {
+    const child = spawn(process.execPath, START_ARGS, {
       cwd: ROOT,
       // Sandbox: no Discord credentials, whatever the developer's shell has.
       env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOCAL_DATA_DIR: dataDir, LOCAL_SWEEP_INTERVAL_SECONDS: '3600' },
@@ -54,7 +64,7 @@ describe('npm start (sandbox) as a process', () => {
     const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
     const guild = discord.createGuild({ name: 'Dev Server' });
     const dataDir = mkdtempSync(join(tmpdir(), 'dw-start-'));
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/local.ts'], {
+    const child = spawn(process.execPath, START_ARGS, {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
