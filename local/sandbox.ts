@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIMessage } from 'discord-api-types/v10';
@@ -38,6 +39,58 @@ export function seedSandboxGuild(emulator: DiscordEmulator): SandboxWorld {
   emulator.addMember(guild.id, member.id, []);
   emulator.setOAuthUser(owner.id);
   return { guild, userId: owner.id, memberId: member.id, channelId: support.id };
+}
+
+/** The vendor's HQ guild in the emulator: a callout channel, an agent and a member of each enforcement tier. */
+export interface SandboxHq {
+  guild: SeededGuild;
+  calloutChannelId: string;
+  agentRoleId: string;
+  tierRoleIds: { standard: string; elevated: string; sudo: string };
+  /** A vendor agent (agent role + standard enforcement). */
+  agentId: string;
+  /** One member per enforcement tier. */
+  tierUserIds: { standard: string; elevated: string; sudo: string };
+  /** The HQ variables the functions need (`HQ_*`, a local `ENFORCEMENT_KEY`). */
+  env: Record<string, string>;
+}
+
+/**
+ * Seeds the vendor HQ guild so a callout can be tried end to end without Discord: the sandbox
+ * world's `/callout` alerts land in its #callouts channel.
+ */
+export function seedSandboxHq(emulator: DiscordEmulator): SandboxHq {
+  const owner = emulator.createUser({ username: 'vendor-lead', globalName: 'Vendor Lead' });
+  const guild = emulator.createGuild({ name: 'Deskwire HQ', ownerId: owner.id });
+  const callouts = emulator.createChannel(guild.id, { name: 'callouts', parentId: guild.textCategoryId });
+  const role = (name: string) => emulator.createRole(guild.id, { name, permissions: 0n }).id;
+  const agentRoleId = role('Agent');
+  const tierRoleIds = { standard: role('Trust & Safety'), elevated: role('T&S Elevated'), sudo: role('T&S Sudo') };
+  const member = (username: string, roles: string[]) => {
+    const user = emulator.createUser({ username });
+    emulator.addMember(guild.id, user.id, roles);
+    return user.id;
+  };
+  const agentId = member('vendor-agent', [agentRoleId, tierRoleIds.standard]);
+  const tierUserIds = { standard: member('ts-standard', [tierRoleIds.standard]), elevated: member('ts-elevated', [tierRoleIds.elevated]), sudo: member('ts-sudo', [tierRoleIds.sudo]) };
+  return {
+    guild,
+    calloutChannelId: callouts.id,
+    agentRoleId,
+    tierRoleIds,
+    agentId,
+    tierUserIds,
+    env: {
+      HQ_GUILD_ID: guild.id,
+      HQ_CALLOUT_CHANNEL_ID: callouts.id,
+      HQ_AGENT_ROLE_IDS: agentRoleId,
+      HQ_ENFORCE_STANDARD_ROLE_IDS: tierRoleIds.standard,
+      HQ_ENFORCE_ELEVATED_ROLE_IDS: tierRoleIds.elevated,
+      HQ_ENFORCE_SUDO_ROLE_IDS: tierRoleIds.sudo,
+      // A fresh key per sandbox run: its enforcement records are only readable while it runs.
+      ENFORCEMENT_KEY: randomBytes(32).toString('base64'),
+    },
+  };
 }
 
 /** Publishes a gateway event the way the gateway task does (same contract, group and dedup ids). */

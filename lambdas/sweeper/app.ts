@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CalloutStore } from '../shared/callouts/ports';
+import { calloutSweep } from '../shared/callouts/sweep';
 import type { Clock } from '../shared/clock';
 import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
@@ -19,6 +21,9 @@ export interface SweeperDeps {
   licenseGraceMs: number;
   /** Where sweeps hand Discord work to the worker (the sweeper holds no Discord client). */
   workQueue: WorkQueue;
+  callouts: CalloutStore;
+  /** Unanswered callouts expire this long after they were made (`CALLOUT_EXPIRE_MINUTES`). */
+  calloutExpireMs: number;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
@@ -26,7 +31,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs })];
+  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }), calloutSweep({ ...deps, expireMs: deps.calloutExpireMs })];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
 import { CommonConfig, Fields, parseConfig } from '../shared/config';
+import { HqConfig } from '../shared/hq/config';
 
 /** The sweeper λ's environment. */
 export const SweeperConfig = z.extend(CommonConfig, {
   /** Sweeps hand Discord work (auto-close warnings and closes) to the worker through this queue. */
   WORK_QUEUE_URL: Fields.url,
+  ...HqConfig,
 });
 export type SweeperConfig = z.infer<typeof SweeperConfig>;
 

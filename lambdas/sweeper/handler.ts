@@ -2,7 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
@@ -30,6 +32,8 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
     licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
+    calloutExpireMs: hqSettingsOf(cfg)?.expireMs ?? cfg.CALLOUT_EXPIRE_MINUTES * 60_000,
     telemetry: telemetryFromConfig(cfg, 'sweeper'),
     clock: systemClock,
     log,

@@ -18,6 +18,9 @@ import { updateTicket } from './jobs/ticket-update';
 import { transcriptBuild } from './jobs/transcript-build';
 import { forwardTelemetry } from './jobs/telemetry';
 import { licenseNotice } from './jobs/license-notice';
+import { calloutClose, calloutEscalate, calloutOpen, calloutResponded } from './jobs/callouts';
+import { enforceRun } from './jobs/enforce-run';
+import { guildLeave } from './jobs/guild-leave';
 import type { WorkerDeps } from './types';
 
 /** Parses one work-queue message and runs its job. A body that breaks the contract throws (→ retries → DLQ). */
@@ -57,6 +60,18 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return flagOpenerLeft(job, deps);
     case 'license.notice':
       return licenseNotice(job, deps);
+    case 'callout.open':
+      return calloutOpen(job, attempt, deps);
+    case 'callout.responded':
+      return calloutResponded(job, deps);
+    case 'callout.escalate':
+      return calloutEscalate(job, deps);
+    case 'callout.close':
+      return calloutClose(job, deps);
+    case 'enforce.run':
+      return enforceRun(job, attempt, deps);
+    case 'guild.leave':
+      return guildLeave(job, deps);
   }
 }
 

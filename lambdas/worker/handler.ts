@@ -5,7 +5,11 @@ import { QUEUES } from '../../lib/resources';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
+import { DynamoEnforcementStore } from '../shared/adapters/dynamo-enforcement-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { Sealer } from '../shared/enforcement/seal';
+import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
@@ -44,6 +48,10 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     workQueue: new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL),
     retries: new SqsRetryScheduler(sqs, cfg.WORK_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'worker'),
+    callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
+    enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
+    sealer: cfg.ENFORCEMENT_KEY ? Sealer.fromBase64(cfg.ENFORCEMENT_KEY) : null,
+    hq: hqSettingsOf(cfg),
     clock: systemClock,
     log,
     maxReceiveCount: QUEUES.work.maxReceiveCount,

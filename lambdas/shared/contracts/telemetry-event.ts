@@ -21,6 +21,10 @@ export const TelemetryEventName = z.enum([
   'license_activated',
   'license_deactivated',
   'license_expired',
+  'callout_triggered',
+  'callout_responded',
+  /** Counted by action, target kind, outcome and tier; never the target's id. */
+  'enforcement_action',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 
