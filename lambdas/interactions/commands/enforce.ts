@@ -1,7 +1,7 @@
 import type { APIChatInputApplicationCommandInteraction, RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { buildCustomId } from '../../shared/custom-id';
 import { ApplicationCommandType, ComponentKind, InteractionContextType, InteractionResponseType, OptionType, TextInputStyle } from '../../shared/discord-constants';
-import { MAX_JUSTIFICATION, MAX_PERSONAL, MAX_REASON, MIN_JUSTIFICATION, isOutcome, isTargetKind, type TargetKind } from '../../shared/enforcement/model';
+import { LIFT_TIER, MAX_JUSTIFICATION, MAX_PERSONAL, MAX_REASON, MIN_JUSTIFICATION, isOutcome, isTargetKind, tierToWrite, type TargetKind } from '../../shared/enforcement/model';
 import { describeLookup, liftEnforcement, lookupEnforcement, parseRelated, requireTargetId } from '../../shared/enforcement/records';
 import { StaleActionError, UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
@@ -59,7 +59,7 @@ export const enforceCommand: CommandModule<APIChatInputApplicationCommandInterac
       case 'add': {
         const related = parseRelated(o.string('related'));
         const personal = o.string('personal')?.trim() || null;
-        requireEnforcementTier(interaction, deps, personal ? 'sudo' : related.length ? 'elevated' : 'standard');
+        requireEnforcementTier(interaction, deps, tierToWrite({ related, personal }));
         const outcome = o.string('outcome') ?? '';
         if (!isOutcome(outcome)) throw new UserError('Choose the outcome: `warning` or `ban`.');
         const reason = (o.string('reason') ?? '').trim();
@@ -67,7 +67,7 @@ export const enforceCommand: CommandModule<APIChatInputApplicationCommandInterac
         return { defer: { ephemeral: true }, job: { type: 'enforce.run', ctx: interactionContext(interaction), op: { op: 'add', ...targetOf(o), reason, outcome, related, personal } } };
       }
       case 'lift': {
-        const { actor } = requireEnforcementTier(interaction, deps, 'elevated');
+        const { actor } = requireEnforcementTier(interaction, deps, LIFT_TIER);
         const t = targetOf(o);
         await liftEnforcement({ ...t, actor, reason: o.string('reason') }, { enforcement: deps.enforcement, sealer: null, clock: deps.clock });
         return { reply: ephemeralReply(`Lifted: the ${t.kind} \`${t.targetId}\` has Deskwire's service again.`) };

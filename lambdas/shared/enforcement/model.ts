@@ -84,6 +84,12 @@ export function viewFor(action: EnforcementAction, sensitive: SensitiveFields | 
 
 export const tierRank = (tier: AccessTier) => ACCESS_TIERS.indexOf(tier);
 
+/** Writing a field needs the tier that may read it: related ids elevated, personal information sudo. */
+export const tierToWrite = (s: { related: readonly string[]; personal: string | null }): AccessTier => (s.personal ? 'sudo' : s.related.length ? 'elevated' : 'standard');
+
+/** Lifting a ban restores service: elevated and up. */
+export const LIFT_TIER: AccessTier = 'elevated';
+
 /** The highest tier a member's HQ roles give, or null. */
 export function tierOf(roleIds: readonly string[], tierRoleIds: Record<AccessTier, readonly string[]>): AccessTier | null {
   const roles = new Set(roleIds);
