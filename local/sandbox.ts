@@ -4,9 +4,9 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
-import { commandInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
+import { commandInteraction, componentInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
 import { issueLocalLicense } from './licensing';
-import { describeCommands, registerCommands } from './register-commands';
+import { describeCommands, registerCommands, registerHqCommands } from './register-commands';
 import type { LocalStack } from './stack';
 
 export interface SandboxWorld {
@@ -145,7 +145,7 @@ export function describeMessage(m: APIMessage | undefined): string {
  * guild, Discord pings the endpoint, a member runs an inline command and a deferred one that goes
  * through the work queue and the worker, which edits the original response.
  */
-export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void): Promise<void> {
+export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void, hq?: SandboxHq): Promise<void> {
   const registered = await registerCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, guildId: world.guild.id });
   print(`  ✓ registered ${describeCommands(registered)} in "${world.guild.guild.name}"`);
 
@@ -179,6 +179,22 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
   const thread = threadId ? emulator.state.channels.get(threadId) : undefined;
   print(`  ✓ /ticket open (member) deferred in ${ticket.ackMs.toFixed(1)} ms → worker created private thread #${thread?.name ?? '?'} and posted:`);
   print(describeMessage(threadId ? emulator.messagesIn(threadId)[0] : undefined).replace(/^/gm, '      '));
+
+  if (hq) await playCallout(emulator, world, hq, print);
+}
+
+/** `/callout` by the owner, the terms accepted, and the alert the vendor's agents see in the HQ. */
+async function playCallout(emulator: DiscordEmulator, world: SandboxWorld, hq: SandboxHq, print: (line: string) => void): Promise<void> {
+  await registerHqCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, hqGuildId: hq.guild.id });
+  const terms = await runSandboxCommand(emulator, world, 'callout', { options: [option.string('reason', 'Trying Interactive Support from the sandbox')] });
+  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId });
+  const acceptId = /dw1:callout-accept:[\w.-]+/.exec(JSON.stringify(terms.message?.components ?? []))?.[0];
+  if (!acceptId) throw new Error(`/callout did not show the terms: ${describeMessage(terms.message)}`);
+  const accept = componentInteraction({ ...ctx, customId: acceptId, message: terms.message });
+  await emulator.sendInteraction(accept);
+  const alert = await emulator.waitFor(() => emulator.messagesIn(hq.calloutChannelId).find((m) => m.embeds?.length), 10_000);
+  print(`  ✓ /callout (owner) → terms accepted → worker made a single-use invite and alerted #callouts in "${hq.guild.guild.name}":`);
+  print(describeMessage(alert).replace(/^/gm, '      '));
 }
 
 /** `POST /sandbox/command {"name":"status"}` — drive the sandbox from curl. */
