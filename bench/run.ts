@@ -159,6 +159,9 @@ async function main() {
   const gateway = await gatewayBench();
   console.log('License sweep (100,000 licenses, 100 due)…');
   const sweep = await (await import('./licensing')).licenseSweepBench();
+  console.log('Callouts and the enforcement gate…');
+  const { calloutBench, calloutBenchLines } = await import('./callouts');
+  const callouts = await calloutBench();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -220,6 +223,7 @@ async function main() {
     `| first sweep | ${sweep.first.done} | ${sweep.first.itemsRead} | ${sweep.first.readUnits} | ${sweep.first.writeUnits} | ${ms(sweep.first.ms)} |`,
     `| second sweep (same time) | ${sweep.second.done} | ${sweep.second.itemsRead} | ${sweep.second.readUnits} | ${sweep.second.writeUnits} | ${ms(sweep.second.ms)} |`,
     '',
+    ...calloutBenchLines(callouts),
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
