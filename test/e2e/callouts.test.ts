@@ -236,6 +236,17 @@ describe('Interactive Support callouts through signed interactions, the worker, 
     // The cooldown was given back with the reservation: the next try works.
     await openCallout();
   });
+
+  it('inside a ticket: the callout records the ticket and the alert shows it', async () => {
+    await clearCooldown();
+    const ticket = await t.open(t.member());
+    const { payload } = await callout(staffId, REASON, ticket.channelId);
+    expect((await finalReply(e, payload.id)).content).toContain('Deskwire support has been called in');
+    const c = await current();
+    expect(c).toMatchObject({ ticketNumber: ticket.number, channelId: ticket.channelId, inviteChannelId: e.world.channelId });
+    const alert = await e.discord.waitFor(() => alerts().find((m) => JSON.stringify(m.components).includes(c.calloutId)));
+    expect(alert.embeds[0].fields).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Ticket', value: `#${String(ticket.number).padStart(4, '0')}` })]));
+  });
 });
 
 describe('without a vendor HQ (the sandbox default)', () => {
