@@ -166,6 +166,9 @@ async function main() {
   const activation = await licenseActivationBench();
   const { transcriptBenchmark } = await import('./transcripts/run');
   const transcripts = await transcriptBenchmark();
+  console.log('Callouts and the enforcement gate…');
+  const { calloutBench, calloutBenchLines } = await import('./callouts');
+  const callouts = await calloutBench();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
@@ -229,6 +232,7 @@ async function main() {
     '',
     ...licenseActivationLines(activation),
     ...transcripts,
+    ...calloutBenchLines(callouts),
   ];
   const doc = lines.join('\n');
   writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);

@@ -12,6 +12,22 @@ export interface DeskwireStacks {
 
 const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
+/** Context keys of the vendor HQ, passed as `HQ_GUILD_ID`, `CALLOUT_TERMS_TEXT`, … (see `lambdas/shared/hq/config.ts`). */
+const VENDOR_CONTEXT = [
+  'hqGuildId',
+  'hqCalloutChannelId',
+  'hqAgentRoleIds',
+  'hqEnforceStandardRoleIds',
+  'hqEnforceElevatedRoleIds',
+  'hqEnforceSudoRoleIds',
+  'calloutTermsVersion',
+  'calloutTermsText',
+  'calloutEscalateMinutes',
+  'calloutExpireMinutes',
+  'calloutCooldownMinutes',
+  'enforcementAppeal',
+] as const;
+
 function requiredContext(app: App, key: string, pattern: RegExp, what: string): string {
   const value = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') {
@@ -44,6 +60,7 @@ function optionalContext(app: App, key: string): string | undefined {
  * | `posthogHost` | no | PostHog ingest host (default `https://us.i.posthog.com`) |
  * | `logLevel` | no | `DEBUG`, `INFO` (default), `WARN` or `ERROR` |
  * | `gatewayShardCount` | no | fixed total shard count; unset uses Discord's recommendation |
+ * | `hqGuildId`, `hqCalloutChannelId`, `hqAgentRoleIds`, `hqEnforceStandardRoleIds`, `hqEnforceElevatedRoleIds`, `hqEnforceSudoRoleIds`, `calloutTermsVersion`, `calloutTermsText`, `calloutEscalateMinutes`, `calloutExpireMinutes`, `calloutCooldownMinutes`, `enforcementAppeal` | no | the vendor HQ (callouts, enforcement): the variables of the same name in upper snake case; checked by the functions' config at cold start |
  *
  * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
  * @see https://github.com/cdklabs/cdk-nag
@@ -62,6 +79,13 @@ export function buildApp(app: App, options: { projectRoot?: string } = {}): Desk
   if (gatewayShardCount !== undefined && !(Number.isInteger(gatewayShardCount) && gatewayShardCount >= 1)) {
     throw new Error('CDK context "gatewayShardCount" must be a whole number ≥ 1.');
   }
+
+  const vendorEnvironment = Object.fromEntries(
+    VENDOR_CONTEXT.flatMap((key) => {
+      const value = optionalContext(app, key);
+      return value === undefined ? [] : [[key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(), value]];
+    }),
+  );
 
   // Environment-agnostic unless the CLI knows the account and region (it does when credentials are
   // configured); synth needs neither.
@@ -84,6 +108,7 @@ export function buildApp(app: App, options: { projectRoot?: string } = {}): Desk
     logLevel,
     dashboardBaseUrl,
     gatewayShardCount,
+    vendorEnvironment,
     projectRoot: options.projectRoot,
   });
   stateless.addStackDependency(stateful);

@@ -48,10 +48,13 @@ async function main() {
   const emulator = mode === 'sandbox' ? await startDiscordEmulator({ keyPair: generateInteractionKeyPair() }) : undefined;
   if (emulator) stops.push(() => emulator.close());
   const world = emulator ? sandbox.seedSandboxGuild(emulator) : undefined;
+  // The vendor HQ, so a callout can be tried end to end (an ENFORCEMENT_KEY from .env wins over the sandbox's random one).
+  const hq = emulator ? sandbox.seedSandboxHq(emulator) : undefined;
 
   const env: Record<string, string | undefined> = {
     ...process.env,
     ...(emulator ? sandbox.emulatorEnv(emulator) : { DISCORD_API_BASE_URL: cfg.DISCORD_API_BASE_URL }),
+    ...(hq ? { ...hq.env, ENFORCEMENT_KEY: process.env.ENFORCEMENT_KEY || hq.env.ENFORCEMENT_KEY } : {}),
     // A configured public key always wins for verification.
     ...(cfg.DISCORD_PUBLIC_KEY ? { DISCORD_PUBLIC_KEY: cfg.DISCORD_PUBLIC_KEY } : {}),
     // Wrapped archive data keys persist in DynamoDB Local's data: so must the key that wraps them.
@@ -107,7 +110,7 @@ async function main() {
     if (cfg.DISCORD_PUBLIC_KEY) print('\nNote: DISCORD_PUBLIC_KEY is set, so the emulator-signed sandbox interactions below will be refused (401).');
     print('\nSandbox round trip:');
     try {
-      await sandbox.playSandboxScript(stack, emulator, world, print);
+      await sandbox.playSandboxScript(stack, emulator, world, print, hq);
     } catch (err) {
       print(`  ✗ ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -36,6 +36,11 @@ export interface StatelessStackProps extends StackProps {
   /** Total gateway shards; unset lets the gateway use Discord's recommended count. */
   readonly gatewayShardCount?: number;
   /**
+   * The vendor HQ's plain settings (`HQ_*`, `CALLOUT_*`, `ENFORCEMENT_APPEAL`) for the interactions,
+   * worker and sweeper functions. `ENFORCEMENT_KEY` is never here: it is a field of the credentials secret.
+   */
+  readonly vendorEnvironment?: Record<string, string>;
+  /**
    * Folder holding `lambdas/`, `gateway-task/`, `web/` and `package-lock.json`; also the gateway
    * image's build context. @default the repository root
    */
@@ -83,12 +88,13 @@ export class StatelessStack extends Stack {
     // Verifies and answers Discord interactions within 3 s; slow work goes to the work queue.
     // The public, unauthenticated endpoint gets no credentials (the public key is public): it
     // reserves tickets in the table and hands the Discord work to the worker.
-    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey })
+    const vendor = props.vendorEnvironment ?? {};
+    const interactions = make('interactions', 'Deskwire: Discord interactions endpoint', { DISCORD_PUBLIC_KEY: props.discordPublicKey, ...vendor })
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'send');
 
     // Multi-call Discord work, transcripts and archive uploads.
-    const worker = make('worker', 'Deskwire: work queue consumer')
+    const worker = make('worker', 'Deskwire: work queue consumer', vendor)
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'consume', { batchSize: 10 })
@@ -107,7 +113,7 @@ export class StatelessStack extends Stack {
 
     // Due-time sweeps: purging removed guilds, auto-closing idle tickets. Discord work (warnings,
     // closes) goes to the worker through the work queue; sweeps that delete archives add the bucket.
-    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps')
+    const sweeper = make('sweeper', 'Deskwire: scheduled sweeps', vendor)
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'send')

@@ -1,11 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
-import { commandInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
+import { commandInteraction, componentInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
 import { issueLocalLicense } from './licensing';
-import { describeCommands, registerCommands } from './register-commands';
+import { describeCommands, registerCommands, registerHqCommands } from './register-commands';
 import type { LocalStack } from './stack';
 
 export interface SandboxWorld {
@@ -39,6 +40,58 @@ export function seedSandboxGuild(emulator: DiscordEmulator): SandboxWorld {
   emulator.addMember(guild.id, member.id, []);
   emulator.setOAuthUser(owner.id);
   return { guild, userId: owner.id, memberId: member.id, channelId: support.id };
+}
+
+/** The vendor's HQ guild in the emulator: a callout channel, an agent and a member of each enforcement tier. */
+export interface SandboxHq {
+  guild: SeededGuild;
+  calloutChannelId: string;
+  agentRoleId: string;
+  tierRoleIds: { standard: string; elevated: string; sudo: string };
+  /** A vendor agent (agent role + standard enforcement). */
+  agentId: string;
+  /** One member per enforcement tier. */
+  tierUserIds: { standard: string; elevated: string; sudo: string };
+  /** The HQ variables the functions need (`HQ_*`, a local `ENFORCEMENT_KEY`). */
+  env: Record<string, string>;
+}
+
+/**
+ * Seeds the vendor HQ guild so a callout can be tried end to end without Discord: the sandbox
+ * world's `/callout` alerts land in its #callouts channel.
+ */
+export function seedSandboxHq(emulator: DiscordEmulator): SandboxHq {
+  const owner = emulator.createUser({ username: 'vendor-lead', globalName: 'Vendor Lead' });
+  const guild = emulator.createGuild({ name: 'Deskwire HQ', ownerId: owner.id });
+  const callouts = emulator.createChannel(guild.id, { name: 'callouts', parentId: guild.textCategoryId });
+  const role = (name: string) => emulator.createRole(guild.id, { name, permissions: 0n }).id;
+  const agentRoleId = role('Agent');
+  const tierRoleIds = { standard: role('Trust & Safety'), elevated: role('T&S Elevated'), sudo: role('T&S Sudo') };
+  const member = (username: string, roles: string[]) => {
+    const user = emulator.createUser({ username });
+    emulator.addMember(guild.id, user.id, roles);
+    return user.id;
+  };
+  const agentId = member('vendor-agent', [agentRoleId, tierRoleIds.standard]);
+  const tierUserIds = { standard: member('ts-standard', [tierRoleIds.standard]), elevated: member('ts-elevated', [tierRoleIds.elevated]), sudo: member('ts-sudo', [tierRoleIds.sudo]) };
+  return {
+    guild,
+    calloutChannelId: callouts.id,
+    agentRoleId,
+    tierRoleIds,
+    agentId,
+    tierUserIds,
+    env: {
+      HQ_GUILD_ID: guild.id,
+      HQ_CALLOUT_CHANNEL_ID: callouts.id,
+      HQ_AGENT_ROLE_IDS: agentRoleId,
+      HQ_ENFORCE_STANDARD_ROLE_IDS: tierRoleIds.standard,
+      HQ_ENFORCE_ELEVATED_ROLE_IDS: tierRoleIds.elevated,
+      HQ_ENFORCE_SUDO_ROLE_IDS: tierRoleIds.sudo,
+      // A fresh key per sandbox run: its enforcement records are only readable while it runs.
+      ENFORCEMENT_KEY: randomBytes(32).toString('base64'),
+    },
+  };
 }
 
 /** Publishes a gateway event the way the gateway task does (same contract, group and dedup ids). */
@@ -93,7 +146,7 @@ export function describeMessage(m: APIMessage | undefined): string {
  * guild, Discord pings the endpoint, a member runs an inline command and a deferred one that goes
  * through the work queue and the worker, which edits the original response.
  */
-export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void): Promise<void> {
+export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void, hq?: SandboxHq): Promise<void> {
   const registered = await registerCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, guildId: world.guild.id });
   print(`  ✓ registered ${describeCommands(registered)} in "${world.guild.guild.name}"`);
 
@@ -127,6 +180,22 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
   const thread = threadId ? emulator.state.channels.get(threadId) : undefined;
   print(`  ✓ /ticket open (member) deferred in ${ticket.ackMs.toFixed(1)} ms → worker created private thread #${thread?.name ?? '?'} and posted:`);
   print(describeMessage(threadId ? emulator.messagesIn(threadId)[0] : undefined).replace(/^/gm, '      '));
+
+  if (hq) await playCallout(emulator, world, hq, print);
+}
+
+/** `/callout` by the owner, the terms accepted, and the alert the vendor's agents see in the HQ. */
+async function playCallout(emulator: DiscordEmulator, world: SandboxWorld, hq: SandboxHq, print: (line: string) => void): Promise<void> {
+  await registerHqCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, hqGuildId: hq.guild.id });
+  const terms = await runSandboxCommand(emulator, world, 'callout', { options: [option.string('reason', 'Trying Interactive Support from the sandbox')] });
+  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId });
+  const acceptId = /dw1:callout-accept:[\w.-]+/.exec(JSON.stringify(terms.message?.components ?? []))?.[0];
+  if (!acceptId) throw new Error(`/callout did not show the terms: ${describeMessage(terms.message)}`);
+  const accept = componentInteraction({ ...ctx, customId: acceptId, message: terms.message });
+  await emulator.sendInteraction(accept);
+  const alert = await emulator.waitFor(() => emulator.messagesIn(hq.calloutChannelId).find((m) => m.embeds?.length), 10_000);
+  print(`  ✓ /callout (owner) → terms accepted → worker made a single-use invite and alerted #callouts in "${hq.guild.guild.name}":`);
+  print(describeMessage(alert).replace(/^/gm, '      '));
 }
 
 /** `POST /sandbox/command {"name":"status"}` — drive the sandbox from curl. */

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth, replayDeadLetters } from '../lambdas/shared/adapters/sqs-dead-letters';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws/provision';
 import { BusyError, isUserError } from '../lambdas/shared/errors';
+import { ENFORCE_USAGE, runCalloutsCommand, runEnforceCommand } from './enforce';
 import { LICENSE_USAGE, licenseTarget, runLicenseCommand } from './license';
 
 export interface OpsIo {
@@ -19,6 +20,7 @@ Commands:
   dlq replay <work|events> [--max N]
                                   move dead letters back to their queue after a fix
 ${LICENSE_USAGE}
+${ENFORCE_USAGE}
 
 Targets: with --stack-file (default .local/stack.json, written by \`npm start\`) the local stack;
 otherwise the queue URLs from the environment (WORK_QUEUE_URL, WORK_DLQ_URL, EVENTS_QUEUE_URL,
@@ -76,6 +78,12 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         actor: { type: 'string' },
+        // enforcement and callout commands
+        outcome: { type: 'string' },
+        related: { type: 'string' },
+        personal: { type: 'string' },
+        justification: { type: 'string' },
+        open: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -117,6 +125,16 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
       const target = licenseTarget(localStack(parsed.values['stack-file'], io.env, 'TABLE_NAME'), io.env);
       try {
         return await runLicenseCommand(command, parsed.positionals.slice(2), parsed.values, target, io);
+      } finally {
+        target.db.destroy();
+      }
+    }
+    if (group === 'enforce' || group === 'callouts') {
+      const target = licenseTarget(localStack(parsed.values['stack-file'], io.env, 'TABLE_NAME'), io.env);
+      try {
+        return group === 'enforce'
+          ? await runEnforceCommand(command, parsed.positionals.slice(2), parsed.values, target, io)
+          : await runCalloutsCommand(command, parsed.values, target, io);
       } finally {
         target.db.destroy();
       }

@@ -3,6 +3,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Clock } from '../shared/clock';
 import { GatewayEvent } from '../shared/contracts/gateway-event';
 import { handleGuildEvent } from '../shared/domain/guild-lifecycle';
+import { leaveIfEnforced } from '../shared/enforcement/guild-join';
+import type { EnforcementStore } from '../shared/enforcement/ports';
 import type { GuildStore } from '../shared/ports/guild-store';
 import type { Telemetry } from '../shared/ports/telemetry';
 import type { WorkQueue } from '../shared/ports/work-queue';
@@ -17,6 +19,8 @@ export interface EventsDeps {
   tickets: TicketStore;
   ticketLog: TicketLogStore;
   workQueue: WorkQueue;
+  /** Guild bans: a banned guild that adds the bot is left again. */
+  enforcement: Pick<EnforcementStore, 'state'>;
   lookups: TicketLookups;
   telemetry: Telemetry;
   clock: Clock;
@@ -31,6 +35,8 @@ export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps):
   const event = GatewayEvent.parse(JSON.parse(record.body));
   switch (event.type) {
     case 'guild.create':
+      await leaveIfEnforced(event.guildId, deps);
+      return handleGuildEvent(event, deps);
     case 'guild.delete':
       return handleGuildEvent(event, deps);
     default:

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { DynamoEnforcementStore } from '../shared/adapters/dynamo-enforcement-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoTicketLogStore } from '../shared/adapters/dynamo-ticket-log-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
@@ -26,6 +27,7 @@ export async function buildEventsDeps(env: Record<string, string | undefined> = 
   const tickets = new DynamoTicketStore(db, cfg.TABLE_NAME);
   return {
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
+    enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
     tickets,
     ticketLog: new DynamoTicketLogStore(db, cfg.TABLE_NAME),
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),

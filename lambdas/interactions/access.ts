@@ -17,7 +17,7 @@ export function requireManageGuild(i: APIInteraction): string {
 }
 
 /** Staff: a configured staff role (guild-wide or the category's), or Manage Server. */
-export function isStaff(i: APIInteraction, settings: GuildSettings, categoryStaffRoleIds: string[] = []): boolean {
+export function isStaff(i: APIInteraction, settings: Pick<GuildSettings, 'staffRoleIds'>, categoryStaffRoleIds: string[] = []): boolean {
   if (hasPermission(memberPermissions(i), PermissionFlagsBits.ManageGuild)) return true;
   const roles = new Set(i.member?.roles ?? []);
   return [...settings.staffRoleIds, ...categoryStaffRoleIds].some((r) => roles.has(r));

@@ -1,4 +1,10 @@
+import { calloutAcceptButton } from './actions/callout-accept';
+import { calloutDeclineButton } from './actions/callout-decline';
+import { calloutRespondButton } from './actions/callout-respond';
+import { calloutResolveButton } from './actions/callout-resolve';
+import { calloutResolveNoteModal } from './actions/callout-resolve-note';
 import { closeAccept } from './actions/close-accept';
+import { enforceJustifyModal } from './actions/enforce-justify';
 import { closeCancel } from './actions/close-cancel';
 import { closeConfirm } from './actions/close-confirm';
 import { closeDecline } from './actions/close-decline';
@@ -27,8 +33,11 @@ const TICKET_ACTIONS = [
   rateFeedbackModal,
 ] as ActionModule<never>[];
 
+/** Interactive Support callouts (terms, HQ alert buttons) and the sudo justification modal. */
+const VENDOR_ACTIONS = [calloutAcceptButton, calloutDeclineButton, calloutRespondButton, calloutResolveButton, calloutResolveNoteModal, enforceJustifyModal] as ActionModule<never>[];
+
 /**
  * Component and modal actions by `custom_id` action name (`dw1:<action>:…`, parsed in
  * `shared/custom-id.ts`); an id that maps to nothing gets the "no longer available" reply.
  */
-export const ACTIONS: ReadonlyMap<string, ActionModule<never>> = new Map(([openButton, openSelect, openForm, ...TICKET_ACTIONS] as ActionModule<never>[]).map((a) => [a.action, a]));
+export const ACTIONS: ReadonlyMap<string, ActionModule<never>> = new Map(([openButton, openSelect, openForm, ...TICKET_ACTIONS, ...VENDOR_ACTIONS] as ActionModule<never>[]).map((a) => [a.action, a]));

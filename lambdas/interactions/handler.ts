@@ -4,6 +4,9 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoAttemptLimiter } from '../shared/adapters/dynamo-attempt-limiter';
+import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
+import { DynamoEnforcementStore } from '../shared/adapters/dynamo-enforcement-store';
+import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
@@ -36,6 +39,10 @@ export async function buildInteractionsApp(env: Record<string, string | undefine
     licenses,
     entitlements: new LicenseEntitlements(licenses, systemClock, graceMsFromDays(cfg.LICENSE_GRACE_DAYS)),
     attempts: new DynamoAttemptLimiter(db, cfg.TABLE_NAME),
+    callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
+    enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
+    hq: hqSettingsOf(cfg),
+    appeal: cfg.ENFORCEMENT_APPEAL,
     clock: systemClock,
     log,
   };

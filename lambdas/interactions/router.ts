@@ -1,8 +1,9 @@
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
-import { InteractionType } from '../shared/discord-constants';
+import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
+import { enforcedGuildMessage } from '../shared/enforcement/model';
 import type { WorkJob } from '../shared/contracts/work-job';
 import { parseCustomId } from '../shared/custom-id';
-import { StaleActionError } from '../shared/errors';
+import { ForbiddenError, StaleActionError } from '../shared/errors';
 import { deferredReply } from '../shared/interaction-reply';
 import { ACTIONS } from './actions';
 import { COMMANDS } from './commands';
@@ -14,12 +15,32 @@ import type { InteractionDeps, Outcome } from './types';
  * the handler maps them.
  */
 export async function routeInteraction(interaction: APIInteraction, deps: InteractionDeps): Promise<APIInteractionResponse> {
-  const outcome = await dispatch(interaction, deps);
+  const scoped = await withEnforcement(interaction, deps);
+  if ('refusal' in scoped) return scoped.refusal;
+  const outcome = await dispatch(interaction, scoped);
   if ('reply' in outcome) return outcome.reply;
   const { job } = outcome;
   // The worker must know an update deferral (type 6) to answer it the right way (see `InteractionContext`).
   await deps.workQueue.enqueue(outcome.defer.update && 'ctx' in job ? ({ ...job, ctx: { ...job.ctx, deferredUpdate: true } } as WorkJob) : job);
   return deferredReply(outcome.defer);
+}
+
+/**
+ * Enforcement, before anything else: a banned guild is refused every command and component, and
+ * the invoking user's ban rides along for the gates that need it (opening tickets, callouts). One
+ * BatchGet of two small items per interaction — no per-container cache, so a ban or a lift
+ * applies to the very next interaction. The vendor's own HQ guild is never checked.
+ */
+async function withEnforcement(interaction: APIInteraction, deps: InteractionDeps): Promise<InteractionDeps | { refusal: APIInteractionResponse }> {
+  const guildId = interaction.guild_id;
+  if (!guildId || guildId === deps.hq?.guildId) return deps;
+  const states = await deps.enforcement.states(guildId, interaction.member?.user.id ?? interaction.user?.id ?? null);
+  if (states.guild) {
+    // Autocomplete cannot show a message: it gets no choices.
+    if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return { refusal: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } } };
+    throw new ForbiddenError(enforcedGuildMessage(deps.appeal));
+  }
+  return states.user ? { ...deps, enforcedUser: states.user } : deps;
 }
 
 function dispatch(interaction: APIInteraction, deps: InteractionDeps): Promise<Outcome> | Outcome {

@@ -1,6 +1,10 @@
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CalloutStore } from '../shared/callouts/ports';
 import type { Clock } from '../shared/clock';
+import type { EnforcementState } from '../shared/enforcement/model';
+import type { EnforcementStore } from '../shared/enforcement/ports';
+import type { HqSettings } from '../shared/hq/config';
 import type { WorkJob } from '../shared/contracts/work-job';
 import type { AttemptLimiter, Entitlements, LicenseStore } from '../shared/licensing/ports';
 import type { WorkQueue } from '../shared/ports/work-queue';
@@ -16,6 +20,14 @@ export interface InteractionDeps {
   /** What the guild's license allows now (the gate of ticket creation and tier features). */
   entitlements: Entitlements;
   attempts: AttemptLimiter;
+  callouts: CalloutStore;
+  enforcement: EnforcementStore;
+  /** The vendor HQ (callouts, enforcement); null when not configured. */
+  hq: HqSettings | null;
+  /** How an enforced user or guild can appeal (shown in every enforcement refusal). */
+  appeal: string;
+  /** The invoking user's ban, read by the router with the guild's (set per interaction). */
+  enforcedUser?: EnforcementState | null;
   clock: Clock;
   log: Logger;
 }

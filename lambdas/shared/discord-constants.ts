@@ -103,6 +103,9 @@ export const Routes = {
   oauth2TokenExchange: () => '/oauth2/token' as const,
   user: (userId = '@me') => `/users/${userId}` as const,
   userGuilds: () => '/users/@me/guilds' as const,
+  channelInvites: (channelId: string) => `/channels/${channelId}/invites` as const,
+  invite: (code: string) => `/invites/${encodeURIComponent(code)}` as `/${string}`,
+  userGuild: (guildId: string) => `/users/@me/guilds/${guildId}` as const,
 } as const;
 
 /** @see https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-type */

@@ -1,4 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CalloutStore } from '../shared/callouts/ports';
+import { calloutSweep } from '../shared/callouts/sweep';
 import type { Clock } from '../shared/clock';
 import { safeError } from '../shared/safe-error';
 import { purgeSweep, runSweeps, type Sweep, type SweepResult } from '../shared/domain/sweeps';
@@ -24,6 +26,9 @@ export interface SweeperDeps {
   /** Archive objects (transcripts of purged guilds and expired transcripts are deleted). */
   archive: ArchiveStore;
   transcripts: TranscriptRecordStore;
+  callouts: CalloutStore;
+  /** Unanswered callouts expire this long after they were made (`CALLOUT_EXPIRE_MINUTES`). */
+  calloutExpireMs: number;
   telemetry: Telemetry;
   clock: Clock;
   log: Logger;
@@ -31,7 +36,14 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }), retentionSweep({ ...deps, records: deps.transcripts })];
+  return [
+    purgeSweep(deps),
+    autoCloseSweep(deps),
+    repairSweep(deps),
+    licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }),
+    retentionSweep({ ...deps, records: deps.transcripts }),
+    calloutSweep({ ...deps, expireMs: deps.calloutExpireMs }),
+  ];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

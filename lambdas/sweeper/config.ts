@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CommonConfig, Fields, parseConfig } from '../shared/config';
+import { HqConfig } from '../shared/hq/config';
 
 /** The sweeper λ's environment. */
 export const SweeperConfig = z.extend(CommonConfig, {
@@ -7,6 +8,7 @@ export const SweeperConfig = z.extend(CommonConfig, {
   WORK_QUEUE_URL: Fields.url,
   /** The archive bucket: retention and guild purges delete transcripts (no key needed to delete). */
   ARCHIVE_BUCKET: Fields.nonEmpty,
+  ...HqConfig,
 });
 export type SweeperConfig = z.infer<typeof SweeperConfig>;
 

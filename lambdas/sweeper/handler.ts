@@ -4,7 +4,9 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { documentClient, s3Client, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoTranscriptStore } from '../shared/adapters/dynamo-transcript-store';
 import { S3ArchiveStore } from '../shared/adapters/s3-archive-store';
+import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
@@ -34,6 +36,8 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
     archive: new S3ArchiveStore(s3Client(cfg), cfg.ARCHIVE_BUCKET),
     transcripts: new DynamoTranscriptStore(db, cfg.TABLE_NAME),
+    callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
+    calloutExpireMs: hqSettingsOf(cfg)?.expireMs ?? cfg.CALLOUT_EXPIRE_MINUTES * 60_000,
     telemetry: telemetryFromConfig(cfg, 'sweeper'),
     clock: systemClock,
     log,

@@ -20,6 +20,9 @@ import { transcriptLink } from './jobs/transcript-link';
 import { transcriptRated } from './jobs/transcript-rated';
 import { forwardTelemetry } from './jobs/telemetry';
 import { licenseNotice } from './jobs/license-notice';
+import { calloutClose, calloutEscalate, calloutOpen, calloutResponded } from './jobs/callouts';
+import { enforceRun } from './jobs/enforce-run';
+import { guildLeave } from './jobs/guild-leave';
 import type { WorkerDeps } from './types';
 
 /** Parses one work-queue message and runs its job. A body that breaks the contract throws (→ retries → DLQ). */
@@ -63,6 +66,18 @@ export async function processWorkRecord(record: SQSRecord, deps: WorkerDeps): Pr
       return transcriptLink(job, attempt, deps);
     case 'transcript.rated':
       return transcriptRated(job, deps);
+    case 'callout.open':
+      return calloutOpen(job, attempt, deps);
+    case 'callout.responded':
+      return calloutResponded(job, deps);
+    case 'callout.escalate':
+      return calloutEscalate(job, deps);
+    case 'callout.close':
+      return calloutClose(job, deps);
+    case 'enforce.run':
+      return enforceRun(job, attempt, deps);
+    case 'guild.leave':
+      return guildLeave(job, deps);
   }
 }
 

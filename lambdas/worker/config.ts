@@ -2,6 +2,8 @@ import * as z from 'zod/mini';
 import { ArchiveConfigFields, archiveKeyCheck } from '../shared/adapters/archive-factory';
 import { DISCORD_CDN_BASE_URL } from '../shared/adapters/fetch-cdn-files';
 import { CommonConfig, Fields, parseConfig } from '../shared/config';
+import { ENFORCEMENT_KEY_PATTERN } from '../shared/enforcement/seal';
+import { HqConfig } from '../shared/hq/config';
 
 const megabytes = (fallback: number) => z._default(z.pipe(z.string().check(z.regex(/^[1-9]\d{0,4}$/, 'must be a whole number of megabytes')), z.transform(Number)), fallback);
 
@@ -23,6 +25,9 @@ export const WorkerConfig = z
     TRANSCRIPT_MAX_FILE_MB: megabytes(25),
     /** Attachments archived per transcript, in total. */
     TRANSCRIPT_MAX_TICKET_MB: megabytes(250),
+    ...HqConfig,
+    /** Seals enforcement records' sensitive fields (base64 of 32 bytes; on AWS from the credentials secret). */
+    ENFORCEMENT_KEY: z.optional(z.string().check(z.regex(ENFORCEMENT_KEY_PATTERN, 'must be base64 of 32 bytes (openssl rand -base64 32)'))),
   })
   .check(archiveKeyCheck);
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

@@ -6,7 +6,11 @@ import { archiveFromConfig } from '../shared/adapters/archive-factory';
 import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
 import { RestDiscordApi } from '../shared/adapters/discord-rest';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
+import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
+import { DynamoEnforcementStore } from '../shared/adapters/dynamo-enforcement-store';
 import { DynamoJobLedger } from '../shared/adapters/dynamo-job-ledger';
+import { Sealer } from '../shared/enforcement/seal';
+import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseStore } from '../shared/adapters/dynamo-license-store';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoTicketLogStore } from '../shared/adapters/dynamo-ticket-log-store';
@@ -50,6 +54,10 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     workQueue: new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL),
     retries: new SqsRetryScheduler(sqs, cfg.WORK_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'worker'),
+    callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
+    enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
+    sealer: cfg.ENFORCEMENT_KEY ? Sealer.fromBase64(cfg.ENFORCEMENT_KEY) : null,
+    hq: hqSettingsOf(cfg),
     clock: systemClock,
     log,
     maxReceiveCount: QUEUES.work.maxReceiveCount,

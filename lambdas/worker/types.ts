@@ -1,5 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CalloutStore } from '../shared/callouts/ports';
 import type { Clock } from '../shared/clock';
+import type { EnforcementStore } from '../shared/enforcement/ports';
+import type { Sealer } from '../shared/enforcement/seal';
+import type { HqSettings } from '../shared/hq/config';
 import type { Entitlements, LicenseStore } from '../shared/licensing/ports';
 import type { DiscordApi } from '../shared/ports/discord';
 import type { GuildStore } from '../shared/ports/guild-store';
@@ -27,6 +31,12 @@ export interface WorkerDeps {
   /** Backoff for failed jobs; absent, SQS redelivers after the visibility timeout. */
   retries?: RetryScheduler;
   telemetry: Telemetry;
+  callouts: CalloutStore;
+  enforcement: EnforcementStore;
+  /** Seals and opens enforcement's sensitive fields; null without `ENFORCEMENT_KEY`. */
+  sealer: Sealer | null;
+  /** The vendor HQ (callout alerts); null when not configured. */
+  hq: HqSettings | null;
   clock: Clock;
   log: Logger;
   /** The queue's maxReceiveCount: on the last attempt a failing job tells the user before the DLQ. */

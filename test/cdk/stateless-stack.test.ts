@@ -257,6 +257,21 @@ describe('DeskwireStateless gateway', () => {
       ],
     });
   });
+
+  test('the vendor HQ context reaches the interactions, worker and sweeper functions only, as HQ_* variables', () => {
+    const vendor = buildApp(new App({ ...APP_PROPS, context: { ...CONTEXT, hqGuildId: '223456789012345678', hqAgentRoleIds: '323456789012345678', calloutTermsVersion: '2' } }));
+    const fns = Template.fromStack(vendor.stateless).findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Deskwire: ') } });
+    const withHq = Object.values(fns)
+      .filter((f) => f.Properties.Environment.Variables.HQ_GUILD_ID === '223456789012345678')
+      .map((f) => f.Properties.Description as string)
+      .sort();
+    expect(withHq).toEqual(['Deskwire: Discord interactions endpoint', 'Deskwire: scheduled sweeps', 'Deskwire: work queue consumer']);
+    for (const f of Object.values(fns)) {
+      if (!withHq.includes(f.Properties.Description)) continue;
+      expect(f.Properties.Environment.Variables).toMatchObject({ HQ_AGENT_ROLE_IDS: '323456789012345678', CALLOUT_TERMS_VERSION: '2' });
+      expect(f.Properties.Environment.Variables.ENFORCEMENT_KEY).toBeUndefined();
+    }
+  });
 });
 
 describe('DeskwireStateless dashboard site', () => {

@@ -50,6 +50,7 @@ describe('npm start (sandbox) as a process', () => {
       expect(out).toMatch(/✓ ops issued a license key \(npm run ops -- license issue\): DW(-[0-9A-Z]{5}){5}/);
       expect(out).toMatch(/✓ \/license activate \(owner\) answered inline in [\d.]+ ms: ✅ Deskwire is activated in this server: \*\*Enterprise\*\* license/);
       expect(out).toMatch(/✓ \/ticket open \(member\) deferred in [\d.]+ ms → worker created private thread #ticket-\d{4} and posted:/);
+      expect(out).toMatch(/✓ \/callout \(owner\) → terms accepted → worker made a single-use invite and alerted #callouts in "Deskwire HQ"/);
       expect(out).not.toContain('✗');
       expect(running(dataDir)).toBe(true); // DynamoDB Local persists under the data dir
     } finally {
@@ -87,10 +88,10 @@ describe('npm start (sandbox) as a process', () => {
     try {
       await eventually(async () => out.includes('Ctrl-C stops everything.'), 60_000, `npm start to be ready:\n${out}`);
       expect(out).toContain('connected to Discord');
-      expect(out).toContain(`/status /help /setup /config /category /panel /ticket “Open a ticket about this message” /license registered to guild ${guild.id}`);
+      expect(out).toContain(`/status /help /setup /config /category /panel /ticket “Open a ticket about this message” /license /callout registered to guild ${guild.id}`);
       expect(out).toContain('gateway        off (LOCAL_GATEWAY=off)');
       expect(out).toContain('login disabled until DISCORD_CLIENT_SECRET is set');
-      expect([...(discord.state.commands.guild.get(guild.id)?.values() ?? [])].map((c) => c.name).sort()).toEqual(['Open a ticket about this message', 'category', 'config', 'help', 'license', 'panel', 'setup', 'status', 'ticket']);
+      expect([...(discord.state.commands.guild.get(guild.id)?.values() ?? [])].map((c) => c.name).sort()).toEqual(['Open a ticket about this message', 'callout', 'category', 'config', 'help', 'license', 'panel', 'setup', 'status', 'ticket']);
       const url = /interactions {2}POST (\S+)/.exec(out)![1];
       const ping = await discord.sendInteraction(pingInteraction({ applicationId: discord.applicationId }), { url });
       expect(ping).toMatchObject({ status: 200, body: { type: 1 } });

@@ -1,7 +1,7 @@
 import { generateInteractionKeyPair, startDiscordEmulator, type DiscordEmulator } from '../../local/discord';
-import { emulatorEnv, seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
+import { emulatorEnv, seedSandboxGuild, seedSandboxHq, type SandboxHq, type SandboxWorld } from '../../local/sandbox';
 import { grantLocalLicense, type LocalLicenseOptions } from '../../local/licensing';
-import { registerCommands } from '../../local/register-commands';
+import { registerCommands, registerHqCommands } from '../../local/register-commands';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 import { testEndpoints, uniquePrefix } from './aws';
 
@@ -9,6 +9,8 @@ export interface E2E {
   stack: LocalStack;
   discord: DiscordEmulator;
   world: SandboxWorld;
+  /** The vendor HQ guild, when started with `{ hq: true }`. */
+  hq?: SandboxHq;
   close(): Promise<void>;
 }
 
@@ -18,9 +20,14 @@ export interface E2E {
  */
 export async function startE2E(
   name: string,
-  extra: Partial<LocalStackOptions> & { env?: Record<string, string | undefined>; /** The world's guild is licensed (enterprise) unless `false`. */ license?: LocalLicenseOptions | false } = {},
+  extra: Partial<LocalStackOptions> & {
+    env?: Record<string, string | undefined>;
+    /** The world's guild is licensed (enterprise) unless `false`. */ license?: LocalLicenseOptions | false;
+    /** Seed the vendor HQ guild and configure it (`HQ_*`). */ hq?: boolean;
+  } = {},
 ): Promise<E2E> {
   const discord = await startDiscordEmulator({ keyPair: generateInteractionKeyPair() });
+  const hq = extra.hq ? seedSandboxHq(discord) : undefined;
   const stack = await startLocalStack({
     prefix: uniquePrefix(name),
     endpoints: testEndpoints(),
@@ -28,16 +35,18 @@ export async function startE2E(
     retryDelaySeconds: 0,
     onError: () => undefined,
     ...extra,
-    env: { ...emulatorEnv(discord), ...extra.env },
+    env: { ...emulatorEnv(discord), ...hq?.env, ...extra.env },
   });
   discord.interactionsUrl = `${stack.url}/interactions`;
   const world = seedSandboxGuild(discord);
   if (extra.license !== false) await grantLocalLicense(stack, world.guild.id, extra.license);
   await registerCommands({ apiBaseUrl: discord.apiBaseUrl, botToken: discord.botToken, applicationId: discord.applicationId, guildId: world.guild.id });
+  if (hq) await registerHqCommands({ apiBaseUrl: discord.apiBaseUrl, botToken: discord.botToken, applicationId: discord.applicationId, hqGuildId: hq.guild.id });
   return {
     stack,
     discord,
     world,
+    hq,
     async close() {
       await stack.close();
       await discord.close();

@@ -1,5 +1,5 @@
 import { COMMANDS } from '../../lambdas/interactions/commands';
-import { commandDefinitions } from '../../lambdas/interactions/commands/definitions';
+import { commandDefinitions, hqCommandDefinitions } from '../../lambdas/interactions/commands/definitions';
 
 /**
  * Discord refuses a whole bulk overwrite when one command breaks its rules, and the emulator only
@@ -48,7 +48,7 @@ function problems(command: Command): string[] {
 }
 
 describe('application command definitions', () => {
-  it.each(commandDefinitions().map((c) => [c.name, c] as const))('%s follows Discord’s rules for names, descriptions, order, counts and size', (_name, command) => {
+  it.each([...commandDefinitions(), ...hqCommandDefinitions()].map((c) => [c.name, c] as const))('%s follows Discord’s rules for names, descriptions, order, counts and size', (_name, command) => {
     expect(problems(command as unknown as Command)).toEqual([]);
   });
 
@@ -68,6 +68,6 @@ describe('application command definitions', () => {
 
 describe('handlers and registration bodies', () => {
   it('every handler has exactly one registration body with its name, and every body a handler', () => {
-    expect(commandDefinitions().map((d) => d.name).sort()).toEqual([...COMMANDS.keys()].sort());
+    expect([...commandDefinitions(), ...hqCommandDefinitions()].map((d) => d.name).sort()).toEqual([...COMMANDS.keys()].sort());
   });
 });

@@ -1,6 +1,8 @@
 import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { calloutDefinition } from './callout';
 import { categoryDefinition } from './category';
 import { configDefinition } from './config';
+import { enforceDefinition } from './enforce';
 import { helpDefinition } from './help';
 import { licenseDefinition } from './license';
 import { openAboutMessageDefinition } from './open-about-message';
@@ -26,4 +28,8 @@ export const commandDefinitions = (): RESTPostAPIApplicationCommandsJSONBody[] =
   ticketDefinition(),
   openAboutMessageDefinition(),
   licenseDefinition(),
+  calloutDefinition(),
 ];
+
+/** Commands registered to the vendor HQ guild only (`HQ_GUILD_ID`), never globally. */
+export const hqCommandDefinitions = (): RESTPostAPIApplicationCommandsJSONBody[] => [enforceDefinition()];

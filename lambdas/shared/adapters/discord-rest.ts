@@ -2,6 +2,7 @@ import { DiscordAPIError, REST } from '@discordjs/rest';
 import type {
   APIChannel,
   APIDMChannel,
+  APIExtendedInvite,
   APIGuild,
   APIGuildChannel,
   APIGuildMember,
@@ -9,6 +10,7 @@ import type {
   APIRole,
   GuildChannelType,
   RESTPatchAPIChannelJSONBody,
+  RESTPostAPIChannelInviteJSONBody,
   RESTPostAPIChannelThreadsJSONBody,
   RESTPostAPICurrentUserCreateDMChannelJSONBody,
   RESTPostAPIGuildChannelJSONBody,
@@ -96,7 +98,7 @@ export class RestDiscordApi implements DiscordApi {
     await this.rest.post(Routes.webhook(applicationId, token), { body, auth: false }).catch(mapDiscordError);
   }
 
-  async getGuild(guildId: string): Promise<Pick<APIGuild, 'id' | 'name' | 'owner_id'>> {
+  async getGuild(guildId: string): ReturnType<DiscordApi['getGuild']> {
     return (await this.rest.get(Routes.guild(guildId)).catch(mapDiscordError)) as APIGuild;
   }
 
@@ -214,4 +216,20 @@ export class RestDiscordApi implements DiscordApi {
       return mapDiscordError(err);
     }
   }
+
+  async createInvite(channelId: string, body: { maxAgeSeconds: number; maxUses: number; reason?: string }): Promise<{ code: string; expiresAt: number | null }> {
+    // `unique`: never hand out an existing invite another flow (or an earlier callout) created.
+    const json: RESTPostAPIChannelInviteJSONBody = { max_age: body.maxAgeSeconds, max_uses: body.maxUses, unique: true, temporary: false };
+    const invite = (await this.rest.post(Routes.channelInvites(channelId), { body: json, reason: body.reason }).catch(mapDiscordError)) as APIExtendedInvite;
+    return { code: invite.code, expiresAt: invite.expires_at ? Date.parse(invite.expires_at) : null };
+  }
+
+  async deleteInvite(code: string, reason?: string): Promise<void> {
+    await this.rest.delete(Routes.invite(code), { reason }).catch(unlessGone(10006));
+  }
+
+  async leaveGuild(guildId: string): Promise<void> {
+    await this.rest.delete(Routes.userGuild(guildId)).catch(unlessGone(10004));
+  }
 }
+

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../errors';
 import { isTier, type Tier } from '../licensing/features';
 import { LICENSE_STATUSES, LICENSE_STEPS, type GuildLicense, type License, type LicenseStatus, type LicenseStep } from '../licensing/model';
 import type { ActivationResult, AuditEntry, LicenseStore } from '../licensing/ports';
+import { auditItem } from './dynamo-audit';
 import { transactWrite } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
@@ -178,7 +178,7 @@ export class DynamoLicenseStore implements LicenseStore {
   }
 
   protected auditPut(entry: AuditEntry): TransactItem & { Put: NonNullable<TransactItem['Put']> } {
-    return { Put: { TableName: this.tableName, Item: { ...Keys.audit(entry.at, entry.actor, randomBytes(4).toString('hex')), ...entry } } };
+    return { Put: { TableName: this.tableName, Item: auditItem(entry) } };
   }
 
   protected bindingItem(b: GuildLicense): Record<string, unknown> {

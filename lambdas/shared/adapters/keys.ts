@@ -51,6 +51,21 @@ export const Keys = {
     const iso = new Date(at).toISOString();
     return { PK: `AUDIT#${iso.slice(0, 7)}`, SK: `${iso}#${actor}#${nonce}` };
   },
+  /** Enforcement records live under their own partition, never `GUILD#`: guild purges and erasure leave them alone. */
+  enforcementPk: (kind: 'user' | 'guild', targetId: string) => `ENFORCE#${kind.toUpperCase()}#${targetId}`,
+  /** The target's current enforcement (read with the user's on every interaction; absent = none). */
+  enforcementState: (kind: 'user' | 'guild', targetId: string) => ({ PK: `ENFORCE#${kind.toUpperCase()}#${targetId}`, SK: 'STATE' }),
+  /** One enforcement action; SKs sort by time (`ACTION#<iso>#<nonce>`). */
+  enforcementAction: (kind: 'user' | 'guild', targetId: string, actionId: string) => ({ PK: `ENFORCE#${kind.toUpperCase()}#${targetId}`, SK: `ACTION#${actionId}` }),
+  /** A guild's callout bookkeeping: the one open callout and the last callout time (cooldown). */
+  calloutState: (guildId: string) => ({ PK: `GUILD#${guildId}`, SK: 'CALLOUT_STATE' }),
+  callout: (guildId: string, calloutId: string) => ({ PK: `GUILD#${guildId}`, SK: `CALLOUT#${calloutId}` }),
+  /** GSI1 key of every callout (ops list them newest first without a Scan). */
+  calloutIndex: (createdAt: number, guildId: string, calloutId: string) => ({ GSI1PK: 'CALLOUTS', GSI1SK: `CALLOUT#${new Date(createdAt).toISOString()}#${guildId}#${calloutId}` }),
+  /** A `/callout` waiting for its requester to accept the terms (TTL 15 minutes). */
+  calloutDraft: (guildId: string, userId: string) => ({ PK: `GUILD#${guildId}`, SK: `CALLOUT_DRAFT#${userId}` }),
+  /** A staff member's acceptance of one version of the Interactive Support Terms. */
+  calloutTerms: (userId: string, version: string) => ({ PK: `USER#${userId}`, SK: `CALLOUT_TERMS#${version}` }),
 } as const;
 
 /** The one `openPart` value of the `OpenChannels` index. */
@@ -67,4 +82,6 @@ export const DueKind = {
   license: 'DUE#license',
   /** A stored transcript whose retention period ends at this time. */
   retention: 'DUE#retention',
+  /** A callout's next step (escalate, expire, delete its invite), on the callout item. */
+  callout: 'DUE#callout',
 } as const;

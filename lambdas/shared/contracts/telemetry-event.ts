@@ -26,6 +26,10 @@ export const TelemetryEventName = z.enum([
   'transcript_viewed',
   'transcript_access_denied',
   'transcripts_expired',
+  'callout_triggered',
+  'callout_responded',
+  /** Counted by action, target kind, outcome and tier; never the target's id. */
+  'enforcement_action',
 ]);
 export type TelemetryEventName = z.infer<typeof TelemetryEventName>;
 

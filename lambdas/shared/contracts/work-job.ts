@@ -167,6 +167,47 @@ export const TelemetryJob = z.object({
   events: z.array(TelemetryEvent).check(z.minLength(1), z.maxLength(50)),
 });
 
+const CalloutRef = { guildId: Snowflake, calloutId: z.string().check(z.regex(/^[0-9a-z]{6,16}$/, 'must be a callout id')) };
+
+/** `/callout` reserved a callout: make the single-use invite, post the HQ alert, tell the requester. */
+export const CalloutOpenJob = z.object({ type: z.literal('callout.open'), ctx: InteractionContext, ...CalloutRef });
+/** An agent took the callout: update the HQ alert, tell the requester an agent is on the way. */
+export const CalloutRespondedJob = z.object({ type: z.literal('callout.responded'), ...CalloutRef });
+/** From the callout sweep: nobody answered yet; ping the agents again. */
+export const CalloutEscalateJob = z.object({ type: z.literal('callout.escalate'), ...CalloutRef });
+/** Resolved, expired, or its invite ran out: delete the invite on Discord and show the final state. */
+export const CalloutCloseJob = z.object({ type: z.literal('callout.close'), ...CalloutRef });
+
+const TargetKindSchema = z.enum(['user', 'guild']);
+
+/** `/enforce add` and `/enforce lookup`: the worker holds the key that seals and opens sensitive fields. */
+export const EnforceJob = z.object({
+  type: z.literal('enforce.run'),
+  ctx: InteractionContext,
+  op: z.discriminatedUnion('op', [
+    z.object({
+      op: z.literal('add'),
+      kind: TargetKindSchema,
+      targetId: Snowflake,
+      reason: z.string().check(z.maxLength(500)),
+      outcome: z.enum(['warning', 'ban']),
+      related: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20)),
+      personal: z.nullable(z.string().check(z.maxLength(1000))),
+    }),
+    z.object({
+      op: z.literal('lookup'),
+      kind: TargetKindSchema,
+      targetId: Snowflake,
+      tier: z.enum(['standard', 'elevated', 'sudo']),
+      /** A sudo read's written justification (the worker audits it before reading). */
+      justification: z.nullable(z.string().check(z.maxLength(1000))),
+    }),
+  ]),
+});
+
+/** The bot was added to a guild under an enforcement ban: leave it. */
+export const GuildLeaveJob = z.object({ type: z.literal('guild.leave'), guildId: Snowflake });
+
 /**
  * The work-queue contract: every job the interactions λ enqueues and the worker λ consumes.
  * Jobs are idempotent on `ctx.interactionId` (Discord never delivers the same interaction id twice
@@ -176,6 +217,7 @@ export const TelemetryJob = z.object({
 export const WorkJob = z.discriminatedUnion('type', [StatusReportJob, TicketOpenJob, TicketRepairJob, TelemetryJob, PanelPublishJob, PanelDeleteJob,
   TicketUpdateJob, TicketCloseJob, TicketReopenJob, TicketAutoCloseJob, TicketArchiveJob, TicketsRescheduleJob, TranscriptBuildJob,
   TicketFinishCloseJob, TicketOpenerLeftJob, LicenseNoticeJob,
-  TranscriptLinkJob, TranscriptRatedJob]);
+  TranscriptLinkJob, TranscriptRatedJob,
+  CalloutOpenJob, CalloutRespondedJob, CalloutEscalateJob, CalloutCloseJob, EnforceJob, GuildLeaveJob]);
 export type WorkJob = z.infer<typeof WorkJob>;
 export type WorkJobType = WorkJob['type'];

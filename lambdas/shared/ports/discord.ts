@@ -50,7 +50,7 @@ export interface DiscordApi {
   /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message */
   createFollowup(applicationId: string, token: string, body: MessageBody): Promise<void>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild */
-  getGuild(guildId: string): Promise<Pick<APIGuild, 'id' | 'name' | 'owner_id'>>;
+  getGuild(guildId: string): Promise<Pick<APIGuild, 'id' | 'name' | 'owner_id'> & Partial<Pick<APIGuild, 'system_channel_id'>>>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */
   listGuildChannels(guildId: string): Promise<ChannelSummary[]>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild-roles */
@@ -98,4 +98,14 @@ export interface DiscordApi {
   refreshAttachmentUrls(urls: string[]): Promise<Record<string, string>>;
   /** Opens (or reuses) the DM channel and posts; false when the user does not accept DMs (50007). @see https://discord.com/developers/docs/resources/user#create-dm */
   sendDirectMessage(userId: string, body: MessageBody): Promise<boolean>;
+
+  /**
+   * A single-use invite that lives `maxAgeSeconds` (≤ 3600 for callouts), never a reused one.
+   * @see https://discord.com/developers/docs/resources/channel#create-channel-invite
+   */
+  createInvite(channelId: string, body: { maxAgeSeconds: number; maxUses: number; reason?: string }): Promise<{ code: string; expiresAt: number | null }>;
+  /** Idempotent: an already expired or deleted invite (10006) is not an error. @see https://discord.com/developers/docs/resources/invite#delete-invite */
+  deleteInvite(code: string, reason?: string): Promise<void>;
+  /** The bot leaves the guild; idempotent (10004 Unknown Guild is fine). @see https://discord.com/developers/docs/resources/user#leave-guild */
+  leaveGuild(guildId: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { UserError } from '../errors';
+import { enforcedUserMessage, type EnforcementState } from '../enforcement/model';
+import { ForbiddenError, UserError } from '../errors';
 import type { Clock } from '../clock';
 import { requireFeature } from '../licensing/features';
 import type { Entitlements } from '../licensing/ports';
@@ -28,6 +29,9 @@ export interface RequestTicketDeps {
   clock: Clock;
   /** The license gate (the interactions λ always passes it; domain tests may leave it out). */
   entitlements?: Entitlements;
+  /** The opener's enforcement ban (read by the router), and how to appeal it. */
+  enforcedUser?: EnforcementState | null;
+  appeal?: string;
 }
 
 /**
@@ -36,6 +40,8 @@ export interface RequestTicketDeps {
  * worker's job. Every refusal is a `UserError` whose message tells the member what to do.
  */
 export async function requestTicket(input: RequestTicketInput, deps: RequestTicketDeps): Promise<RequestTicketOutcome> {
+  // A user banned by the vendor opens tickets nowhere; said before any read.
+  if (deps.enforcedUser) throw new ForbiddenError(enforcedUserMessage(deps.appeal ?? 'Contact Deskwire support to appeal.'));
   // Independent reads, in parallel (this runs inside Discord's 3 seconds); refusals keep their order.
   const [entitlementRead, settingsRead, blacklistRead, categoryRead] = await Promise.allSettled([
     deps.entitlements?.entitlementFor(input.guildId) ?? null,

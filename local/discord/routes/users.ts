@@ -1,6 +1,6 @@
 import { ChannelType, type APIUser, type RESTAPIPartialCurrentUserGuild } from 'discord-api-types/v10';
 import { DiscordApiError, Errors, invalidFormBody } from '../errors';
-import { json } from '../http';
+import { json, noContent } from '../http';
 import type { DiscordModel } from '../model';
 import { compareSnowflakes } from '../snowflake';
 import type { RouteContext, RouteDefinition } from '../router';
@@ -82,6 +82,19 @@ function createDm(ctx: RouteContext) {
   return json(channel);
 }
 
+/**
+ * `DELETE /users/@me/guilds/{guild}`: the bot leaves the guild (204); 10004 when it is not in it.
+ *
+ * @see https://discord.com/developers/docs/resources/user#leave-guild
+ */
+function leaveGuild(ctx: RouteContext) {
+  const { model } = ctx;
+  const members = model.state.members.get(ctx.params.guild);
+  if (!members?.delete(ctx.auth.userId!)) throw Errors.unknownGuild();
+  model.changed();
+  return noContent();
+}
+
 export function userGuildMember(model: DiscordModel, guildId: string, userId: string) {
   const member = model.getMember(guildId, userId);
   if (!member) throw Errors.unknownGuild();
@@ -107,6 +120,7 @@ export function userRoutes(): RouteDefinition[] {
       },
     },
     { method: 'POST', path: '/users/@me/channels', auth: 'bot', handler: createDm },
+    { method: 'DELETE', path: '/users/@me/guilds/{guild}', auth: 'bot', handler: leaveGuild },
     { method: 'GET', path: '/users/{user}', auth: 'bot', handler: (ctx) => json(ctx.model.requireUser(ctx.params.user)) },
   ];
 }

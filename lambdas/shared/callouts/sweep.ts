@@ -1,0 +1,61 @@
+import type { Clock } from '../clock';
+import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import type { WorkQueue } from '../ports/work-queue';
+import { safeError } from '../safe-error';
+import { INVITE_RETRY_MS, type Callout } from './model';
+import type { CalloutStore } from './ports';
+
+export interface CalloutSweepDeps {
+  callouts: CalloutStore;
+  workQueue: WorkQueue;
+  /** Unanswered callouts expire this long after they were made. */
+  expireMs: number;
+  log: { error(msg: string, extra: Record<string, unknown>): void };
+}
+
+/**
+ * Callout steps from the sparse `ByDue` index (`DUE#callout`): an unanswered callout escalates
+ * (agents pinged again), then expires; any callout's invite is deleted on Discord when it runs
+ * out, at resolve or at expiry. Each step is claimed with a write conditional on the step the sweep
+ * saw, then handed to the worker (the sweeper holds no Discord client). An invite step stays due
+ * 15 minutes later until the worker confirms the deletion.
+ */
+export function calloutSweep(deps: CalloutSweepDeps): Sweep {
+  const name = 'callout-steps';
+  const ref = (c: Callout) => ({ guildId: c.guildId, calloutId: c.calloutId });
+  return {
+    name,
+    async run(now) {
+      const due = await deps.callouts.due(now, SWEEP_BATCH);
+      let done = 0;
+      let failed = 0;
+      for (const c of due) {
+        try {
+          if (c.dueStep === 'escalate' && c.status === 'open') {
+            if (await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now)) {
+              await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });
+              done++;
+            }
+          } else if (c.dueStep === 'expire' && c.status === 'open') {
+            if ((await deps.callouts.close(c.guildId, c.calloutId, { status: 'expired' }, now)).ok) {
+              await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+              done++;
+            }
+          } else if (c.dueStep === 'invite') {
+            if (await deps.callouts.moveStep(c, { step: 'invite', at: now + INVITE_RETRY_MS })) {
+              await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+              done++;
+            }
+          } else if (await deps.callouts.moveStep(c, null)) {
+            // A step that no longer applies (e.g. answered meanwhile): out of the index.
+            done++;
+          }
+        } catch (err) {
+          failed++;
+          deps.log.error('callout step failed', { guildId: c.guildId, calloutId: c.calloutId, step: c.dueStep, error: safeError(err) });
+        }
+      }
+      return { name, due: due.length, done, failed };
+    },
+  };
+}
