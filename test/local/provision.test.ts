@@ -1,6 +1,10 @@
 import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDynamoDbLocal } from '../../local/aws/dynamodb-local';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, provisionLocalResources } from '../../local/aws/provision';
 import { QUEUES, TABLE } from '../../lib/resources';
 
@@ -37,26 +41,33 @@ describe('local provisioning from lib/resources', () => {
   });
 
   it('adds an index the definitions gained to a table persisted by an earlier run', async () => {
-    const ddb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    // An "old" table with only the base keys.
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: 'prov-old-table',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'PK', AttributeType: 'S' },
-          { AttributeName: 'SK', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'PK', KeyType: 'HASH' },
-          { AttributeName: 'SK', KeyType: 'RANGE' },
-        ],
-      }),
-    );
-    await provisionLocalResources(endpoints, { prefix: 'prov-old' });
-    const table = (await ddb.send(new DescribeTableCommand({ TableName: 'prov-old-table' }))).Table!;
-    expect(table.GlobalSecondaryIndexes!.map((g) => g.IndexName).sort()).toEqual(TABLE.indexes.map((i) => i.name).sort());
-    ddb.destroy();
-    // Index backfill in DynamoDB Local is slow when the machine is busy with the rest of the suite.
+    // Its own DynamoDB Local, persisted on disk as `npm start` runs it: index backfills in the
+    // shared in-memory instance queue behind every other test file's tables.
+    const local = await startDynamoDbLocal({ dbPath: mkdtempSync(join(tmpdir(), 'dw-prov-')) });
+    const own = { ...endpoints, dynamodb: local.endpoint };
+    const ddb = new DynamoDBClient({ endpoint: local.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      // An "old" table with only the base keys.
+      await ddb.send(
+        new CreateTableCommand({
+          TableName: 'prov-old-table',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [
+            { AttributeName: 'PK', AttributeType: 'S' },
+            { AttributeName: 'SK', AttributeType: 'S' },
+          ],
+          KeySchema: [
+            { AttributeName: 'PK', KeyType: 'HASH' },
+            { AttributeName: 'SK', KeyType: 'RANGE' },
+          ],
+        }),
+      );
+      await provisionLocalResources(own, { prefix: 'prov-old' });
+      const table = (await ddb.send(new DescribeTableCommand({ TableName: 'prov-old-table' }))).Table!;
+      expect(table.GlobalSecondaryIndexes!.map((g) => g.IndexName).sort()).toEqual(TABLE.indexes.map((i) => i.name).sort());
+    } finally {
+      ddb.destroy();
+      await local.stop();
+    }
   }, 150_000);
 });
