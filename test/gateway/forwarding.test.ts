@@ -1,3 +1,4 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../lambdas/shared/adapters/keys';
 import { ticketOverwrites } from '../../lambdas/shared/contracts/ticket-channel';
@@ -67,6 +68,13 @@ describe('gateway task → events.fifo: only ticket channels, in order, without 
 
   it('loads the open ticket channels from the table before connecting', () => {
     expect(gw.health()).toMatchObject({ status: 'ok', ticketChannels: 3 });
+  });
+
+  it('reads an index that holds only what the gateway needs (no ticket form answers)', async () => {
+    const ddb = new DynamoDBClient({ endpoint: env.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const table = await ddb.send(new DescribeTableCommand({ TableName: env.resources.tableName }));
+    ddb.destroy();
+    expect(table.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'OpenChannels')?.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['guildId', 'openerId'] });
   });
 
   it('keeps each channel’s order through batching and never sends a message of a non-ticket channel', async () => {
