@@ -31,7 +31,9 @@ export interface SqsFifoPublisherOptions {
   maxBufferedEvents?: number;
   /**
    * `publish()` calls that may wait for buffer space; beyond them (SQS unreachable for long) new
-   * events are refused with {@link PublisherOverflowError}, counted and logged. Default 10,000.
+   * events are refused with {@link PublisherOverflowError}, counted and logged. Default 25,000:
+   * a burst (a RESUME replaying what a short disconnect missed) fits; at a typical ~1 KB per
+   * event it stays far inside the task's 512 MiB.
    */
   maxWaitingEvents?: number;
   /** Byte budget of one batch. Default {@link SQS_MAX_BATCH_BYTES}. */
@@ -168,7 +170,7 @@ export class SqsFifoPublisher {
     this.queueUrl = options.queueUrl;
     this.lingerMs = options.lingerMs ?? 50;
     this.maxBuffered = Math.max(1, options.maxBufferedEvents ?? 1000);
-    this.maxWaiting = Math.max(0, options.maxWaitingEvents ?? 10_000);
+    this.maxWaiting = Math.max(0, options.maxWaitingEvents ?? 25_000);
     this.maxBatchBytes = options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES;
     this.maxInFlightBatches = Math.max(1, options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES);
     this.initialDelayMs = options.retry?.initialDelayMs ?? 100;
