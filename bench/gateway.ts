@@ -134,6 +134,9 @@ export async function gatewayBench(): Promise<GatewayBench> {
       if (res.batchItemFailures.length) throw new Error(`${res.batchItemFailures.length} records failed`);
     }
     const applySeconds = (performance.now() - t1) / 1000;
+    // Every event must have been logged (the λ drops messages of channels without a ticket row).
+    const logged = (await Promise.all(channels.slice(0, CHANNELS).map((c) => deps.ticketLog.list(guildId, c)))).flat().filter((m) => m.content.startsWith('applied ')).length;
+    if (logged !== APPLY_EVENTS) throw new Error(`${APPLY_EVENTS - logged} applied events were not logged`);
     return {
       forward: { ...forwarded, batches: Math.ceil(FORWARD_EVENTS / 10) },
       forwardRtt: { oneInFlight, concurrent },

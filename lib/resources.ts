@@ -18,6 +18,18 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: KeyDefinition;
   readonly sortKey: KeyDefinition;
+  /** Non-key attributes the index copies (projection `INCLUDE`); absent: the whole item (`ALL`). */
+  readonly include?: readonly string[];
+}
+
+/**
+ * An index's projection in DynamoDB's own vocabulary (CreateTable / UpdateTable; the CDK table
+ * construct maps it too).
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Projections
+ */
+export function indexProjection(index: IndexDefinition): { ProjectionType: 'ALL' } | { ProjectionType: 'INCLUDE'; NonKeyAttributes: string[] } {
+  return index.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.include] } : { ProjectionType: 'ALL' };
 }
 
 /**
@@ -40,7 +52,8 @@ export const TABLE = {
   indexes: [
     { name: 'GSI1', partitionKey: { name: 'GSI1PK', type: 'S' }, sortKey: { name: 'GSI1SK', type: 'S' } },
     { name: 'ByDue', partitionKey: { name: 'dueKind', type: 'S' }, sortKey: { name: 'dueAt', type: 'N' } },
-    { name: 'OpenChannels', partitionKey: { name: 'openPart', type: 'S' }, sortKey: { name: 'openChannelId', type: 'S' } },
+    // What the gateway task reads and nothing more (no ticket form answers in the index).
+    { name: 'OpenChannels', partitionKey: { name: 'openPart', type: 'S' }, sortKey: { name: 'openChannelId', type: 'S' }, include: ['guildId', 'openerId'] },
   ],
 } as const satisfies {
   id: string;

@@ -123,20 +123,24 @@ export const mapMessageCreate: DispatchMapper<GatewayDispatchEvents.MessageCreat
 
 /**
  * MESSAGE_UPDATE in an open ticket → `message.update` with whatever the payload carries (content,
- * embeds, attachments). An update without `edited_timestamp` is an embed unfurl: stamped with the
- * time the task saw it.
+ * embeds, attachments). An update without `edited_timestamp` is an embed unfurl of a message never
+ * edited: only its embeds, `unfurl: true`, stamped with the time the task saw it.
  *
  * @see https://discord.com/developers/docs/events/gateway-events#message-update
  */
 export const mapMessageUpdate: DispatchMapper<GatewayDispatchEvents.MessageUpdate> = (d, ctx) => {
   if (!d.guild_id || !isTicket(ctx, d.channel_id)) return null;
   const edited = d.edited_timestamp ? Date.parse(d.edited_timestamp) : NaN;
+  if (!Number.isFinite(edited)) {
+    if (!Array.isArray(d.embeds)) return null;
+    return { type: 'message.update', guildId: d.guild_id, channelId: d.channel_id, messageId: d.id, editedAt: ctx.at, embeds: embedsOf(d.embeds), unfurl: true, at: ctx.at };
+  }
   return {
     type: 'message.update',
     guildId: d.guild_id,
     channelId: d.channel_id,
     messageId: d.id,
-    editedAt: Number.isFinite(edited) ? edited : ctx.at,
+    editedAt: edited,
     ...(typeof d.content === 'string' ? { content: d.content } : {}),
     ...(Array.isArray(d.embeds) ? { embeds: embedsOf(d.embeds) } : {}),
     ...(Array.isArray(d.attachments) ? { attachments: attachmentsOf(d.attachments) } : {}),

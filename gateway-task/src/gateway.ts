@@ -8,7 +8,7 @@ import { createDiscordClient } from './discord-client';
 import { mapDispatch, type RawGatewayPacket } from './dispatch-mappers';
 import { evaluateShardHealth, startHealthServer, type HealthReport } from './health';
 import { createJsonLogger, type Logger } from './logger';
-import { SqsFifoPublisher, type SqsBatchSender, type SqsFifoPublisherOptions } from './sqs-publisher';
+import { PublisherOverflowError, SqsFifoPublisher, type SqsBatchSender, type SqsFifoPublisherOptions } from './sqs-publisher';
 import { shardOf, TicketChannels, type OpenTicketChannelSource } from './ticket-channels';
 
 /** What {@link startGateway} can be given instead of building it from config. */
@@ -44,10 +44,10 @@ export interface RunningGateway {
 }
 
 /**
- * Starts the gateway → SQS bridge: the health endpoint first (503 until connected), then the
- * discord.js client, whose raw dispatches are mapped to contract events and published to the
- * events FIFO queue. Resolves as soon as the health endpoint listens; `ready` tells when Discord
- * accepted the session.
+ * Starts the gateway → SQS bridge: the health endpoint first (503 until connected), then the read
+ * of the open ticket channels, then the discord.js client, whose raw dispatches are mapped to
+ * contract events and published to the events FIFO queue. Resolves once the channels are loaded
+ * and the login started; `ready` tells when Discord accepted the session.
  *
  * The bridge listens to discord.js's `raw` packet stream rather than `guildCreate` /
  * `guildDelete`: those fire only for guilds joined after the client is ready (not for the
@@ -88,20 +88,44 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
     ownsGuild: plan === 'auto' ? undefined : (guildId) => plan.ids.includes(shardOf(guildId, plan.count)),
     logger: log.child({ component: 'ticket-channels' }),
   });
+  const client = createDiscordClient({ shards: config.shards, apiBaseUrl: config.discordApiBaseUrl });
+  const expectedShards = config.shards === 'auto' ? null : config.shards.ids;
+  let stopping: Promise<void> | null = null;
+
+  const health = (): HealthReport => {
+    const report = evaluateShardHealth(client.ws.shards.values(), expectedShards);
+    const stats = publisher.stats();
+    return {
+      ...report,
+      ...(stopping ? { status: 'unavailable', stopping: true } : {}),
+      // Events are being dropped (SQS unreachable for long): still 200 — a new task would not bring
+      // SQS back and would lose the buffer — but the report and the logs say so.
+      ...(publisher.overflowing() ? { degraded: 'events are being dropped: the SQS buffer is full' } : {}),
+      publisher: stats,
+      ticketChannels: tickets.size,
+    };
+  };
+
+  // The health endpoint first (503 until every shard is connected): the ECS health check's grace
+  // period starts with the task, and the index read below can take a while on a large table.
+  const healthServer = await startHealthServer({
+    port: config.healthPort,
+    host: deps.healthHost,
+    report: health,
+    logger: log.child({ component: 'health' }),
+  });
+
   // Before connecting: no message may be judged against an empty set. A failure here ends the
   // start (ECS restarts the task) rather than running blind.
   try {
     await tickets.refresh();
   } catch (err) {
+    await healthServer.close();
     ownDynamo?.destroy();
     ownSqs?.destroy();
     throw err;
   }
   tickets.startRefreshing(config.ticketRefreshSeconds * 1000);
-
-  const client = createDiscordClient({ shards: config.shards, apiBaseUrl: config.discordApiBaseUrl });
-  const expectedShards = config.shards === 'auto' ? null : config.shards.ids;
-  let stopping: Promise<void> | null = null;
 
   client.on(Events.Raw, (packet: RawGatewayPacket, shardId: number) => {
     let event;
@@ -113,27 +137,17 @@ export async function startGateway(config: GatewayConfig, deps: GatewayDeps = {}
       return;
     }
     if (!event) return;
-    // A deleted ticket channel, or a thread locked shut: nothing more will be said there.
-    if (event.type === 'channel.delete' || (event.type === 'channel.archive' && event.locked)) tickets.forget(event.channelId);
+    // A deleted ticket channel: nothing more will be said there. A locked thread stays known (a
+    // reopen may unlock it a moment later, Deskwire's own lock may race one); the refresh drops it.
+    if (event.type === 'channel.delete') tickets.forget(event.channelId);
     const type = event.type;
     publisher.publish(event).then(
       () => log.debug('gateway event queued', { type, shardId }),
-      (err: unknown) => log.error('gateway event not published', { type, dispatch: packet.t, shardId, error: err }),
+      // Overflow refusals are counted and logged by the publisher (not once per event).
+      (err: unknown) => err instanceof PublisherOverflowError || log.error('gateway event not published', { type, dispatch: packet.t, shardId, error: err }),
     );
   });
   attachLifecycleLogging(client, log, { token: config.discordToken, isStopping: () => stopping !== null });
-
-  const health = (): HealthReport => {
-    const report = evaluateShardHealth(client.ws.shards.values(), expectedShards);
-    return { ...report, ...(stopping ? { status: 'unavailable', stopping: true } : {}), publisher: publisher.stats(), ticketChannels: tickets.size };
-  };
-
-  const healthServer = await startHealthServer({
-    port: config.healthPort,
-    host: deps.healthHost,
-    report: health,
-    logger: log.child({ component: 'health' }),
-  });
 
   const ready = client.login(config.discordToken).then(() => {
     log.info('gateway connected', { shards: client.ws.shards.map((s) => s.id), shardCount: client.options.shardCount });

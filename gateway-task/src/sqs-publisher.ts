@@ -29,6 +29,13 @@ export interface SqsFifoPublisherOptions {
   lingerMs?: number;
   /** Events accepted but not yet confirmed by SQS; `publish()` waits while this many are held. Default 1000. */
   maxBufferedEvents?: number;
+  /**
+   * `publish()` calls that may wait for buffer space; beyond them (SQS unreachable for long) new
+   * events are refused with {@link PublisherOverflowError}, counted and logged. Default 25,000:
+   * a burst (a RESUME replaying what a short disconnect missed) fits; at a typical ~1 KB per
+   * event it stays far inside the task's 512 MiB.
+   */
+  maxWaitingEvents?: number;
   /** Byte budget of one batch. Default {@link SQS_MAX_BATCH_BYTES}. */
   maxBatchBytes?: number;
   /**
@@ -56,6 +63,8 @@ export interface PublisherStats {
   dropped: number;
   /** Entry re-sends after a failure. */
   retried: number;
+  /** Events refused because the buffer and the waiting line were full. */
+  overflowed: number;
 }
 
 export interface DrainResult {
@@ -67,6 +76,14 @@ export interface DrainResult {
 /** A value that is not a valid {@link GatewayEvent} (a bug upstream) — it is never sent. */
 export class InvalidGatewayEventError extends Error {
   override readonly name = 'InvalidGatewayEventError';
+}
+
+/** `publish()` while the buffer and the waiting line are full: the event is not sent. */
+export class PublisherOverflowError extends Error {
+  override readonly name = 'PublisherOverflowError';
+  constructor() {
+    super('publisher buffer and waiting line are full; event dropped');
+  }
 }
 
 /** `publish()` after `drain()` started. */
@@ -106,7 +123,9 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
  *   one batch, SQS may accept a later entry of a group whose earlier entry failed; consumers order
  *   by `at` if it matters.)
  * - Backpressure: at most `maxBufferedEvents` are held; `publish()` resolves once its event is
- *   accepted, and waits (in call order) while the buffer is full.
+ *   accepted, and waits (in call order) while the buffer is full. The waiting line is bounded too
+ *   (`maxWaitingEvents`): Discord keeps sending whatever happens to SQS, so during a long outage the
+ *   newest events are refused (the oldest keep their order), counted in `overflowed` and logged.
  *
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-exactly-once-processing.html
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagegroupid-property.html
@@ -116,6 +135,7 @@ export class SqsFifoPublisher {
   private readonly queueUrl: string;
   private readonly lingerMs: number;
   private readonly maxBuffered: number;
+  private readonly maxWaiting: number;
   private readonly maxBatchBytes: number;
   private readonly maxInFlightBatches: number;
   private readonly initialDelayMs: number;
@@ -143,13 +163,14 @@ export class SqsFifoPublisher {
   private closed = false;
   private abandoned = false;
   private seq = 0;
-  private readonly counters = { sent: 0, dropped: 0, retried: 0 };
+  private readonly counters = { sent: 0, dropped: 0, retried: 0, overflowed: 0 };
 
   constructor(options: SqsFifoPublisherOptions) {
     this.sqs = options.sqs;
     this.queueUrl = options.queueUrl;
     this.lingerMs = options.lingerMs ?? 50;
     this.maxBuffered = Math.max(1, options.maxBufferedEvents ?? 1000);
+    this.maxWaiting = Math.max(0, options.maxWaitingEvents ?? 25_000);
     this.maxBatchBytes = options.maxBatchBytes ?? SQS_MAX_BATCH_BYTES;
     this.maxInFlightBatches = Math.max(1, options.maxInFlightBatches ?? DEFAULT_MAX_IN_FLIGHT_BATCHES);
     this.initialDelayMs = options.retry?.initialDelayMs ?? 100;
@@ -176,6 +197,11 @@ export class SqsFifoPublisher {
     if (this.waiters.length === 0 && this.used() < this.maxBuffered) {
       this.enqueue(entry);
       return Promise.resolve();
+    }
+    if (this.waiters.length >= this.maxWaiting) {
+      // Logged on the first refusal and then every 1,000th: an outage must show, not flood the logs.
+      if (this.counters.overflowed++ % 1000 === 0) this.log.error('SQS buffer full; gateway events dropped', { overflowed: this.counters.overflowed, type: entry.event.type, group: entry.groupId });
+      return Promise.reject(new PublisherOverflowError());
     }
     return new Promise<void>((resolve, reject) => this.waiters.push({ entry, resolve, reject }));
   }
@@ -212,6 +238,11 @@ export class SqsFifoPublisher {
     for (const w of this.waiters.takeAll()) w.reject(new PublisherClosedError());
     this.log.error('drain timed out; events not sent', { remaining, timeoutMs });
     return { completed: false, remaining };
+  }
+
+  /** Whether new events are being refused now (buffer and waiting line full). */
+  overflowing(): boolean {
+    return this.waiters.length >= this.maxWaiting && this.used() >= this.maxBuffered;
   }
 
   stats(): PublisherStats {

@@ -1,4 +1,5 @@
 import type { OpenTicketChannel } from '../../lambdas/shared/adapters/dynamo-open-ticket-channels';
+import { ticketChannelOpener } from '../../lambdas/shared/contracts/ticket-channel';
 import type { RawGatewayPacket } from './dispatch-mappers';
 import { silentLogger, type Logger } from './logger';
 
@@ -23,8 +24,6 @@ const LEARNED_GRACE_MS = 60_000;
 /** Discord channel types the bridge recognises. @see https://discord.com/developers/docs/resources/channel#channel-object-channel-types */
 const GUILD_TEXT = 0;
 const PRIVATE_THREAD = 12;
-/** Overwrite target type "member". @see https://discord.com/developers/docs/resources/channel#overwrite-object */
-const MEMBER_OVERWRITE = 1;
 
 /**
  * Which channels are tickets, answered from memory on every gateway dispatch — no database round
@@ -36,15 +35,17 @@ const MEMBER_OVERWRITE = 1;
  *
  * **Kept current** between refreshes by what the gateway itself sees Deskwire do, before any
  * member can post in the new ticket:
- * - THREAD_CREATE of a private thread owned by the bot (Deskwire makes private threads only for tickets);
- * - CHANNEL_CREATE of a text channel carrying a member overwrite for the bot itself (only ticket
- *   channels get one), whose other member overwrite is the opener;
+ * - THREAD_CREATE of a private thread owned by the bot (Deskwire makes private threads only for tickets),
+ *   and THREAD_UPDATE unarchiving one (a reopened ticket: the reopen unarchives its thread);
+ * - CHANNEL_CREATE of a text channel with exactly Deskwire's ticket overwrites
+ *   (`contracts/ticket-channel.ts`: @everyone denied, the bot and the opener with the ticket bit
+ *   sets, staff roles) — a private channel an admin shares with the bot does not match;
  * - the bot's own welcome message (its Close button), whose first mention is the opener;
- * - CHANNEL_DELETE / THREAD_DELETE, and a thread archived and locked, forget the channel.
+ * - CHANNEL_DELETE / THREAD_DELETE forget the channel.
  *
- * A closed ticket stays in the set until the next refresh; forwarding its last messages is
- * harmless (they are a ticket's), and the consumer decides by the ticket's state. What never
- * happens is a message of a channel that is not a ticket leaving the task.
+ * A closed ticket (its thread locked) stays in the set until the next refresh drops it; forwarding
+ * its last messages is harmless (they are a ticket's), and the consumer decides by the ticket's
+ * state — and drops anything of a channel without a ticket row, so the set errs on the safe side.
  *
  * Openers are indexed too, so GUILD_MEMBER_REMOVE is forwarded only for members with open tickets.
  */
@@ -121,11 +122,16 @@ export class TicketChannels {
       case 'THREAD_CREATE':
         if (d.type === PRIVATE_THREAD && this.botUserId && d.owner_id === this.botUserId && d.guild_id) this.learn(d.guild_id, d.id, null);
         return;
+      case 'THREAD_UPDATE':
+        // A reopen unarchives (and unlocks) the ticket's thread; the reopen notice carries no Close
+        // button to learn from, and the index lists it again only at the next refresh.
+        if (d.type !== PRIVATE_THREAD || !this.botUserId || d.owner_id !== this.botUserId || !d.guild_id || d.thread_metadata?.archived !== false) return;
+        if (!this.channels.has(d.id)) this.learn(d.guild_id, d.id, null);
+        return;
       case 'CHANNEL_CREATE': {
         if (d.type !== GUILD_TEXT || !this.botUserId || !d.guild_id || !Array.isArray(d.permission_overwrites)) return;
-        const members = (d.permission_overwrites as Array<{ id: string; type: number }>).filter((o) => o.type === MEMBER_OVERWRITE);
-        if (!members.some((o) => o.id === this.botUserId)) return;
-        this.learn(d.guild_id, d.id, members.find((o) => o.id !== this.botUserId)?.id ?? null);
+        const opener = ticketChannelOpener(d.guild_id, this.botUserId, d.permission_overwrites);
+        if (opener) this.learn(d.guild_id, d.id, opener);
         return;
       }
       case 'MESSAGE_CREATE': {
@@ -139,7 +145,7 @@ export class TicketChannels {
     }
   }
 
-  /** Removes a channel (deleted, or a thread archived and locked). */
+  /** Removes a deleted channel. */
   forget(channelId: string): void {
     const entry = this.channels.get(channelId);
     if (entry) this.remove(channelId, entry);

@@ -32,7 +32,7 @@ export interface EventsDeps {
  * replayable). Bodies carry emoji as JSON escapes or raw; `JSON.parse` reads both.
  */
 export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps): Promise<void> {
-  const event = GatewayEvent.parse(JSON.parse(record.body));
+  const event = GatewayEvent.parse(parseBody(record.body));
   switch (event.type) {
     case 'guild.create':
       await leaveIfEnforced(event.guildId, deps);
@@ -40,7 +40,24 @@ export async function processGatewayRecord(record: SQSRecord, deps: EventsDeps):
     case 'guild.delete':
       return handleGuildEvent(event, deps);
     default:
-      return handleTicketEvent(event, deps);
+      return handleTicketEvent(event, deps, receiveCount(record));
+  }
+}
+
+/** A body that is not JSON. Its message never quotes the body (it may hold message content). */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+  constructor() {
+    super('gateway event body is not valid JSON');
+  }
+}
+
+/** `JSON.parse`, whose own error messages quote part of the input, which `safeError` would log. */
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new UnreadableEventError();
   }
 }
 

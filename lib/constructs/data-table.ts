@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { TABLE, type KeyDefinition } from '../resources';
+import { indexProjection, TABLE, type IndexDefinition, type KeyDefinition } from '../resources';
 
 export interface DataTableProps {
   /** Customer-managed key for encryption at rest. */
@@ -47,8 +47,14 @@ export class DataTable extends Construct {
         indexName: index.name,
         partitionKey: attribute(index.partitionKey),
         sortKey: attribute(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...cdkProjection(index),
       });
     }
   }
+}
+
+/** The index's projection from {@link indexProjection}, as the CDK table construct takes it. */
+function cdkProjection(index: IndexDefinition): Pick<dynamodb.GlobalSecondaryIndexProps, 'projectionType' | 'nonKeyAttributes'> {
+  const p = indexProjection(index);
+  return p.ProjectionType === 'INCLUDE' ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: p.NonKeyAttributes } : { projectionType: dynamodb.ProjectionType.ALL };
 }

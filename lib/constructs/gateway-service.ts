@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { RESOURCE_ENV, type SecretField } from '../resources';
 import type { LogLevel } from './deskwire-function';
 import { acknowledgeFindings } from './nag';
-import { grantQueueSend, grantTableAccess } from './resource-access';
+import { grantIndexQuery, grantQueueSend } from './resource-access';
 
 /** Port of the task's `GET /health` (the gateway's default `HEALTH_PORT`). */
 export const GATEWAY_HEALTH_PORT = 8080;
@@ -164,7 +164,8 @@ export class GatewayService extends Construct {
     });
 
     grantQueueSend(this.taskDefinition.taskRole, props.eventsQueue);
-    grantTableAccess(this.taskDefinition.taskRole, props.table, 'read');
+    // The task reads only the open ticket channels (ids, guild, opener), never a ticket row.
+    grantIndexQuery(this.taskDefinition.taskRole, props.table, 'OpenChannels');
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: this.vpc,

@@ -64,6 +64,16 @@ export function grantTableAccess(grantee: iam.IGrantable, table: dynamodb.ITable
 }
 
 /**
+ * Lets the grantee Query one index and nothing else of the table (no item reads): what it can see
+ * is what the index projects.
+ */
+export function grantIndexQuery(grantee: iam.IGrantable, table: dynamodb.ITable, indexName: string): void {
+  if (!TABLE.indexes.some((index) => index.name === indexName)) throw new Error(`no index ${indexName} in lib/resources.ts`);
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${indexName}`] }));
+  if (table.encryptionKey) grantKey(grantee, table.encryptionKey, TABLE_KEY_ACTIONS.read);
+}
+
+/**
  * Lets the grantee send to an SSE-KMS queue: producers need `kms:GenerateDataKey` and `kms:Decrypt`.
  *
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#send-to-encrypted-queue

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { localResourceNames, QUEUES, TABLE, type QueueKey } from '../../lib/resources';
+import { indexProjection, localResourceNames, QUEUES, TABLE, type QueueKey } from '../../lib/resources';
 import { waitUntil } from '../net';
 
 /** Credentials the emulators accept (they never validate them). */
@@ -90,7 +90,7 @@ async function createTable(ddb: DynamoDBClient, tableName: string): Promise<void
             { AttributeName: idx.partitionKey.name, KeyType: 'HASH' },
             { AttributeName: idx.sortKey.name, KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'ALL' },
+          Projection: indexProjection(idx),
         })),
       }),
     );
@@ -112,7 +112,7 @@ async function createTable(ddb: DynamoDBClient, tableName: string): Promise<void
                   { AttributeName: idx.partitionKey.name, KeyType: 'HASH' },
                   { AttributeName: idx.sortKey.name, KeyType: 'RANGE' },
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: indexProjection(idx),
               },
             },
           ],

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../bin/app';
-import { FUNCTION_TIMEOUTS, QUEUES, SECRET_FIELDS, TABLE } from '../../lib/resources';
+import { FUNCTION_TIMEOUTS, indexProjection, QUEUES, SECRET_FIELDS, TABLE } from '../../lib/resources';
 
 // CloudFormation schema validation runs once, in nag.test.ts; it costs ~3 s per synth.
 const APP_PROPS = { builtinCloudFormationValidation: false };
@@ -34,7 +34,7 @@ describe('DeskwireStateful', () => {
           { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
           { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: indexProjection(index),
       })),
       TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',

@@ -1,5 +1,7 @@
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../lambdas/shared/adapters/keys';
+import { ticketOverwrites } from '../../lambdas/shared/contracts/ticket-channel';
 import type { GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
 import type { GatewayConfig } from '../../gateway-task/src/config';
 import { startGateway, type RunningGateway } from '../../gateway-task/src/gateway';
@@ -68,6 +70,13 @@ describe('gateway task → events.fifo: only ticket channels, in order, without 
     expect(gw.health()).toMatchObject({ status: 'ok', ticketChannels: 3 });
   });
 
+  it('reads an index that holds only what the gateway needs (no ticket form answers)', async () => {
+    const ddb = new DynamoDBClient({ endpoint: env.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const table = await ddb.send(new DescribeTableCommand({ TableName: env.resources.tableName }));
+    ddb.destroy();
+    expect(table.Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === 'OpenChannels')?.Projection).toEqual({ ProjectionType: 'INCLUDE', NonKeyAttributes: ['guildId', 'openerId'] });
+  });
+
   it('keeps each channel’s order through batching and never sends a message of a non-ticket channel', async () => {
     const sent: Record<string, string[]> = Object.fromEntries(tickets.map((c) => [c, []]));
     const secret = 'general chat that must stay in Discord';
@@ -108,7 +117,7 @@ describe('gateway task → events.fifo: only ticket channels, in order, without 
     fake.dispatch(0, sentinel);
     const received = await receiveAll(env.sqs, queueUrl, 4);
     expect(received.map((r) => (r.body as GatewayEvent).type)).toEqual(['message.create', 'message.update', 'message.delete', 'message.create']);
-    expect(received.map((r) => r.dedupId)).toEqual([`mc-${id}`, `mu-${id}-${Date.parse('2026-11-21T10:20:00Z')}`, `md-${id}`, `mc-${sentinel.d.id}`]);
+    expect(received.map((r) => r.dedupId)).toEqual([`mc-${id}`, expect.stringMatching(new RegExp(`^mu-${id}-${Date.parse('2026-11-21T10:20:00Z')}-[0-9a-f]{8}$`)), `md-${id}`, `mc-${sentinel.d.id}`]);
     // The task sent each twice; SQS kept one of each.
     expect(sentEvents().filter((e) => 'messageId' in e && e.messageId === id)).toHaveLength(4);
   });
@@ -125,9 +134,9 @@ describe('gateway task → events.fifo: only ticket channels, in order, without 
     fake.dispatch(0, dispatch.memberRemove({ guildId, userId: newOpener }));
     fake.dispatch(0, dispatch.threadDelete({ guildId, id: thread, parentId: general }));
     fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: thread, content: 'after the delete' }));
-    // A text channel whose overwrites give the bot itself a member overwrite is a ticket channel.
+    // A text channel with Deskwire's ticket overwrites is a ticket channel.
     const channel = nextId();
-    fake.dispatch(0, dispatch.channelCreate({ guildId, id: channel, overwrites: [{ id: guildId, type: 0 }, { id: openerId, type: 1 }, { id: FIXTURE_BOT_ID, type: 1 }] }));
+    fake.dispatch(0, dispatch.channelCreate({ guildId, id: channel, overwrites: ticketOverwrites(guildId, openerId, [nextId()], FIXTURE_BOT_ID) }));
     fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: channel, content: 'channel mode' }));
     fake.dispatch(0, dispatch.channelDelete({ guildId, id: channel }));
 
@@ -146,5 +155,47 @@ describe('gateway task → events.fifo: only ticket channels, in order, without 
     expect(received.filter((e) => e.type === 'member.leave').map(summary)).toEqual([['member.leave', newOpener]]);
     expect(received).toHaveLength(6);
     expect(sentEvents().some((e) => 'content' in e && (e.content === 'before it is a ticket' || e.content === 'after the delete'))).toBe(false);
+  });
+
+  it('a private channel an admin shares with the bot is not a ticket: none of its messages leave the task', async () => {
+    const adminChannel = nextId();
+    const lookalike = nextId();
+    const admin = nextId();
+    // The bot added by hand: a member overwrite with the bits the admin picked, next to the admin's own.
+    fake.dispatch(0, dispatch.channelCreate({ guildId, id: adminChannel, overwrites: [{ id: guildId, type: 0, allow: '0', deny: '1024' }, { id: admin, type: 1, allow: '3072' }, { id: FIXTURE_BOT_ID, type: 1, allow: '3072' }] }));
+    // Even Deskwire's exact ticket overwrites plus one more member are not a ticket's.
+    fake.dispatch(0, dispatch.channelCreate({ guildId, id: lookalike, overwrites: [...ticketOverwrites(guildId, openerId, [], FIXTURE_BOT_ID), { ...ticketOverwrites(guildId, admin, [], FIXTURE_BOT_ID)[1] }] }));
+    const secrets = ['salary review for the team', 'moderator notes'];
+    fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: adminChannel, authorId: admin, content: secrets[0] }));
+    fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: lookalike, authorId: admin, content: secrets[1] }));
+    fake.dispatch(0, dispatch.messageUpdate({ guildId, channelId: adminChannel, id: nextId(), content: secrets[0], editedAt: new Date().toISOString() }));
+    fake.dispatch(0, dispatch.channelDelete({ guildId, id: adminChannel }));
+    // Every dispatch is handled in order on the one connection: once this sentinel is sent, the ones before were judged.
+    const sentinel = dispatch.messageCreate({ guildId, channelId: tickets[0], content: 'sentinel after the private channel' });
+    fake.dispatch(0, sentinel);
+    await receiveAll(env.sqs, queueUrl, 1);
+    expect(sentEvents().some((e) => e.type === 'message.create' && e.messageId === sentinel.d.id)).toBe(true);
+    expect(sentEvents().filter((e) => 'channelId' in e && (e.channelId === adminChannel || e.channelId === lookalike))).toEqual([]);
+    expect(logs.join('\n')).not.toMatch(/salary review|moderator notes/);
+  });
+
+  it('a ticket thread locked (closed) stays watched, and a reopened one unknown to the index is watched again from its unarchive', async () => {
+    // Locked by Deskwire's archive (or a moderator): still known; the refresh drops it if it stays closed.
+    const locked = tickets[2];
+    fake.dispatch(0, dispatch.threadUpdate({ guildId, id: locked, parentId: general, archived: true, locked: true, archivedAt: '2026-11-21T11:00:00.000000+00:00' }));
+    fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: locked, content: 'a moderator’s last word' }));
+    // Closed before this task's last index read, reopened now: the reopen unarchives and unlocks it.
+    const reopened = nextId();
+    fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: reopened, content: 'while it was closed' }));
+    fake.dispatch(0, dispatch.threadUpdate({ guildId, id: reopened, parentId: general, archived: false, locked: false, archivedAt: '2026-11-21T11:05:00.000000+00:00' }));
+    fake.dispatch(0, dispatch.messageCreate({ guildId, channelId: reopened, content: 'thanks for reopening' }));
+    const received = (await receiveAll(env.sqs, queueUrl, 3)).map((r) => r.body as GatewayEvent);
+    const summary = (e: GatewayEvent) => [e.type, e.type === 'message.create' ? e.content : 'locked' in e ? e.locked : null];
+    expect(received.filter((e) => 'channelId' in e && e.channelId === locked).map(summary)).toEqual([
+      ['channel.archive', true],
+      ['message.create', 'a moderator’s last word'],
+    ]);
+    expect(received.filter((e) => 'channelId' in e && e.channelId === reopened).map(summary)).toEqual([['message.create', 'thanks for reopening']]);
+    expect(sentEvents().some((e) => e.type === 'message.create' && e.content === 'while it was closed')).toBe(false);
   });
 });

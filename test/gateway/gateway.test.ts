@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { GatewayIntentBits } from 'discord.js';
+import { createServer, type AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../../gateway-task/src/config';
 import { startGateway, type RunningGateway } from '../../gateway-task/src/gateway';
 import { createJsonLogger } from '../../gateway-task/src/logger';
@@ -162,5 +163,36 @@ describe('gateway bridge: discord.js fed by a loopback Discord gateway, publishi
     await expect(gw.ready).rejects.toMatchObject({ code: 'TokenInvalid' });
     expect((await getHealth(gw)).status).toBe(503);
     expect(lines.map((l) => JSON.parse(l).message)).toContain('gateway login failed');
+  });
+
+  it('listens for health checks (503) while the open ticket channels are still being read, before connecting', async () => {
+    fake = await FakeDiscordGateway.start();
+    const queueUrl = await createFifoQueue(sqs, 'gw-health-first');
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    let release!: () => void;
+    const indexRead = new Promise<void>((resolve) => (release = resolve));
+    const starting = startGateway(config({ eventsQueueUrl: queueUrl, discordApiBaseUrl: fake.apiBaseUrl, healthPort: port }), {
+      sqs,
+      logger: createJsonLogger({ write: () => {} }),
+      healthHost: '127.0.0.1',
+      openTicketChannels: {
+        async *list() {
+          await indexRead;
+          yield [];
+        },
+      },
+    });
+    const during = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(during.status).toBe(503);
+    expect(await during.json()).toMatchObject({ status: 'unavailable', shards: [], ticketChannels: 0 });
+    release();
+    gw = await starting;
+    await gw.ready;
+    expect((await getHealth(gw)).status).toBe(200);
   });
 });

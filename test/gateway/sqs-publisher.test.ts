@@ -4,6 +4,7 @@ import { createJsonLogger } from '../../gateway-task/src/logger';
 import {
   InvalidGatewayEventError,
   PublisherClosedError,
+  PublisherOverflowError,
   SqsFifoPublisher,
 } from '../../gateway-task/src/sqs-publisher';
 import { RecordingSender, StalledSender, allSuccessful } from './support/fake-sqs';
@@ -155,6 +156,32 @@ describe('SqsFifoPublisher behaviour with a fake SQS', () => {
     await expect(drained).resolves.toEqual({ completed: true, remaining: 0 });
     const sentAt = sender.calls.flatMap((c) => c.entries.map((e) => JSON.parse(e.MessageBody!).at));
     expect(sentAt).toEqual([0, 1, 2, 3]);
+  });
+
+  it('bounds the waiting line too: during an outage the newest events are refused, counted and logged (not once each), the oldest sent in order once SQS answers', async () => {
+    const sender = new StalledSender();
+    const { lines, logger } = captureLogs();
+    const publisher = new SqsFifoPublisher({ sqs: sender, queueUrl: 'http://sqs/q.fifo', lingerMs: 0, maxBufferedEvents: 2, maxWaitingEvents: 3, logger });
+
+    const accepted: number[] = [];
+    const refused: number[] = [];
+    for (let i = 0; i < 2005; i++) publisher.publish(guildCreate(55, i)).then(() => accepted.push(i), (err) => (err instanceof PublisherOverflowError ? refused.push(i) : undefined));
+    await settle();
+    expect(publisher.stats()).toMatchObject({ buffered: 2, waiting: 3, overflowed: 2000 });
+    expect(publisher.overflowing()).toBe(true);
+    expect(refused).toHaveLength(2000);
+    expect(refused[0]).toBe(5);
+    const overflowLogs = lines.filter((l) => l.message === 'SQS buffer full; gateway events dropped');
+    expect(overflowLogs.map((l) => l.overflowed)).toEqual([1, 1001]);
+
+    const drained = publisher.drain();
+    while (sender.hanging > 0 || publisher.stats().buffered > 0) {
+      if (sender.hanging > 0) sender.releaseOne();
+      await settle();
+    }
+    await expect(drained).resolves.toEqual({ completed: true, remaining: 0 });
+    expect(publisher.overflowing()).toBe(false);
+    expect(sender.calls.flatMap((c) => c.entries.map((e) => JSON.parse(e.MessageBody!).at))).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('rejects a value outside the contract without sending it, and strips unknown fields from valid events', async () => {

@@ -10,6 +10,7 @@ import { DAY_MS } from '../../lambdas/shared/clock';
 import { deduplicationId, messageGroupId, type GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
 import { toSqsBody } from '../../lambdas/shared/contracts/sqs-body';
 import type { TicketLogStore } from '../../lambdas/shared/tickets/live-log';
+import { NEW_CHANNEL_ATTEMPTS } from '../../lambdas/shared/tickets/ticket-events';
 import { buildSweeperDeps, runScheduledSweep } from '../../lambdas/sweeper/handler';
 import { SqsPoller } from '../../local/sqs-poller';
 import { QUEUES } from '../../lib/resources';
@@ -45,14 +46,27 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
     attachments: [{ id: randomSnowflake(), filename: 'screen.png', size: 2048, url: 'https://cdn.discordapp.com/attachments/1/2/screen.png', contentType: 'image/png', width: 800, height: 600 }],
     embeds: [], stickers: [], replyTo: null, mentions: { users: [], roles: [], channels: [] },
   });
+  let ticketNumber = 0;
+  /** A channel with a ticket row (what the events λ logs messages for), as `attachChannel` leaves it. */
+  const ticketChannel = async (guildId: string) => {
+    const channelId = randomSnowflake();
+    const number = ++ticketNumber;
+    await env.db.send(
+      new PutCommand({
+        TableName: env.resources.tableName,
+        Item: { ...Keys.ticket(guildId, number), ...Keys.channelIndex(channelId), guildId, number, channelId, openerId: randomSnowflake(), categoryId: 'general', mode: 'thread', status: 'open', createdAt: clock.now() },
+      }),
+    );
+    return channelId;
+  };
   const partition = async (guildId: string) =>
     (await env.db.send(new QueryCommand({ TableName: env.resources.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId) } }))).Items ?? [];
 
   it('a batch with one poison message: the rest is applied, the poison one reaches the DLQ after redrive and can be replayed', async () => {
     const q = env.resources.queues.events;
     const guildId = randomSnowflake();
-    const channelId = randomSnowflake();
-    const good = [message(guildId, channelId, 'first 🧾'), message(guildId, randomSnowflake(), 'elsewhere')];
+    const channelId = await ticketChannel(guildId);
+    const good = [message(guildId, channelId, 'first 🧾'), message(guildId, await ticketChannel(guildId), 'elsewhere')];
     await send(good[0]);
     // Breaks the contract (no author): retried, then dead-lettered.
     await env.sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify({ type: 'message.create', guildId, channelId: randomSnowflake() }), MessageGroupId: 'channel-poison', MessageDeduplicationId: `poison-${guildId}` }));
@@ -96,7 +110,7 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
   it('a poison message in one channel: the other channel is applied meanwhile, the poisoned channel’s later messages wait for it to be dead-lettered, then follow in order', async () => {
     const q = env.resources.queues.events;
     const guildId = randomSnowflake();
-    const [chanA, chanB] = [randomSnowflake(), randomSnowflake()];
+    const [chanA, chanB] = [await ticketChannel(guildId), await ticketChannel(guildId)];
     const a = ['a1', 'a2', 'a3'].map((c) => message(guildId, chanA, c));
     const b = ['b1', 'b2', 'b3'].map((c) => message(guildId, chanB, c));
     // In channel A's group, after a1: breaks the contract (no author), so it can never be applied.
@@ -137,7 +151,7 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
 
   it('one Lambda batch holding several messages per channel: a poison message fails with the rest of its channel, every other channel is applied', async () => {
     const guildId = randomSnowflake();
-    const [chanA, chanB, chanC] = [randomSnowflake(), randomSnowflake(), randomSnowflake()];
+    const [chanA, chanB, chanC] = [await ticketChannel(guildId), await ticketChannel(guildId), await ticketChannel(guildId)];
     const [a1, a2] = ['a1', 'a2'].map((c) => message(guildId, chanA, c));
     const [b1, b2] = ['b1', 'b2'].map((c) => message(guildId, chanB, c));
     const [c1] = ['c1'].map((c) => message(guildId, chanC, c));
@@ -165,6 +179,77 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
     expect((await log.list(guildId, chanA)).map((m) => m.content).sort()).toEqual(['a1', 'a2']);
   });
 
+  /** A snowflake minted at `ms` (a channel created then). */
+  const snowflakeAt = (ms: number) => String((BigInt(ms) - 1_420_070_400_000n) << 22n);
+
+  it('messages, edits and deletes of a channel without a ticket are dropped unstored; a channel created moments ago is retried until its ticket is listed', async () => {
+    const q = env.resources.queues.events;
+    for (const url of [q.url, q.dlqUrl]) await env.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    const guildId = randomSnowflake();
+    // A private channel an admin shared with the bot: no ticket row, created long ago.
+    const stranger = randomSnowflake();
+    const secret = message(guildId, stranger, 'private admin chat');
+    await send(secret);
+    await send({ type: 'message.update', guildId, channelId: stranger, messageId: secret.type === 'message.create' ? secret.messageId : '', editedAt: clock.now(), content: 'edited admin chat', at: clock.now() });
+    await send({ type: 'message.delete', guildId, channelId: stranger, messageIds: [randomSnowflake()], at: clock.now() });
+
+    const attempts: string[] = [];
+    const handler = createEventsHandler(deps);
+    const poller = new SqsPoller({
+      name: 'events', sqs: env.sqs, queueUrl: q.url, queueArn: q.arn, context: () => testContext('events'), retryDelaySeconds: 0,
+      handler: async (event, context) => {
+        for (const r of event.Records) attempts.push(`${JSON.parse(r.body).channelId === stranger ? 'stranger' : 'fresh'} ${r.attributes.ApproximateReceiveCount}`);
+        return handler(event, context);
+      },
+    });
+    while ((await poller.pollOnce(0)) > 0);
+    // Each applied once — by storing nothing.
+    expect(attempts).toEqual(['stranger 1', 'stranger 1', 'stranger 1']);
+    expect(await partition(guildId)).toEqual([]);
+    expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(0);
+
+    // A ticket channel created a second ago whose channel → ticket entry is not readable yet.
+    const fresh = snowflakeAt(clock.now() - 1000);
+    await send(message(guildId, fresh, 'first words in a brand-new ticket'));
+    const log = new DynamoTicketLogStore(env.db, env.resources.tableName);
+    expect(await poller.pollOnce(0)).toBe(1);
+    expect(attempts.at(-1)).toBe('fresh 1');
+    expect(await log.list(guildId, fresh)).toEqual([]);
+    expect(await queueDepth(env.sqs, q.url)).toBe(1);
+
+    // Attached: the row is written (`attachChannel`), so the redelivery finds it.
+    await env.db.send(
+      new PutCommand({
+        TableName: env.resources.tableName,
+        Item: { ...Keys.ticket(guildId, 1), ...Keys.channelIndex(fresh), guildId, number: 1, channelId: fresh, openerId: randomSnowflake(), categoryId: 'general', mode: 'thread', status: 'open', createdAt: clock.now() },
+      }),
+    );
+    while ((await poller.pollOnce(0)) > 0);
+    expect((await log.list(guildId, fresh)).map((m) => m.content)).toEqual(['first words in a brand-new ticket']);
+    expect(attempts.filter((a) => a.startsWith('fresh'))).toEqual(['fresh 1', 'fresh 2']);
+    expect((await partition(guildId)).filter((i) => String(i.SK).startsWith('LOG#'))).toHaveLength(1);
+    expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(0);
+  });
+
+  it('a new channel that never gets a ticket: retried a few times, then dropped, never dead-lettered or stored', async () => {
+    const q = env.resources.queues.events;
+    for (const url of [q.url, q.dlqUrl]) await env.sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+    const guildId = randomSnowflake();
+    const channelId = snowflakeAt(clock.now() - 5000);
+    await send(message(guildId, channelId, 'not a ticket after all'));
+    const handler = createEventsHandler(deps);
+    let deliveries = 0;
+    const poller = new SqsPoller({
+      name: 'events', sqs: env.sqs, queueUrl: q.url, queueArn: q.arn, context: () => testContext('events'), retryDelaySeconds: 0,
+      handler: async (event, context) => ((deliveries += event.Records.length), handler(event, context)),
+    });
+    while ((await poller.pollOnce(0)) > 0);
+    expect(deliveries).toBe(NEW_CHANNEL_ATTEMPTS);
+    expect(await queueDepth(env.sqs, q.url)).toBe(0);
+    expect(await queueDepth(env.sqs, q.dlqUrl)).toBe(0);
+    expect(await partition(guildId)).toEqual([]);
+  });
+
   it('a removed guild’s data, live ticket log included, is purged 30 days later; re-adding in time cancels the purge', async () => {
     const removed = randomSnowflake();
     const readded = randomSnowflake();
@@ -176,7 +261,7 @@ describe('events.fifo → events λ → DynamoDB: partial failures, DLQ, guild p
     };
     for (const guildId of [removed, readded]) {
       await send({ type: 'guild.create', guildId, ownerId: randomSnowflake(), joinedAt: new Date(clock.now()).toISOString(), at: clock.now() });
-      await send(message(guildId, randomSnowflake(), 'kept until the purge'));
+      await send(message(guildId, await ticketChannel(guildId), 'kept until the purge'));
     }
     await drain();
     await env.db.send(new PutCommand({ TableName: env.resources.tableName, Item: { PK: `ENFORCE#GUILD#${removed}`, SK: `ACTION#${clock.now()}`, action: 'warn' } }));

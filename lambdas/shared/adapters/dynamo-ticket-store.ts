@@ -29,6 +29,8 @@ function toCategory(item: Record<string, unknown>): Category {
  * closing its old tickets keeps counting on its own `openCount`. The guild purge removes it.
  */
 const LIVE_CATEGORY = 'attribute_exists(PK) AND attribute_not_exists(deletedAt)';
+/** Days the record of an opener's leave is kept (the events DLQ keeps an event 14 days). */
+const OPENER_LEFT_RECORD_DAYS = 15;
 
 /** Tickets, categories and settings in the guild's partition of the single table. */
 /** A ticket still `opening` this long after its reservation is repaired by the sweeper. */
@@ -691,7 +693,31 @@ export class DynamoTicketStore implements TicketStore {
   // ---------------------------------------------------------------- the opener leaving
 
   async openTicketsOf(guildId: string, userId: string): Promise<Ticket[]> {
-    // The member's slots (one per category) hold the numbers of their open tickets.
+    const numbers = await this.openNumbersOf(guildId, userId);
+    if (numbers.length === 0) return [];
+    // Consistent: a redelivered leave must see what its first delivery wrote.
+    const items = await batchGet(this.db, this.tableName, numbers.map((n) => Keys.ticket(guildId, n)), undefined, true);
+    return items.map(toTicket).filter((t) => t.status === 'open').sort((a, b) => a.number - b.number);
+  }
+
+  async ticketsOpenWhenOpenerLeft(guildId: string, userId: string, at: number): Promise<Ticket[]> {
+    const key = Keys.openerLeft(guildId, userId, at);
+    const read = async () => (await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item?.numbers as number[] | undefined;
+    let numbers = await read();
+    if (!numbers) {
+      numbers = await this.openNumbersOf(guildId, userId);
+      if (numbers.length === 0) return [];
+      // Kept as long as the event can come back (the events DLQ keeps it 14 days; a replay has the same `at`).
+      const expiresAt = Math.floor(at / 1000) + OPENER_LEFT_RECORD_DAYS * 86_400;
+      const recorded = await sendIf(this.db, new PutCommand({ TableName: this.tableName, Item: { ...key, numbers, expiresAt }, ConditionExpression: 'attribute_not_exists(PK)' }));
+      if (!recorded) numbers = (await read()) ?? numbers;
+    }
+    const items = await batchGet(this.db, this.tableName, numbers.map((n) => Keys.ticket(guildId, n)), undefined, true);
+    return items.map(toTicket).sort((a, b) => a.number - b.number);
+  }
+
+  /** The member's slots (one per category) hold the numbers of their open tickets. */
+  private async openNumbersOf(guildId: string, userId: string): Promise<number[]> {
     const numbers: number[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -708,9 +734,7 @@ export class DynamoTicketStore implements TicketStore {
       for (const item of res.Items ?? []) numbers.push(...[...((item.openNumbers as Set<number> | undefined) ?? [])].map(Number));
       start = res.LastEvaluatedKey;
     } while (start);
-    if (numbers.length === 0) return [];
-    const items = await batchGet(this.db, this.tableName, numbers.map((n) => Keys.ticket(guildId, n)));
-    return items.map(toTicket).filter((t) => t.status === 'open').sort((a, b) => a.number - b.number);
+    return numbers;
   }
 
   async markOpenerLeft(guildId: string, number: number, at: number): Promise<boolean> {

@@ -14,6 +14,8 @@ export const Keys = {
   /** A member's open tickets and last open time in one category (limits and cooldown). */
   memberCategory: (guildId: string, userId: string, categoryId: string) => ({ PK: `GUILD#${guildId}`, SK: `MEMBER#${userId}#CAT#${categoryId}` }),
   blacklist: (guildId: string, userId: string) => ({ PK: `GUILD#${guildId}`, SK: `BLACKLIST#${userId}` }),
+  /** The numbers of a member's tickets open when their leave at `at` was handled (TTL-expired). */
+  openerLeft: (guildId: string, userId: string, at: number) => ({ PK: `GUILD#${guildId}`, SK: `OPENERLEFT#${userId}#${at}` }),
   /** GSI1 key of a ticket once its channel exists: channel id → ticket. */
   channelIndex: (channelId: string) => ({ GSI1PK: `CHANNEL#${channelId}`, GSI1SK: 'TICKET' }),
   /**

@@ -78,7 +78,9 @@ export const MessageCreateEvent = z.object({
 
 /**
  * An edit (or an embed unfurl) of a message in an open ticket. Discord sends partial objects:
- * absent fields did not change.
+ * absent fields did not change. An update without `edited_timestamp` is an unfurl (Discord adding
+ * link embeds): `unfurl: true`, only `embeds`, applied whatever edits were recorded; an unfurl of
+ * an edited message carries the edit's time and applies to that version.
  *
  * @see https://discord.com/developers/docs/events/gateway-events#message-update
  */
@@ -92,6 +94,8 @@ export const MessageUpdateEvent = z.object({
   content: z.optional(z.string()),
   embeds: z.optional(Embeds),
   attachments: z.optional(z.array(MessageAttachment)),
+  /** No `edited_timestamp`: embeds Discord added to a message that was never edited. */
+  unfurl: z.optional(z.boolean()),
   at: z.int(),
 });
 
@@ -200,7 +204,9 @@ export function deduplicationId(event: GatewayEvent): string {
     case 'message.create':
       return `mc-${event.messageId}`;
     case 'message.update':
-      return `mu-${event.messageId}-${event.editedAt}`;
+      // What it carries is part of the id: an unfurl of an edited message has the edit's
+      // timestamp, and must not be taken for a replay of the edit.
+      return event.unfurl ? `mue-${event.messageId}-${fingerprint(event)}` : `mu-${event.messageId}-${event.editedAt}-${fingerprint(event)}`;
     case 'message.delete': {
       if (event.messageIds.length === 1) return `md-${event.messageIds[0]}`;
       const ids = [...event.messageIds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
@@ -209,8 +215,20 @@ export function deduplicationId(event: GatewayEvent): string {
     case 'channel.delete':
       return `cd-${event.channelId}`;
     case 'channel.archive':
-      return `ca-${event.channelId}-${event.archivedAt}`;
+      // A lock of an already archived thread may keep its archive_timestamp.
+      return `ca-${event.channelId}-${event.archivedAt}-${event.locked ? 'locked' : 'open'}`;
     case 'member.leave':
       return `ml-${event.guildId}-${event.userId}-${event.at}`;
   }
+}
+
+/** FNV-1a (32 bit, hex) of what a message update carries: short, stable, no crypto needed. */
+function fingerprint(event: { content?: string; embeds?: unknown; attachments?: unknown }): string {
+  const text = JSON.stringify([event.content ?? null, event.embeds ?? null, event.attachments ?? null]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
 }

@@ -82,6 +82,8 @@ export interface LoggedUpdate {
   content?: string;
   embeds?: Array<Record<string, unknown>>;
   attachments?: LoggedAttachment[];
+  /** Embeds Discord added to a message never edited (no `edited_timestamp`): embeds only, no edit recorded. */
+  unfurl?: boolean;
 }
 
 export const MAX_LOGGED_EDITS = 20;
@@ -91,9 +93,11 @@ export interface TicketLogStore {
   /** Records a created message; a second delivery of the same message changes nothing. */
   recordCreate(message: LoggedMessage): Promise<void>;
   /**
-   * Records an edit: the previous content moves into `edits` when the content changed. An edit
-   * older than (or equal to) the one already recorded is ignored, so a redelivery does not repeat
-   * it. An edit of a message the log never saw creates a partial entry.
+   * Records an edit: the previous content moves into `edits` when the content changed, in the
+   * same write. An edit older than the one already recorded is ignored; one with the same edit
+   * time (a redelivery, or the unfurl of that version) only updates embeds and attachments. An
+   * unfurl applies while no edit is recorded. An edit of a message the log never saw creates a
+   * partial entry with only what the edit carried (a late create fills in the rest).
    */
   recordUpdate(update: LoggedUpdate): Promise<void>;
   /** Marks messages deleted (bulk deletes too); unknown ids become tombstones. */

@@ -129,6 +129,11 @@ export interface TicketStore {
 
   /** The member's open tickets in the guild (from their per-category slots), by number. */
   openTicketsOf(guildId: string, userId: string): Promise<Ticket[]>;
+  /**
+   * The tickets (current rows, any status) that were open when the member's leave at `at` was
+   * first handled: recorded with the leave, so a redelivery finds the tickets it closed itself.
+   */
+  ticketsOpenWhenOpenerLeft(guildId: string, userId: string, at: number): Promise<Ticket[]>;
   /** Notes that the opener left the guild (`openerLeftAt`); false when not open or already noted. */
   markOpenerLeft(guildId: string, number: number, at: number): Promise<boolean>;
 

@@ -8,6 +8,7 @@ import type { TicketStore } from './ports';
 import { staffRolesFor } from './staff';
 import { logToStaff } from './staff-log';
 import { welcomeMessage } from './welcome';
+import { BOT_ALLOW, MEMBER_ALLOW, ticketOverwrites } from '../contracts/ticket-channel';
 
 export interface ProvisionDeps {
   tickets: TicketStore;
@@ -18,22 +19,8 @@ export interface ProvisionDeps {
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
 
-/** What a ticket's opener, added members and staff roles may do in a ticket channel. */
-export const MEMBER_ALLOW = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
-const BOT_ALLOW = MEMBER_ALLOW | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageMessages;
-
-/**
- * Who sees a ticket channel: @everyone denied, the opener, the staff roles and the bot allowed.
- * @see https://discord.com/developers/docs/topics/permissions#permission-overwrites
- */
-export function ticketOverwrites(guildId: string, openerId: string, staffRoleIds: string[], botUserId: string): Overwrite[] {
-  return [
-    { id: guildId, type: 0, allow: '0', deny: String(PermissionFlagsBits.ViewChannel) },
-    ...staffRoleIds.map((id) => ({ id, type: 0 as const, allow: String(MEMBER_ALLOW), deny: '0' })),
-    { id: openerId, type: 1, allow: String(MEMBER_ALLOW), deny: '0' },
-    { id: botUserId, type: 1, allow: String(BOT_ALLOW), deny: '0' },
-  ];
-}
+// The ticket channel's overwrite shape lives with the gateway contract (the gateway recognises it).
+export { MEMBER_ALLOW, ticketOverwrites };
 
 /**
  * The worker's half of opening a ticket: create the private thread (adding the opener) or the

@@ -50,9 +50,9 @@ export const dispatch = {
     return { t: 'THREAD_UPDATE', d: { ...d, newly_created: undefined, thread_metadata: { ...d.thread_metadata, archived: o.archived, locked: o.locked, archive_timestamp: o.archivedAt } } };
   },
   threadDelete: (o: { guildId: string; id: string; parentId: string }) => ({ t: 'THREAD_DELETE', d: { id: o.id, guild_id: o.guildId, parent_id: o.parentId, type: 12 } }),
-  channelCreate: (o: { guildId: string; id: string; overwrites: Array<{ id: string; type: number }> }) => ({
+  channelCreate: (o: { guildId: string; id: string; overwrites: Array<{ id: string; type: number; allow?: string; deny?: string }> }) => ({
     t: 'CHANNEL_CREATE',
-    d: { id: o.id, guild_id: o.guildId, type: 0, name: 'ticket-0002', position: 0, parent_id: null, nsfw: false, flags: 0, permission_overwrites: o.overwrites.map((w) => ({ ...w, allow: '1024', deny: '0' })) },
+    d: { id: o.id, guild_id: o.guildId, type: 0, name: 'ticket-0002', position: 0, parent_id: null, nsfw: false, flags: 0, permission_overwrites: o.overwrites.map((w) => ({ allow: '1024', deny: '0', ...w })) },
   }),
   channelDelete: (o: { guildId: string; id: string }) => ({ t: 'CHANNEL_DELETE', d: { id: o.id, guild_id: o.guildId, type: 0, name: 'ticket-0002', position: 0, permission_overwrites: [] } }),
   memberRemove: (o: { guildId: string; userId: string }) => ({
