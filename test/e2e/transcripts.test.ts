@@ -290,6 +290,28 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id, content: 'only Discord has this one' }));
   });
 
+  it('a screenshot-heavy ticket inlines images only up to the page budget; the rest are served from the archive', async () => {
+    const opener4 = t.member('screenshots');
+    const ticket = await t.open(opener4);
+    // Ten screenshots of 250 KB: each small enough to inline alone, together over the 1.5 MB page budget.
+    const shots = Array.from({ length: 10 }, (_, i) => e.discord.addAttachment(ticket.channelId, { filename: `shot-${i}.png`, contentType: 'image/png', data: Buffer.alloc(250_000, i + 1) }));
+    for (const shot of shots) e.discord.postMessage(ticket.channelId, opener4, { content: 'look' }, [shot]);
+    await close(staff, ticket.channelId, 'seen');
+    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored', 60_000, 'transcript stored');
+    const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
+    const link = `${e.stack.url}/transcripts/${t.guildId}/${ticket.number}/${signLink(secret, { guildId: t.guildId, number: ticket.number, userId: opener4, expiresAt: Math.floor(Date.now() / 1000) + 600 })}/`;
+    const html = await (await fetchViewer(link)).text();
+    // The first four fit (4 × ~333 KB of base64), in conversation order; the page stays far from the 6 MB response cap.
+    const inlined = shots.filter((s) => html.includes(`alt="${s.filename}" title=`));
+    const linked = shots.filter((s) => html.includes(`<img src="attachments/${s.id}/${s.filename}" alt="${s.filename}" loading="lazy">`));
+    expect(inlined.map((s) => s.filename)).toEqual(['shot-0.png', 'shot-1.png', 'shot-2.png', 'shot-3.png']);
+    expect(linked.map((s) => s.filename)).toEqual(shots.slice(4).map((s) => s.filename));
+    expect(Buffer.byteLength(html)).toBeLessThan(1.6 * 1024 * 1024);
+    const served = await fetchViewer(`${link}attachments/${shots[9]!.id}/shot-9.png`);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.alloc(250_000, 10))).toBe(true);
+  });
+
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {
     const record = (await archive.records.latest(t.guildId, ticketNumber))!;
     const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;

@@ -21,7 +21,28 @@ export interface TranscriptLimits {
   maxTicketBytes: number;
   /** Images up to this size are also inlined in the HTML, so the page reads offline. */
   inlineImageBytes: number;
+  /**
+   * All inlined images and avatars of one page together (as base64) stay under this: the viewer
+   * answers through a Function URL, whose responses are capped at 6 MB. Images past it are served
+   * from the archive beside the page.
+   */
+  inlinePageBytes: number;
 }
+
+/** What one page may still inline (base64 characters); shared by the attachments and the avatars. */
+export class InlineBudget {
+  constructor(private left: number) {}
+
+  /** Takes room for `bytes` raw bytes as a data URI of `type`; false (nothing taken) when it does not fit. */
+  take(bytes: number, type: string): boolean {
+    const cost = dataUriLength(bytes, type);
+    if (cost > this.left) return false;
+    this.left -= cost;
+    return true;
+  }
+}
+
+const dataUriLength = (bytes: number, type: string) => `data:${type};base64,`.length + Math.ceil(bytes / 3) * 4;
 
 /** What building and delivering transcripts needs (part of the worker's deps). */
 export interface TranscriptServices {
@@ -100,6 +121,7 @@ async function rehostAttachments(
   prefix: string,
   guildId: string,
   dataKey: { keyId: string; key: Buffer },
+  inlineBudget: InlineBudget,
   deps: TranscriptBuildDeps,
 ): Promise<{ outcomes: Record<string, AttachmentOutcome>; inline: Record<string, string>; bytes: number }> {
   const { limits, cdn, archive } = deps.transcripts;
@@ -117,12 +139,19 @@ async function rehostAttachments(
       outcomes[a.id] = { path: null, note: 'no longer available on Discord' };
     }
   }
+  // Which images are inlined is decided up front, in conversation order, from the sizes Discord
+  // reported: the same page every time, and no base64 is made for images that will not be inlined.
+  const inlineable = new Set<string>();
+  for (const a of wanted) {
+    if (a.contentType && INLINE_IMAGE_TYPES.has(a.contentType) && a.size <= limits.inlineImageBytes && inlineBudget.take(a.size, a.contentType)) inlineable.add(a.id);
+  }
   let bytes = 0;
   const store = async (a: LoggedAttachment, data: Buffer, contentType: string | null) => {
     const type = a.contentType ?? contentType ?? 'application/octet-stream';
     bytes += await archive.put(guildId, `${prefix}attachments/${a.id}`, data, { compress: COMPRESSIBLE.test(type), contentType: type, dataKey });
     outcomes[a.id] = { path: `attachments/${a.id}/${encodeURIComponent(a.filename)}`, note: null };
-    if (INLINE_IMAGE_TYPES.has(type) && data.length <= limits.inlineImageBytes) inline[a.id] = `data:${type};base64,${data.toString('base64')}`;
+    // Room was taken for the reported size: a file that came out larger is linked, not inlined.
+    if (inlineable.has(a.id) && type === a.contentType && data.length <= a.size) inline[a.id] = `data:${type};base64,${data.toString('base64')}`;
   };
   const gone: LoggedAttachment[] = [];
   await mapLimit(wanted, DOWNLOADS_AT_ONCE, async (a) => {
@@ -150,6 +179,7 @@ async function rehostAvatars(
   prefix: string,
   guildId: string,
   dataKey: { keyId: string; key: Buffer },
+  inlineBudget: InlineBudget,
   deps: TranscriptBuildDeps,
 ): Promise<{ paths: Record<string, string>; inline: Record<string, string>; bytes: number }> {
   const hashes = new Map<string, string>();
@@ -163,7 +193,7 @@ async function rehostAvatars(
     const type = got.contentType && INLINE_IMAGE_TYPES.has(got.contentType) ? got.contentType : 'image/png';
     bytes += await deps.transcripts.archive.put(guildId, `${prefix}avatars/${userId}`, got.data, { compress: false, contentType: type, dataKey });
     paths[userId] = `avatars/${userId}`;
-    inline[userId] = `data:${type};base64,${got.data.toString('base64')}`;
+    if (inlineBudget.take(got.data.length, type)) inline[userId] = `data:${type};base64,${got.data.toString('base64')}`;
   });
   return { paths, inline, bytes };
 }
@@ -229,15 +259,18 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
 
   const prefix = transcriptPrefix(job.guildId, job.number, job.closedAt);
   const dataKey = await svc.keys.current(job.guildId);
+  // Attachments take their share of the page's inline budget before any download; avatars get the rest.
+  const inlineBudget = new InlineBudget(svc.limits.inlinePageBytes);
   const [files, avatars] = await Promise.all([
     rehostAttachments(
       messages.flatMap((m) => m.attachments),
       prefix,
       job.guildId,
       dataKey,
+      inlineBudget,
       deps,
     ),
-    rehostAvatars(messages, prefix, job.guildId, dataKey, deps),
+    rehostAvatars(messages, prefix, job.guildId, dataKey, inlineBudget, deps),
   ]);
   const actors = new Set<string>([closed.openerId, ...(closed.claimedBy ? [closed.claimedBy] : []), ...(closed.closedBy ? [closed.closedBy] : [])]);
   for (const e of trail) {

@@ -62,7 +62,11 @@ function userStyles(doc: TranscriptDocument, assets: InlineAssets): { css: strin
     cls.set(id, c);
     const src = assets.avatars[id];
     // A data: URI from our own re-hosting (base64 alphabet only): safe inside url().
-    rules.push(src && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? `.${c}{background-image:url(${src})}` : `.${c}{--h:${hue(id)}}`);
+    const archived = doc.users[id]!.avatar;
+    // Past the page's inline budget, a re-hosted avatar comes from the archive beside the page
+    // (`avatars/<snowflake>`, written by the build: safe inside url()).
+    const url = src && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? src : archived && /^avatars\/\d+$/.test(archived) ? archived : null;
+    rules.push(url ? `.${c}{background-image:url(${url})}` : `.${c}{--h:${hue(id)}}`);
   }
   return { css: rules.join(''), cls };
 }
@@ -70,7 +74,7 @@ function userStyles(doc: TranscriptDocument, assets: InlineAssets): { css: strin
 function avatar(user: TranscriptUser | undefined, id: string | null, assets: InlineAssets, cls: Map<string, string>): string {
   const name = user ? (user.displayName ?? user.username) : '?';
   const initial = escapeHtml(Array.from(name.trim())[0]?.toUpperCase() ?? '?');
-  const classes = [id ? cls.get(id) : undefined, id && assets.avatars[id] ? 'i' : undefined].filter(Boolean).join(' ');
+  const classes = [id ? cls.get(id) : undefined, id && (assets.avatars[id] || user?.avatar) ? 'i' : undefined].filter(Boolean).join(' ');
   // Class tokens are [a-z0-9] only: unquoted is valid HTML and this tag repeats on every message.
   return `<i${classes ? ` class=${classes.includes(' ') ? `"${classes}"` : classes}` : ''}>${initial}</i>`;
 }
