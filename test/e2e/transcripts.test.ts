@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../lambdas/shared/adapters/keys';
 import { replayDeadLetters } from '../../lambdas/shared/adapters/sqs-dead-letters';
@@ -310,6 +310,56 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const served = await fetchViewer(`${link}attachments/${shots[9]!.id}/shot-9.png`);
     expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
     expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.alloc(250_000, 10))).toBe(true);
+  });
+
+  it('the same build handed out several times at once delivers one post and one DM', async () => {
+    await t.settings({ transcriptDmOpener: true });
+    const opener5 = t.member('redelivered');
+    const ticket = await t.open(opener5);
+    e.discord.postMessage(ticket.channelId, opener5, { content: 'please archive me once' });
+    await close(staff, ticket.channelId, 'twice?');
+    const closedAt = (await t.get(ticket.number)).closedAt!;
+    // SQS delivers at least once: three more copies of the close's job arrive together.
+    const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      const body = JSON.stringify({ type: 'transcript.build', guildId: t.guildId, number: ticket.number, closedAt });
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: e.stack.resources.queues.work.url, Entries: [1, 2, 3].map((i) => ({ Id: `copy${i}`, MessageBody: body })) }));
+      await eventually(async () => { const r = await archive.records.get(t.guildId, ticket.number, closedAt); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+      // Every copy has run (a copy that found the delivery in progress comes back once after its backoff).
+      await eventually(async () => {
+        const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e.stack.resources.queues.work.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))).Attributes!;
+        return Object.values(attrs).every((v) => v === '0') || undefined;
+      }, 60_000, 'work queue drained');
+    } finally {
+      sqs.destroy();
+    }
+    const title = `Transcript of ticket ${label(ticket.number)}`;
+    expect(e.discord.messagesIn(transcriptChannel).filter((m) => m.embeds[0]?.title === title)).toHaveLength(1);
+    expect(t.dmsOf(opener5).filter((m) => m.content.startsWith('The transcript of your ticket'))).toHaveLength(1);
+    expect((await t.get(ticket.number)).transcriptStatus).toBe('stored');
+  });
+
+  it('a failed DM to the opener still records the transcript-channel post, so a later rating reaches it', async () => {
+    await t.settings({ transcriptDmOpener: true });
+    const opener6 = t.member('no-dms');
+    const ticket = await t.open(opener6);
+    // Discord refuses to open the DM for a reason other than closed DMs (50007).
+    const refusal = e.discord.faults.set('POST /users/@me/channels', { status: 403, code: 50001, message: 'Missing Access' });
+    let record;
+    try {
+      await close(staff, ticket.channelId, 'no DM');
+      record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+    } finally {
+      e.discord.faults.clear();
+    }
+    expect(refusal.hits).toBeGreaterThan(0);
+    expect(t.dmsOf(opener6).filter((m) => m.content.startsWith('The transcript of your ticket'))).toHaveLength(0);
+    const post = e.discord.messagesIn(transcriptChannel).find((m) => m.embeds[0]?.title === `Transcript of ticket ${label(ticket.number)}`)!;
+    expect(record).toMatchObject({ embedChannelId: transcriptChannel, embedMessageId: post.id });
+    // The opener rates (the star button of the feedback prompt): the post shows it.
+    const rated = await t.press(opener6, ticket.channelId, `dw1:rate:${t.guildId}:${ticket.number}:${record.closedAt.toString(36)}:4`);
+    expect((rated.res.body as { data: { content: string } }).data.content).toContain('(4/5)');
+    await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★☆'), 60_000);
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {

@@ -101,6 +101,26 @@ describe('the sealed archive on the S3 emulator and DynamoDB Local', () => {
     await expect(a.archive.get(guildId, key)).rejects.toBeInstanceOf(DataKeyGoneError);
   });
 
+  it('a transcript record is created once per close and its delivery claimed once (an abandoned claim is taken over after the lease)', async () => {
+    const guildId = randomSnowflake();
+    const now = clock.now();
+    const base: TranscriptRecord = {
+      guildId, number: 4, closedAt: now - 1000, prefix: transcriptPrefix(guildId, 4, now - 1000), openerId: randomSnowflake(),
+      storedAt: now, messageCount: 3, attachmentCount: 0, bytes: 10, expiresAt: now + 86_400_000, deliveredAt: null,
+    };
+    expect(await a.records.create(base)).toEqual({ record: base, created: true });
+    // A second build of the same close keeps the first record.
+    expect(await a.records.create({ ...base, storedAt: now + 5, bytes: 99 })).toEqual({ record: { ...base, embedChannelId: null, embedMessageId: null }, created: false });
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now, 90_000)).toBe('claimed');
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 1000, 90_000)).toBe('busy');
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 90_000, 90_000)).toBe('claimed');
+    await a.records.markDelivered(guildId, 4, base.closedAt, now + 91_000, { channelId: '1', messageId: '2' });
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 500_000, 90_000)).toBe('delivered');
+    // Delivery changes only its own fields: retention still finds the record.
+    expect(await a.records.get(guildId, 4, base.closedAt)).toEqual({ ...base, deliveredAt: now + 91_000, embedChannelId: '1', embedMessageId: '2' });
+    expect((await a.records.dueExpired(base.expiresAt!, 1000)).map((r) => r.guildId)).toContain(guildId);
+  });
+
   it('retention deletes only due transcripts (objects and record), reading the due index', async () => {
     const guildId = randomSnowflake();
     const now = clock.now();

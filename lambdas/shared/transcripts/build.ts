@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { DiscordActionError } from '../errors';
+import { DiscordActionError, RetryLaterError } from '../errors';
 import type { DiscordApi } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { safeError } from '../safe-error';
@@ -241,8 +241,8 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
   const closed = ticket as Ticket & { closedAt: number };
   const existing = await svc.records.get(job.guildId, job.number, job.closedAt);
   if (existing) {
-    if (existing.deliveredAt === null) await deliverAndRecord(closed, existing, deps);
     await deps.tickets.setTranscriptStatus(job.guildId, job.number, 'stored', { closedAt: job.closedAt });
+    await deliverOnce(closed, existing, deps);
     return 'already-stored';
   }
 
@@ -310,26 +310,48 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
     expiresAt: retentionDays ? job.closedAt + retentionDays * 86_400_000 : null,
     deliveredAt: null,
   };
-  await svc.records.save(record);
+  // A concurrent attempt (a redelivery while this one ran) may have stored it first: its record stands.
+  const stored = await svc.records.create(record);
   await deps.tickets.setTranscriptStatus(job.guildId, job.number, 'stored', { closedAt: job.closedAt });
+  if (!stored.created) {
+    await deliverOnce(closed, stored.record, deps);
+    return 'already-stored';
+  }
   deps.telemetry.capture({
     event: 'transcript_stored',
     guildId: job.guildId,
     properties: { messages: doc.stats.messages, deleted: doc.stats.deleted, attachments: doc.stats.attachments, attachments_archived: doc.stats.attachmentsArchived, bytes: record.bytes, history_complete: history.complete },
   });
-  await deliverAndRecord(closed, record, deps);
+  await deliverOnce(closed, record, deps);
   return 'stored';
 }
 
-/** Delivery is best effort (a missing channel permission must not lose the stored transcript); it is recorded once done. */
-async function deliverAndRecord(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+/**
+ * How long a delivery claim holds off other attempts: delivery is a few Discord calls at the end of
+ * a build, so an older claim belongs to an attempt that was killed (a timeout) and is taken over.
+ */
+export const DELIVERY_LEASE_MS = 90_000;
+
+/**
+ * Delivers a stored transcript at most once per close, however often SQS hands the build out: the
+ * record's delivery is claimed (a conditional write) before anything is posted, and the posts
+ * carry a nonce Discord enforces for a few minutes. Another attempt delivering right now → the job
+ * is retried later (it then finds the delivery done, or takes over an abandoned claim).
+ * Delivery itself is best effort (a missing channel permission must not lose the stored transcript).
+ */
+async function deliverOnce(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+  if (record.deliveredAt !== null) return;
+  const { records } = deps.transcripts;
+  const claim = await records.claimDelivery(ticket.guildId, ticket.number, ticket.closedAt, deps.clock.now(), DELIVERY_LEASE_MS);
+  if (claim === 'delivered') return;
+  if (claim === 'busy') throw new RetryLaterError(`the transcript of ticket ${ticket.number} is being delivered by another attempt`);
   let posted: { channelId: string; messageId: string } | null = null;
   try {
     posted = await deliverTranscript(ticket, record, deps);
   } catch (err) {
     deps.log.warn('could not deliver the transcript', { guildId: ticket.guildId, number: ticket.number, error: safeError(err) });
   }
-  await deps.transcripts.records.save({ ...record, deliveredAt: deps.clock.now(), embedChannelId: posted?.channelId ?? null, embedMessageId: posted?.messageId ?? null });
+  await records.markDelivered(ticket.guildId, ticket.number, ticket.closedAt, deps.clock.now(), posted);
 }
 
 /**
