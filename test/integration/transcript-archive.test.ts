@@ -173,6 +173,31 @@ describe('the sealed archive on the S3 emulator and DynamoDB Local', () => {
     expect(await trail.list(guildId, 1)).toEqual([]);
     expect(await a.store.get(prefix + TRANSCRIPT_HTML)).toBeNull();
   });
+
+  it('a purge whose archive delete fails stays due (the data key already gone) and the next sweep finishes it', async () => {
+    const guildId = randomSnowflake();
+    const guilds = new DynamoGuildStore(env.db, env.resources.tableName);
+    const now = clock.now();
+    await guilds.markInstalled(guildId, randomSnowflake(), now - 40 * 86_400_000);
+    const prefix = transcriptPrefix(guildId, 1, now - 35 * 86_400_000);
+    await a.archive.put(guildId, prefix + TRANSCRIPT_HTML, page, { compress: true, contentType: 'text/html' });
+    await guilds.markRemoved(guildId, now - 31 * 86_400_000, now - 86_400_000);
+    const licenses = new DynamoLicenseAdminStore(env.db, env.resources.tableName);
+    // S3 fails (or the sweeper runs out of time) while deleting the guild's objects.
+    const failing = { deletePrefix: async () => { throw Object.assign(new Error('S3 is having a moment'), { name: 'ServiceUnavailable' }); } };
+    const first = await purgeSweep({ guilds, licenses, archive: failing, telemetry: new RecordingTelemetry(), log }).run(now);
+    expect(first).toMatchObject({ done: 0, failed: 1 });
+    expect(await a.dataKeyStore.get(guildId)).toBeNull();
+    await expect(a.archive.get(guildId, prefix + TRANSCRIPT_HTML)).rejects.toBeInstanceOf(DataKeyGoneError);
+    expect(await guilds.get(guildId)).toMatchObject({ status: 'purging' });
+    expect(await guilds.duePurges(now, 1000)).toContain(guildId);
+
+    const second = await purgeSweep({ guilds, licenses, archive: a.store, telemetry: new RecordingTelemetry(), log }).run(now + 300_000);
+    expect(second.failed).toBe(0);
+    expect(await a.store.get(prefix + TRANSCRIPT_HTML)).toBeNull();
+    expect(await guilds.get(guildId)).toBeNull();
+    expect(await guilds.duePurges(now + 300_000, 1000)).not.toContain(guildId);
+  });
 });
 
 describe('viewer links', () => {
