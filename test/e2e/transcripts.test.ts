@@ -290,6 +290,59 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id, content: 'only Discord has this one' }));
   });
 
+  it('channel mode: a failing build keeps the channel until a retry has read its history; then it is deleted', async () => {
+    const opener7 = t.member('channel-retry');
+    const ticket = await t.open(opener7, 'private-channel');
+    const said = e.discord.postMessage(ticket.channelId, opener7, { content: 'still here after a failed build' });
+    // The guild's data key is damaged: the build fails and is retried with backoff.
+    const table = e.stack.resources.tableName;
+    const keyItem = (await data.db.send(new GetCommand({ TableName: table, Key: Keys.dataKey(t.guildId), ConsistentRead: true }))).Item!;
+    await data.db.send(new PutCommand({ TableName: table, Item: { ...keyItem, wrapped: Buffer.alloc(60, 1) } }));
+    try {
+      await close(staff, ticket.channelId, 'retry me');
+      await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'failed-retrying' || undefined, 60_000, 'build failed once');
+      // The archive job has come (close delay 0) and sent itself again to wait.
+      const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      try {
+        await eventually(async () => {
+          const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e.stack.resources.queues.work.url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }))).Attributes!;
+          return Number(attrs.ApproximateNumberOfMessagesDelayed) > 0 || undefined;
+        }, 60_000, 'archive waiting');
+      } finally {
+        sqs.destroy();
+      }
+      expect(e.discord.state.channels.has(ticket.channelId)).toBe(true);
+      expect((await t.get(ticket.number)).archivedAt).toBeFalsy();
+    } finally {
+      await data.db.send(new PutCommand({ TableName: table, Item: keyItem }));
+    }
+    await eventually(async () => (await t.get(ticket.number)).archivedAt, 60_000, 'channel deleted after the retry stored the transcript');
+    expect(e.discord.state.channels.has(ticket.channelId)).toBe(false);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    expect(stored.historyComplete).toBe(true);
+    expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id }));
+  });
+
+  it('a history Discord would not give is marked incomplete in the JSON and on the page', async () => {
+    const opener8 = t.member('no-history');
+    const ticket = await t.open(opener8);
+    const fault = e.discord.faults.set(`GET /channels/${ticket.channelId}/messages`, { status: 403, code: 50001, message: 'Missing Access' });
+    try {
+      await close(staff, ticket.channelId, 'partial');
+      await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored' || undefined, 60_000, 'transcript stored');
+    } finally {
+      e.discord.faults.clear();
+    }
+    expect(fault.hits).toBeGreaterThan(0);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    expect(stored.historyComplete).toBe(false);
+    const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
+    const link = `${e.stack.url}/transcripts/${t.guildId}/${ticket.number}/${signLink(secret, { guildId: t.guildId, number: ticket.number, userId: opener8, expiresAt: Math.floor(Date.now() / 1000) + 600 })}/`;
+    expect(await (await fetchViewer(link)).text()).toContain('could not be read when it was archived');
+  });
+
   it('a screenshot-heavy ticket inlines images only up to the page budget; the rest are served from the archive', async () => {
     const opener4 = t.member('screenshots');
     const ticket = await t.open(opener4);

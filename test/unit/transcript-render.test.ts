@@ -121,6 +121,7 @@ function goldenInput() {
     attachments: { '1400000000000000001': { path: 'attachments/1400000000000000001/receipt%20%3C1%3E.pdf', note: null }, '1400000000000000002': { path: null, note: 'no longer available on Discord' } },
     avatars: { [ana.id]: `avatars/${ana.id}` },
     generatedAt: t0 + 3_700_000,
+    historyComplete: true,
   });
 }
 
@@ -130,6 +131,12 @@ describe('a golden conversation', () => {
   it('is exactly the documented JSON', () => {
     const expected = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'transcripts', 'golden.json'), 'utf8'));
     expect(JSON.parse(JSON.stringify(doc))).toEqual(expected);
+  });
+
+  it('warns on the page when Discord’s history could not be read at close', () => {
+    expect(renderTranscriptHtml(doc, { avatars: {}, images: {} })).not.toContain('class="warn"');
+    const partial = renderTranscriptHtml({ ...doc, historyComplete: false }, { avatars: {}, images: {} });
+    expect(partial).toContain('<p class="warn" role="note">Discord’s message history of this ticket could not be read when it was archived');
   });
 
   it('renders a self-contained, script-free page in conversation order', () => {

@@ -290,6 +290,7 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
     attachments: files.outcomes,
     avatars: avatars.paths,
     generatedAt: deps.clock.now(),
+    historyComplete: history.complete,
   });
   const html = renderTranscriptHtml(doc, { avatars: avatars.inline, images: files.inline });
   const jsonBytes = await svc.archive.put(job.guildId, prefix + TRANSCRIPT_JSON, Buffer.from(JSON.stringify(doc)), { compress: true, contentType: 'application/json', dataKey });

@@ -32,7 +32,8 @@ a{color:var(--accent)}.reply{font-size:13px;color:var(--muted)}.reply::before{co
 details.edits{font-size:13px;color:var(--muted)}.att{margin:4px 0}.att img{max-width:min(400px,100%);max-height:300px;border-radius:4px;display:block}.att a,.file{display:inline-block;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:6px 10px}
 .embed{border-left:4px solid var(--c,var(--line));background:var(--card);border-radius:4px;padding:8px 12px;margin:4px 0;max-width:520px}.embed .t{font-weight:600}.embed small{display:block}.embed .f{font-size:13px}.embed .f b{display:block}
 .rx{display:flex;gap:4px;flex-wrap:wrap}.rx span{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:0 6px;font-size:13px}.sticker{font-size:13px;color:var(--muted)}
-.log>.sys{min-height:0;padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}`;
+.log>.sys{min-height:0;padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
+.warn{margin:10px 0 0;padding:8px 12px;border-left:4px solid var(--warn);background:var(--card);font-size:14px}`;
 
 const fmtTime = (isoText: string) => `${isoText.slice(0, 10)} ${isoText.slice(11, 16)} UTC`;
 const timeTag = (isoText: string) => `<time datetime="${isoText}">${fmtTime(isoText)}</time>`;
@@ -199,7 +200,11 @@ function headerHtml(doc: TranscriptDocument): string {
     row('Messages', String(doc.stats.messages)),
     row('Close reason', t.closeReason ? escapeHtml(t.closeReason) : '—'),
     row('Rating', t.rating ? `${'★'.repeat(t.rating)}${'☆'.repeat(5 - t.rating)}` : RATING_SLOT),
-  ].join('')}</dl></header>`;
+  ].join('')}</dl>${
+    doc.historyComplete
+      ? ''
+      : '<p class="warn" role="note">Discord’s message history of this ticket could not be read when it was archived (the channel was already gone or out of reach). This transcript shows what Deskwire saw live, and may miss messages.</p>'
+  }</header>`;
 }
 
 /**
