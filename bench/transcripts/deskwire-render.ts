@@ -29,7 +29,7 @@ function once() {
   const attachments = Object.fromEntries(messages.flatMap((m) => m.attachments.map((a) => [a.id, { path: `attachments/${a.id}/${encodeURIComponent(a.filename)}`, note: null }])));
   const doc = buildDocument({
     ticket, category: { id: 'general', name: 'General' }, guildName: BENCH_GUILD.name, messages, trail: [], knownUsers: {},
-    roleNames: { '940000000000000001': 'Support' }, channelNames: {}, attachments, avatars: {}, generatedAt: last + 2000,
+    roleNames: { '940000000000000001': 'Support' }, channelNames: {}, attachments, avatars: {}, generatedAt: last + 2000, historyComplete: true,
   });
   const html = Buffer.from(renderTranscriptHtml(doc, { avatars: {}, images: {} }));
   const json = Buffer.from(JSON.stringify(doc));

@@ -69,7 +69,7 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
       archive: archive.archive,
       keys: archive.keys,
       cdn: new FetchCdnFiles(cfg.DISCORD_CDN_BASE_URL),
-      limits: { maxFileBytes: cfg.TRANSCRIPT_MAX_FILE_MB * 1024 * 1024, maxTicketBytes: cfg.TRANSCRIPT_MAX_TICKET_MB * 1024 * 1024, inlineImageBytes: 256 * 1024 },
+      limits: { maxFileBytes: cfg.TRANSCRIPT_MAX_FILE_MB * 1024 * 1024, maxTicketBytes: cfg.TRANSCRIPT_MAX_TICKET_MB * 1024 * 1024, inlineImageBytes: 256 * 1024, inlinePageBytes: 1536 * 1024 },
       linkSecret: cfg.DASHBOARD_SESSION_SECRET,
       viewerBaseUrl: cfg.TRANSCRIPT_VIEWER_URL.replace(/\/+$/, ''),
     },

@@ -208,6 +208,13 @@ export function createMessage(
   origin: MessageOrigin = {},
 ): APIMessage {
   validateMessageBody(body);
+  if (body.nonce !== undefined && String(body.nonce).length > 25) throw invalidFormBody({ nonce: { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 25 or fewer in length.' } });
+  if (body.enforce_nonce === true && body.nonce !== undefined) {
+    // Discord returns the author's earlier message with this nonce (past few minutes) instead of a new one.
+    const since = model.now() - NONCE_WINDOW_MS;
+    const earlier = messageList(model, channel.id).findLast((m) => m.author.id === author.id && m.nonce === body.nonce && Date.parse(m.timestamp) >= since);
+    if (earlier) return earlier;
+  }
   const attachments = [...(origin.attachments ?? []), ...resolveAttachments(model, channel.id, body.attachments, files)];
   const hasContent =
     (typeof body.content === 'string' && body.content.length > 0) ||
@@ -281,6 +288,9 @@ export function createMessage(
   model.changed();
   return message;
 }
+
+/** How long `enforce_nonce` remembers a nonce ("the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
 
 /**
  * Applies an edit body (content, embeds, components, attachments to keep + new files, flags,

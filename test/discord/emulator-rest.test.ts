@@ -189,6 +189,20 @@ describe('messages', () => {
     expect(discord.messagesIn(g.generalChannelId).map((m) => m.content)).toEqual(['old']);
   });
 
+  it('returns the earlier message for a repeated nonce with enforce_nonce, for a few minutes', async () => {
+    const g = discord.createGuild();
+    const post = (body: Record<string, unknown>) => rest.post(Routes.channelMessages(g.generalChannelId), { body }) as Promise<APIMessage>;
+    const first = await post({ content: 'once', nonce: 'n-1', enforce_nonce: true });
+    expect((await post({ content: 'again', nonce: 'n-1', enforce_nonce: true })).id).toBe(first.id);
+    // Without enforce_nonce, or with another nonce, a new message is created.
+    expect((await post({ content: 'plain', nonce: 'n-1' })).id).not.toBe(first.id);
+    expect((await post({ content: 'other', nonce: 'n-2', enforce_nonce: true })).id).not.toBe(first.id);
+    clock.advance(6 * 60_000);
+    expect((await post({ content: 'later', nonce: 'n-1', enforce_nonce: true })).id).not.toBe(first.id);
+    expect((await rejection(() => post({ content: 'x', nonce: 'n'.repeat(26) }))).code).toBe(50035);
+    expect(discord.messagesIn(g.generalChannelId).map((m) => m.content)).toEqual(['once', 'plain', 'other', 'later']);
+  });
+
   it('uploads files as attachments served by the CDN', async () => {
     const g = discord.createGuild();
     const message = (await rest.post(Routes.channelMessages(g.generalChannelId), {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../lambdas/shared/adapters/keys';
 import { replayDeadLetters } from '../../lambdas/shared/adapters/sqs-dead-letters';
@@ -288,6 +288,131 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const record = (await archive.records.latest(t.guildId, ticket.number))!;
     const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
     expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id, content: 'only Discord has this one' }));
+  });
+
+  it('channel mode: a failing build keeps the channel until a retry has read its history; then it is deleted', async () => {
+    const opener7 = t.member('channel-retry');
+    const ticket = await t.open(opener7, 'private-channel');
+    const said = e.discord.postMessage(ticket.channelId, opener7, { content: 'still here after a failed build' });
+    // The guild's data key is damaged: the build fails and is retried with backoff.
+    const table = e.stack.resources.tableName;
+    const keyItem = (await data.db.send(new GetCommand({ TableName: table, Key: Keys.dataKey(t.guildId), ConsistentRead: true }))).Item!;
+    await data.db.send(new PutCommand({ TableName: table, Item: { ...keyItem, wrapped: Buffer.alloc(60, 1) } }));
+    try {
+      await close(staff, ticket.channelId, 'retry me');
+      await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'failed-retrying' || undefined, 60_000, 'build failed once');
+      // The archive job has come (close delay 0) and sent itself again to wait.
+      const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+      try {
+        await eventually(async () => {
+          const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e.stack.resources.queues.work.url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }))).Attributes!;
+          return Number(attrs.ApproximateNumberOfMessagesDelayed) > 0 || undefined;
+        }, 60_000, 'archive waiting');
+      } finally {
+        sqs.destroy();
+      }
+      expect(e.discord.state.channels.has(ticket.channelId)).toBe(true);
+      expect((await t.get(ticket.number)).archivedAt).toBeFalsy();
+    } finally {
+      await data.db.send(new PutCommand({ TableName: table, Item: keyItem }));
+    }
+    await eventually(async () => (await t.get(ticket.number)).archivedAt, 60_000, 'channel deleted after the retry stored the transcript');
+    expect(e.discord.state.channels.has(ticket.channelId)).toBe(false);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    expect(stored.historyComplete).toBe(true);
+    expect(stored.entries).toContainEqual(expect.objectContaining({ kind: 'message', id: said.id }));
+  });
+
+  it('a history Discord would not give is marked incomplete in the JSON and on the page', async () => {
+    const opener8 = t.member('no-history');
+    const ticket = await t.open(opener8);
+    const fault = e.discord.faults.set(`GET /channels/${ticket.channelId}/messages`, { status: 403, code: 50001, message: 'Missing Access' });
+    try {
+      await close(staff, ticket.channelId, 'partial');
+      await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored' || undefined, 60_000, 'transcript stored');
+    } finally {
+      e.discord.faults.clear();
+    }
+    expect(fault.hits).toBeGreaterThan(0);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    expect(stored.historyComplete).toBe(false);
+    const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
+    const link = `${e.stack.url}/transcripts/${t.guildId}/${ticket.number}/${signLink(secret, { guildId: t.guildId, number: ticket.number, userId: opener8, expiresAt: Math.floor(Date.now() / 1000) + 600 })}/`;
+    expect(await (await fetchViewer(link)).text()).toContain('could not be read when it was archived');
+  });
+
+  it('a screenshot-heavy ticket inlines images only up to the page budget; the rest are served from the archive', async () => {
+    const opener4 = t.member('screenshots');
+    const ticket = await t.open(opener4);
+    // Ten screenshots of 250 KB: each small enough to inline alone, together over the 1.5 MB page budget.
+    const shots = Array.from({ length: 10 }, (_, i) => e.discord.addAttachment(ticket.channelId, { filename: `shot-${i}.png`, contentType: 'image/png', data: Buffer.alloc(250_000, i + 1) }));
+    for (const shot of shots) e.discord.postMessage(ticket.channelId, opener4, { content: 'look' }, [shot]);
+    await close(staff, ticket.channelId, 'seen');
+    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored', 60_000, 'transcript stored');
+    const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
+    const link = `${e.stack.url}/transcripts/${t.guildId}/${ticket.number}/${signLink(secret, { guildId: t.guildId, number: ticket.number, userId: opener4, expiresAt: Math.floor(Date.now() / 1000) + 600 })}/`;
+    const html = await (await fetchViewer(link)).text();
+    // The first four fit (4 × ~333 KB of base64), in conversation order; the page stays far from the 6 MB response cap.
+    const inlined = shots.filter((s) => html.includes(`alt="${s.filename}" title=`));
+    const linked = shots.filter((s) => html.includes(`<img src="attachments/${s.id}/${s.filename}" alt="${s.filename}" loading="lazy">`));
+    expect(inlined.map((s) => s.filename)).toEqual(['shot-0.png', 'shot-1.png', 'shot-2.png', 'shot-3.png']);
+    expect(linked.map((s) => s.filename)).toEqual(shots.slice(4).map((s) => s.filename));
+    expect(Buffer.byteLength(html)).toBeLessThan(1.6 * 1024 * 1024);
+    const served = await fetchViewer(`${link}attachments/${shots[9]!.id}/shot-9.png`);
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(Buffer.from(await served.arrayBuffer()).equals(Buffer.alloc(250_000, 10))).toBe(true);
+  });
+
+  it('the same build handed out several times at once delivers one post and one DM', async () => {
+    await t.settings({ transcriptDmOpener: true });
+    const opener5 = t.member('redelivered');
+    const ticket = await t.open(opener5);
+    e.discord.postMessage(ticket.channelId, opener5, { content: 'please archive me once' });
+    await close(staff, ticket.channelId, 'twice?');
+    const closedAt = (await t.get(ticket.number)).closedAt!;
+    // SQS delivers at least once: three more copies of the close's job arrive together.
+    const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    try {
+      const body = JSON.stringify({ type: 'transcript.build', guildId: t.guildId, number: ticket.number, closedAt });
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: e.stack.resources.queues.work.url, Entries: [1, 2, 3].map((i) => ({ Id: `copy${i}`, MessageBody: body })) }));
+      await eventually(async () => { const r = await archive.records.get(t.guildId, ticket.number, closedAt); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+      // Every copy has run (a copy that found the delivery in progress comes back once after its backoff).
+      await eventually(async () => {
+        const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e.stack.resources.queues.work.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))).Attributes!;
+        return Object.values(attrs).every((v) => v === '0') || undefined;
+      }, 60_000, 'work queue drained');
+    } finally {
+      sqs.destroy();
+    }
+    const title = `Transcript of ticket ${label(ticket.number)}`;
+    expect(e.discord.messagesIn(transcriptChannel).filter((m) => m.embeds[0]?.title === title)).toHaveLength(1);
+    expect(t.dmsOf(opener5).filter((m) => m.content.startsWith('The transcript of your ticket'))).toHaveLength(1);
+    expect((await t.get(ticket.number)).transcriptStatus).toBe('stored');
+  });
+
+  it('a failed DM to the opener still records the transcript-channel post, so a later rating reaches it', async () => {
+    await t.settings({ transcriptDmOpener: true });
+    const opener6 = t.member('no-dms');
+    const ticket = await t.open(opener6);
+    // Discord refuses to open the DM for a reason other than closed DMs (50007).
+    const refusal = e.discord.faults.set('POST /users/@me/channels', { status: 403, code: 50001, message: 'Missing Access' });
+    let record;
+    try {
+      await close(staff, ticket.channelId, 'no DM');
+      record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+    } finally {
+      e.discord.faults.clear();
+    }
+    expect(refusal.hits).toBeGreaterThan(0);
+    expect(t.dmsOf(opener6).filter((m) => m.content.startsWith('The transcript of your ticket'))).toHaveLength(0);
+    const post = e.discord.messagesIn(transcriptChannel).find((m) => m.embeds[0]?.title === `Transcript of ticket ${label(ticket.number)}`)!;
+    expect(record).toMatchObject({ embedChannelId: transcriptChannel, embedMessageId: post.id });
+    // The opener rates (the star button of the feedback prompt): the post shows it.
+    const rated = await t.press(opener6, ticket.channelId, `dw1:rate:${t.guildId}:${ticket.number}:${record.closedAt.toString(36)}:4`);
+    expect((rated.res.body as { data: { content: string } }).data.content).toContain('(4/5)');
+    await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★☆'), 60_000);
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {

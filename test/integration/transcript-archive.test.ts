@@ -101,6 +101,26 @@ describe('the sealed archive on the S3 emulator and DynamoDB Local', () => {
     await expect(a.archive.get(guildId, key)).rejects.toBeInstanceOf(DataKeyGoneError);
   });
 
+  it('a transcript record is created once per close and its delivery claimed once (an abandoned claim is taken over after the lease)', async () => {
+    const guildId = randomSnowflake();
+    const now = clock.now();
+    const base: TranscriptRecord = {
+      guildId, number: 4, closedAt: now - 1000, prefix: transcriptPrefix(guildId, 4, now - 1000), openerId: randomSnowflake(),
+      storedAt: now, messageCount: 3, attachmentCount: 0, bytes: 10, expiresAt: now + 86_400_000, deliveredAt: null,
+    };
+    expect(await a.records.create(base)).toEqual({ record: base, created: true });
+    // A second build of the same close keeps the first record.
+    expect(await a.records.create({ ...base, storedAt: now + 5, bytes: 99 })).toEqual({ record: { ...base, embedChannelId: null, embedMessageId: null }, created: false });
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now, 90_000)).toBe('claimed');
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 1000, 90_000)).toBe('busy');
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 90_000, 90_000)).toBe('claimed');
+    await a.records.markDelivered(guildId, 4, base.closedAt, now + 91_000, { channelId: '1', messageId: '2' });
+    expect(await a.records.claimDelivery(guildId, 4, base.closedAt, now + 500_000, 90_000)).toBe('delivered');
+    // Delivery changes only its own fields: retention still finds the record.
+    expect(await a.records.get(guildId, 4, base.closedAt)).toEqual({ ...base, deliveredAt: now + 91_000, embedChannelId: '1', embedMessageId: '2' });
+    expect((await a.records.dueExpired(base.expiresAt!, 1000)).map((r) => r.guildId)).toContain(guildId);
+  });
+
   it('retention deletes only due transcripts (objects and record), reading the due index', async () => {
     const guildId = randomSnowflake();
     const now = clock.now();
@@ -152,6 +172,31 @@ describe('the sealed archive on the S3 emulator and DynamoDB Local', () => {
     expect(await a.records.latest(guildId, 1)).toBeNull();
     expect(await trail.list(guildId, 1)).toEqual([]);
     expect(await a.store.get(prefix + TRANSCRIPT_HTML)).toBeNull();
+  });
+
+  it('a purge whose archive delete fails stays due (the data key already gone) and the next sweep finishes it', async () => {
+    const guildId = randomSnowflake();
+    const guilds = new DynamoGuildStore(env.db, env.resources.tableName);
+    const now = clock.now();
+    await guilds.markInstalled(guildId, randomSnowflake(), now - 40 * 86_400_000);
+    const prefix = transcriptPrefix(guildId, 1, now - 35 * 86_400_000);
+    await a.archive.put(guildId, prefix + TRANSCRIPT_HTML, page, { compress: true, contentType: 'text/html' });
+    await guilds.markRemoved(guildId, now - 31 * 86_400_000, now - 86_400_000);
+    const licenses = new DynamoLicenseAdminStore(env.db, env.resources.tableName);
+    // S3 fails (or the sweeper runs out of time) while deleting the guild's objects.
+    const failing = { deletePrefix: async () => { throw Object.assign(new Error('S3 is having a moment'), { name: 'ServiceUnavailable' }); } };
+    const first = await purgeSweep({ guilds, licenses, archive: failing, telemetry: new RecordingTelemetry(), log }).run(now);
+    expect(first).toMatchObject({ done: 0, failed: 1 });
+    expect(await a.dataKeyStore.get(guildId)).toBeNull();
+    await expect(a.archive.get(guildId, prefix + TRANSCRIPT_HTML)).rejects.toBeInstanceOf(DataKeyGoneError);
+    expect(await guilds.get(guildId)).toMatchObject({ status: 'purging' });
+    expect(await guilds.duePurges(now, 1000)).toContain(guildId);
+
+    const second = await purgeSweep({ guilds, licenses, archive: a.store, telemetry: new RecordingTelemetry(), log }).run(now + 300_000);
+    expect(second.failed).toBe(0);
+    expect(await a.store.get(prefix + TRANSCRIPT_HTML)).toBeNull();
+    expect(await guilds.get(guildId)).toBeNull();
+    expect(await guilds.duePurges(now + 300_000, 1000)).not.toContain(guildId);
   });
 });
 

@@ -47,6 +47,32 @@ describe('Discord markdown → HTML', () => {
   });
 });
 
+describe('links in transcripts', () => {
+  it('never restores code inside a link target', () => {
+    const html = md('[a](https://e.com/```x```) and <https://e.com/`y`>');
+    expect(html).not.toMatch(/href="[^"]*</);
+    expect(html).not.toContain('<a href="https://e.com/<');
+    // The code still shows as code, outside any attribute.
+    expect(html).toContain('<pre class="code"><code>x</code></pre>');
+    expect(html).toContain('<code>y</code>');
+  });
+
+  it('never nests a link in a link', () => {
+    expect(md('[https://a.example](https://b.example)')).toBe('<p><a href="https://b.example" rel="nofollow">https://a.example</a></p>');
+    expect(md('[**see** <@200000000000000001>](https://b.example/x)')).toBe('<p><a href="https://b.example/x" rel="nofollow"><strong>see</strong> <mark>@Ana &lt;Admin&gt;</mark></a></p>');
+  });
+
+  it('links only what parses as an http(s) URL', () => {
+    expect(md('[x](https://[::1)')).toBe('<p>[x](https://[::1)</p>');
+    expect(md('see https://exa^mple.com and [y](https://a:b:c)')).toBe('<p>see https://exa^mple.com and [y](https://a:b:c)</p>');
+    expect(md('http://')).toBe('<p>http://</p>');
+    const html = md('[ok](https://e.com/a?b=1&c=2)');
+    expect(html).toBe('<p><a href="https://e.com/a?b=1&amp;c=2" rel="nofollow">ok</a></p>');
+    const anchors = [...html.matchAll(/<a /g)];
+    expect(anchors).toHaveLength(1);
+  });
+});
+
 /** A small, fixed conversation: every kind of entry the transcript knows. */
 function goldenInput() {
   const guildId = '100000000000000001';
@@ -95,6 +121,7 @@ function goldenInput() {
     attachments: { '1400000000000000001': { path: 'attachments/1400000000000000001/receipt%20%3C1%3E.pdf', note: null }, '1400000000000000002': { path: null, note: 'no longer available on Discord' } },
     avatars: { [ana.id]: `avatars/${ana.id}` },
     generatedAt: t0 + 3_700_000,
+    historyComplete: true,
   });
 }
 
@@ -104,6 +131,12 @@ describe('a golden conversation', () => {
   it('is exactly the documented JSON', () => {
     const expected = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'transcripts', 'golden.json'), 'utf8'));
     expect(JSON.parse(JSON.stringify(doc))).toEqual(expected);
+  });
+
+  it('warns on the page when Discord’s history could not be read at close', () => {
+    expect(renderTranscriptHtml(doc, { avatars: {}, images: {} })).not.toContain('class="warn"');
+    const partial = renderTranscriptHtml({ ...doc, historyComplete: false }, { avatars: {}, images: {} });
+    expect(partial).toContain('<p class="warn" role="note">Discord’s message history of this ticket could not be read when it was archived');
   });
 
   it('renders a self-contained, script-free page in conversation order', () => {

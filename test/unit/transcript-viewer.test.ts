@@ -1,6 +1,8 @@
 import { ForbiddenError, UnauthorizedError } from '../../lambdas/shared/errors';
 import { signLink } from '../../lambdas/shared/transcripts/links';
-import { authorizeViewer, type ViewerDeps } from '../../lambdas/shared/transcripts/viewer';
+import { escapeHtml } from '../../lambdas/shared/transcripts/markdown';
+import { RATING_SLOT } from '../../lambdas/shared/transcripts/render-html';
+import { authorizeViewer, readTranscriptFile, type ViewerDeps } from '../../lambdas/shared/transcripts/viewer';
 
 const guildId = '100000000000000001';
 const opener = '200000000000000001';
@@ -39,5 +41,25 @@ describe('who may read a transcript', () => {
     // The opener and staff by role pass.
     await expect(authorizeViewer(guildId, 7, session(opener), d)).resolves.toMatchObject({ via: 'opener', userId: opener });
     await expect(authorizeViewer(guildId, 7, session('200000000000000002'), d)).resolves.toMatchObject({ via: 'staff' });
+  });
+});
+
+describe('the page with a rating given after it was stored', () => {
+  const page = `<html><body><dl><dt>Rating</dt><dd>${RATING_SLOT}</dd></dl><p>log</p></body></html>`;
+  const access = (feedback: string) =>
+    ({
+      userId: opener,
+      via: 'opener',
+      ticket: { guildId, number: 7, closedAt: now - 1000, rating: 4, feedback },
+      record: { guildId, number: 7, closedAt: now - 1000, prefix: 'p/' },
+    }) as never;
+  const archive = { get: async () => ({ data: Buffer.from(page), contentType: 'text/html' }) } as never;
+
+  it.each(["$' and $` and $& and $$", "<b>$'</b>"])('shows the feedback %j literally, once', async (feedback) => {
+    const out = await readTranscriptFile(access(feedback), { kind: 'html' }, { archive });
+    const html = out.data.toString('utf8');
+    expect(html).toBe(page.replace(RATING_SLOT, () => `<b>★★★★☆</b> — ${escapeHtml(feedback)}`));
+    expect(html.split('<html>')).toHaveLength(2);
+    expect(html).toContain(`— ${escapeHtml(feedback)}</dd>`);
   });
 });

@@ -101,8 +101,10 @@ export class DynamoGuildStore implements GuildStore {
     );
   }
 
-  async purge(guildId: string, now: number): Promise<number | null> {
+  async purge(guildId: string, now: number, beforeConfig?: () => Promise<unknown>): Promise<number | null> {
     if (!(await this.claimPurge(guildId, now))) return null;
+    // The data key first: from here on the guild's archive is unreadable, whatever else fails.
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: Keys.dataKey(guildId) }));
     // The activation's guild half is the license store's to delete, in one transaction with the
     // license half and the seat count (a separate delete here could leave the seat taken).
     const keep = new Set(['CONFIG', Keys.guildLicense(guildId).SK]);
@@ -123,6 +125,7 @@ export class DynamoGuildStore implements GuildStore {
       deleted += await batchDelete(this.db, this.tableName, keys);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+    await beforeConfig?.();
     const configDeleted = await sendIf(
       this.db,
       new DeleteCommand({

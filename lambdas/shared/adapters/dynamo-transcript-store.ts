@@ -1,6 +1,6 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DataKeyStore, StoredDataKey, TranscriptRecord, TranscriptRecordStore } from '../transcripts/ports';
-import { sendIf } from './dynamo-helpers';
+import { sendIf, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 const RECORD_FIELDS = ['guildId', 'number', 'closedAt', 'prefix', 'openerId', 'storedAt', 'messageCount', 'attachmentCount', 'bytes', 'expiresAt', 'deliveredAt', 'embedChannelId', 'embedMessageId'] as const;
@@ -20,6 +20,45 @@ export class DynamoTranscriptStore implements TranscriptRecordStore {
   async save(record: TranscriptRecord): Promise<void> {
     const due = record.expiresAt !== null ? { dueKind: DueKind.retention, dueAt: record.expiresAt } : {};
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...Keys.transcript(record.guildId, record.number, record.closedAt), ...record, ...due } }));
+  }
+
+  async create(record: TranscriptRecord): Promise<{ record: TranscriptRecord; created: boolean }> {
+    const due = record.expiresAt !== null ? { dueKind: DueKind.retention, dueAt: record.expiresAt } : {};
+    const put = new PutCommand({ TableName: this.tableName, Item: { ...Keys.transcript(record.guildId, record.number, record.closedAt), ...record, ...due }, ConditionExpression: 'attribute_not_exists(PK)' });
+    if (await sendIf(this.db, put)) return { record, created: true };
+    const existing = await this.get(record.guildId, record.number, record.closedAt);
+    if (!existing) throw new Error(`transcript record ${record.guildId}/${record.number} vanished while being created`);
+    return { record: existing, created: false };
+  }
+
+  /** A conditional update: not delivered (deliveredAt is null) and no claim younger than the lease. */
+  async claimDelivery(guildId: string, number: number, closedAt: number, now: number, leaseMs: number): Promise<'claimed' | 'delivered' | 'busy'> {
+    const claimed = await updateIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.transcript(guildId, number, closedAt),
+        UpdateExpression: 'SET deliveryClaimedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_type(deliveredAt, :null) AND (attribute_not_exists(deliveryClaimedAt) OR deliveryClaimedAt <= :stale)',
+        ExpressionAttributeValues: { ':now': now, ':null': 'NULL', ':stale': now - leaseMs },
+      }),
+    );
+    if (claimed) return 'claimed';
+    const current = await this.get(guildId, number, closedAt);
+    if (!current) throw new Error(`transcript record ${guildId}/${number} is gone`);
+    return current.deliveredAt !== null ? 'delivered' : 'busy';
+  }
+
+  async markDelivered(guildId: string, number: number, closedAt: number, at: number, post: { channelId: string; messageId: string } | null): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.transcript(guildId, number, closedAt),
+        UpdateExpression: 'SET deliveredAt = :at, embedChannelId = :ch, embedMessageId = :msg',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':at': at, ':ch': post?.channelId ?? null, ':msg': post?.messageId ?? null },
+      }),
+    );
   }
 
   async latest(guildId: string, number: number): Promise<TranscriptRecord | null> {

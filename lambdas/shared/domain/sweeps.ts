@@ -38,7 +38,8 @@ export interface PurgeSweepDeps {
 
 /**
  * Purges guilds removed 30 days ago: every item under `GUILD#<gid>` (enforcement records live
- * under their own keys and are never touched here), then the guild's archive objects.
+ * under their own keys and are never touched here) and the guild's archive objects, the guild's
+ * CONFIG (its due marker) last.
  *
  * Claim, then release the license seat (one transaction, safe to repeat), then delete: a purge that
  * fails at any point leaves the guild `purging` and due, and the next sweep resumes it from the
@@ -55,10 +56,10 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
         try {
           if (!(await deps.guilds.claimPurge(guildId, now))) continue;
           await deps.licenses.releasePurgedGuild(guildId, now);
-          const deleted = await deps.guilds.purge(guildId, now);
+          // The archive goes after the partition (the data key first: objects are unreadable from then
+          // on) and before CONFIG: a failed or unfinished delete leaves the guild due, so it is retried.
+          const deleted = await deps.guilds.purge(guildId, now, async () => deps.archive?.deletePrefix(guildArchivePrefix(guildId)));
           if (deleted !== null) {
-            // After the partition (and with it the data key): even objects a failed delete leaves are unreadable.
-            await deps.archive?.deletePrefix(guildArchivePrefix(guildId));
             done++;
             deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           }

@@ -19,6 +19,13 @@ export interface MessageBody {
   /** Mentions are opt-in everywhere: nothing pings unless listed. */
   allowed_mentions?: { parse?: Array<'roles' | 'users' | 'everyone'>; roles?: string[]; users?: string[] };
   flags?: number;
+  /**
+   * With `enforce_nonce`, Discord returns the message this author already created with the same
+   * nonce in the past few minutes instead of creating another (at most 25 characters).
+   * @see https://discord.com/developers/docs/resources/message#create-message-jsonform-params
+   */
+  nonce?: string;
+  enforce_nonce?: boolean;
 }
 
 export type ChannelSummary = Pick<APIGuildChannel<GuildChannelType>, 'id' | 'type' | 'parent_id' | 'name'>;

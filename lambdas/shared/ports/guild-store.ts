@@ -32,8 +32,10 @@ export interface GuildStore {
    * Deletes every item in the guild's partition if the guild is still removed with a due purge
    * (claimed first with a conditional write, so a guild re-added meanwhile keeps its new install
    * record) — except the guild's half of a license activation, which the license store releases
-   * together with its seat first. Returns the number of items deleted, or null when the guild was
-   * not purged.
+   * together with its seat first. The guild's data key goes first (crypto-shredding), the CONFIG
+   * item (the due marker) last, after `beforeConfig` (the archive delete): whatever fails before
+   * leaves the guild `purging` and due for the next sweep. Returns the number of items deleted,
+   * or null when the guild was not purged.
    */
-  purge(guildId: string, now: number): Promise<number | null>;
+  purge(guildId: string, now: number, beforeConfig?: () => Promise<unknown>): Promise<number | null>;
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { DiscordActionError } from '../errors';
+import { DiscordActionError, RetryLaterError } from '../errors';
 import type { DiscordApi } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { safeError } from '../safe-error';
@@ -21,7 +21,28 @@ export interface TranscriptLimits {
   maxTicketBytes: number;
   /** Images up to this size are also inlined in the HTML, so the page reads offline. */
   inlineImageBytes: number;
+  /**
+   * All inlined images and avatars of one page together (as base64) stay under this: the viewer
+   * answers through a Function URL, whose responses are capped at 6 MB. Images past it are served
+   * from the archive beside the page.
+   */
+  inlinePageBytes: number;
 }
+
+/** What one page may still inline (base64 characters); shared by the attachments and the avatars. */
+export class InlineBudget {
+  constructor(private left: number) {}
+
+  /** Takes room for `bytes` raw bytes as a data URI of `type`; false (nothing taken) when it does not fit. */
+  take(bytes: number, type: string): boolean {
+    const cost = dataUriLength(bytes, type);
+    if (cost > this.left) return false;
+    this.left -= cost;
+    return true;
+  }
+}
+
+const dataUriLength = (bytes: number, type: string) => `data:${type};base64,`.length + Math.ceil(bytes / 3) * 4;
 
 /** What building and delivering transcripts needs (part of the worker's deps). */
 export interface TranscriptServices {
@@ -100,6 +121,7 @@ async function rehostAttachments(
   prefix: string,
   guildId: string,
   dataKey: { keyId: string; key: Buffer },
+  inlineBudget: InlineBudget,
   deps: TranscriptBuildDeps,
 ): Promise<{ outcomes: Record<string, AttachmentOutcome>; inline: Record<string, string>; bytes: number }> {
   const { limits, cdn, archive } = deps.transcripts;
@@ -117,12 +139,19 @@ async function rehostAttachments(
       outcomes[a.id] = { path: null, note: 'no longer available on Discord' };
     }
   }
+  // Which images are inlined is decided up front, in conversation order, from the sizes Discord
+  // reported: the same page every time, and no base64 is made for images that will not be inlined.
+  const inlineable = new Set<string>();
+  for (const a of wanted) {
+    if (a.contentType && INLINE_IMAGE_TYPES.has(a.contentType) && a.size <= limits.inlineImageBytes && inlineBudget.take(a.size, a.contentType)) inlineable.add(a.id);
+  }
   let bytes = 0;
   const store = async (a: LoggedAttachment, data: Buffer, contentType: string | null) => {
     const type = a.contentType ?? contentType ?? 'application/octet-stream';
     bytes += await archive.put(guildId, `${prefix}attachments/${a.id}`, data, { compress: COMPRESSIBLE.test(type), contentType: type, dataKey });
     outcomes[a.id] = { path: `attachments/${a.id}/${encodeURIComponent(a.filename)}`, note: null };
-    if (INLINE_IMAGE_TYPES.has(type) && data.length <= limits.inlineImageBytes) inline[a.id] = `data:${type};base64,${data.toString('base64')}`;
+    // Room was taken for the reported size: a file that came out larger is linked, not inlined.
+    if (inlineable.has(a.id) && type === a.contentType && data.length <= a.size) inline[a.id] = `data:${type};base64,${data.toString('base64')}`;
   };
   const gone: LoggedAttachment[] = [];
   await mapLimit(wanted, DOWNLOADS_AT_ONCE, async (a) => {
@@ -150,6 +179,7 @@ async function rehostAvatars(
   prefix: string,
   guildId: string,
   dataKey: { keyId: string; key: Buffer },
+  inlineBudget: InlineBudget,
   deps: TranscriptBuildDeps,
 ): Promise<{ paths: Record<string, string>; inline: Record<string, string>; bytes: number }> {
   const hashes = new Map<string, string>();
@@ -163,7 +193,7 @@ async function rehostAvatars(
     const type = got.contentType && INLINE_IMAGE_TYPES.has(got.contentType) ? got.contentType : 'image/png';
     bytes += await deps.transcripts.archive.put(guildId, `${prefix}avatars/${userId}`, got.data, { compress: false, contentType: type, dataKey });
     paths[userId] = `avatars/${userId}`;
-    inline[userId] = `data:${type};base64,${got.data.toString('base64')}`;
+    if (inlineBudget.take(got.data.length, type)) inline[userId] = `data:${type};base64,${got.data.toString('base64')}`;
   });
   return { paths, inline, bytes };
 }
@@ -211,8 +241,8 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
   const closed = ticket as Ticket & { closedAt: number };
   const existing = await svc.records.get(job.guildId, job.number, job.closedAt);
   if (existing) {
-    if (existing.deliveredAt === null) await deliverAndRecord(closed, existing, deps);
     await deps.tickets.setTranscriptStatus(job.guildId, job.number, 'stored', { closedAt: job.closedAt });
+    await deliverOnce(closed, existing, deps);
     return 'already-stored';
   }
 
@@ -229,15 +259,18 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
 
   const prefix = transcriptPrefix(job.guildId, job.number, job.closedAt);
   const dataKey = await svc.keys.current(job.guildId);
+  // Attachments take their share of the page's inline budget before any download; avatars get the rest.
+  const inlineBudget = new InlineBudget(svc.limits.inlinePageBytes);
   const [files, avatars] = await Promise.all([
     rehostAttachments(
       messages.flatMap((m) => m.attachments),
       prefix,
       job.guildId,
       dataKey,
+      inlineBudget,
       deps,
     ),
-    rehostAvatars(messages, prefix, job.guildId, dataKey, deps),
+    rehostAvatars(messages, prefix, job.guildId, dataKey, inlineBudget, deps),
   ]);
   const actors = new Set<string>([closed.openerId, ...(closed.claimedBy ? [closed.claimedBy] : []), ...(closed.closedBy ? [closed.closedBy] : [])]);
   for (const e of trail) {
@@ -257,6 +290,7 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
     attachments: files.outcomes,
     avatars: avatars.paths,
     generatedAt: deps.clock.now(),
+    historyComplete: history.complete,
   });
   const html = renderTranscriptHtml(doc, { avatars: avatars.inline, images: files.inline });
   const jsonBytes = await svc.archive.put(job.guildId, prefix + TRANSCRIPT_JSON, Buffer.from(JSON.stringify(doc)), { compress: true, contentType: 'application/json', dataKey });
@@ -277,26 +311,48 @@ export async function buildTranscript(job: { guildId: string; number: number; cl
     expiresAt: retentionDays ? job.closedAt + retentionDays * 86_400_000 : null,
     deliveredAt: null,
   };
-  await svc.records.save(record);
+  // A concurrent attempt (a redelivery while this one ran) may have stored it first: its record stands.
+  const stored = await svc.records.create(record);
   await deps.tickets.setTranscriptStatus(job.guildId, job.number, 'stored', { closedAt: job.closedAt });
+  if (!stored.created) {
+    await deliverOnce(closed, stored.record, deps);
+    return 'already-stored';
+  }
   deps.telemetry.capture({
     event: 'transcript_stored',
     guildId: job.guildId,
     properties: { messages: doc.stats.messages, deleted: doc.stats.deleted, attachments: doc.stats.attachments, attachments_archived: doc.stats.attachmentsArchived, bytes: record.bytes, history_complete: history.complete },
   });
-  await deliverAndRecord(closed, record, deps);
+  await deliverOnce(closed, record, deps);
   return 'stored';
 }
 
-/** Delivery is best effort (a missing channel permission must not lose the stored transcript); it is recorded once done. */
-async function deliverAndRecord(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+/**
+ * How long a delivery claim holds off other attempts: delivery is a few Discord calls at the end of
+ * a build, so an older claim belongs to an attempt that was killed (a timeout) and is taken over.
+ */
+export const DELIVERY_LEASE_MS = 90_000;
+
+/**
+ * Delivers a stored transcript at most once per close, however often SQS hands the build out: the
+ * record's delivery is claimed (a conditional write) before anything is posted, and the posts
+ * carry a nonce Discord enforces for a few minutes. Another attempt delivering right now → the job
+ * is retried later (it then finds the delivery done, or takes over an abandoned claim).
+ * Delivery itself is best effort (a missing channel permission must not lose the stored transcript).
+ */
+async function deliverOnce(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<void> {
+  if (record.deliveredAt !== null) return;
+  const { records } = deps.transcripts;
+  const claim = await records.claimDelivery(ticket.guildId, ticket.number, ticket.closedAt, deps.clock.now(), DELIVERY_LEASE_MS);
+  if (claim === 'delivered') return;
+  if (claim === 'busy') throw new RetryLaterError(`the transcript of ticket ${ticket.number} is being delivered by another attempt`);
   let posted: { channelId: string; messageId: string } | null = null;
   try {
     posted = await deliverTranscript(ticket, record, deps);
   } catch (err) {
     deps.log.warn('could not deliver the transcript', { guildId: ticket.guildId, number: ticket.number, error: safeError(err) });
   }
-  await deps.transcripts.records.save({ ...record, deliveredAt: deps.clock.now(), embedChannelId: posted?.channelId ?? null, embedMessageId: posted?.messageId ?? null });
+  await records.markDelivered(ticket.guildId, ticket.number, ticket.closedAt, deps.clock.now(), posted);
 }
 
 /**

@@ -115,6 +115,8 @@ export interface DocumentInput {
   attachments: Record<string, AttachmentOutcome>;
   avatars: Record<string, string>;
   generatedAt: number;
+  /** Whether the channel's REST history was read in full (see `TranscriptDocument.historyComplete`). */
+  historyComplete: boolean;
 }
 
 /** System entries from the row and the trail: opened (with the form), the changes, this close, the rating. */
@@ -192,6 +194,7 @@ export function buildDocument(input: DocumentInput): TranscriptDocument {
     format: TRANSCRIPT_FORMAT,
     version: TRANSCRIPT_VERSION,
     generatedAt: iso(input.generatedAt),
+    historyComplete: input.historyComplete,
     guild: { id: t.guildId, name: input.guildName },
     ticket: {
       number: t.number,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentKind } from '../discord-constants';
 import type { MessageBody } from '../ports/discord';
 import { categoryLabel, ticketLabel, userMention } from '../tickets/messages';
@@ -5,6 +6,7 @@ import type { Ticket } from '../tickets/model';
 import type { TranscriptBuildDeps } from './build';
 import { OPENER_LINK_TTL_SECONDS, signLink, viewerUrl } from './links';
 import type { TranscriptRecord } from './ports';
+import { safeError } from '../safe-error';
 
 const stamp = (ms: number) => `<t:${Math.floor(ms / 1000)}:f>`;
 
@@ -54,8 +56,19 @@ export async function embedFor(ticket: Ticket & { closedAt: number }, record: Tr
 }
 
 /**
+ * A nonce per close and message kind (Discord keeps at most 25 characters; the bot is the author
+ * everywhere, so it names the guild too): a repeated post within minutes returns the first one.
+ */
+export function deliveryNonce(ticket: Pick<Ticket, 'guildId' | 'number'> & { closedAt: number }, kind: 'embed' | 'dm'): string {
+  return createHash('sha256').update(`${ticket.guildId}:${ticket.number}:${ticket.closedAt}:${kind}`).digest('base64url').slice(0, 25);
+}
+
+/**
  * Posts the embed in the guild's transcript channel and, when the guild enables it, DMs the opener a
- * signed link. Returns where the embed went (null without a transcript channel).
+ * signed link. Returns where the embed went (null without a transcript channel, or when the post
+ * failed). Each is best effort on its own: whatever stops one (closed DMs, a missing permission, an
+ * outage) is logged, and the other still goes out — a failed DM never hides the post a rating
+ * given later is shown on.
  */
 export async function deliverTranscript(ticket: Ticket & { closedAt: number }, record: TranscriptRecord, deps: TranscriptBuildDeps): Promise<{ channelId: string; messageId: string } | null> {
   const settings = await deps.tickets.getSettings(ticket.guildId);
@@ -65,17 +78,29 @@ export async function deliverTranscript(ticket: Ticket & { closedAt: number }, r
     // Read again: a rating may have come in while the transcript was being built.
     const current = await deps.tickets.getTicket(ticket.guildId, ticket.number);
     const fresh = current?.closedAt === ticket.closedAt ? (current as Ticket & { closedAt: number }) : ticket;
-    const { id } = await deps.discord.postMessage(settings.transcriptChannelId, await embedFor(fresh, record, deps));
-    posted = { channelId: settings.transcriptChannelId, messageId: id };
+    try {
+      const { id } = await deps.discord.postMessage(settings.transcriptChannelId, { ...(await embedFor(fresh, record, deps)), nonce: deliveryNonce(ticket, 'embed'), enforce_nonce: true });
+      posted = { channelId: settings.transcriptChannelId, messageId: id };
+    } catch (err) {
+      // A missing permission or a deleted channel must not keep the opener's DM from going out.
+      deps.log.warn('could not post the transcript in the transcript channel', { guildId: ticket.guildId, number: ticket.number, error: safeError(err) });
+    }
   }
   if (settings?.transcriptDmOpener) {
     const expiresAt = Math.floor(deps.clock.now() / 1000) + OPENER_LINK_TTL_SECONDS;
     const url = viewerUrl(viewerBaseUrl, ticket.guildId, ticket.number, signLink(linkSecret, { guildId: ticket.guildId, number: ticket.number, userId: ticket.openerId, expiresAt }));
-    await deps.discord.sendDirectMessage(ticket.openerId, {
-      content: `The transcript of your ticket ${ticketLabel(ticket)} is ready. This link is for you only and works until ${stamp(expiresAt * 1000)}.`,
-      components: [{ type: ComponentKind.ActionRow, components: [{ type: ComponentKind.Button, style: ButtonStyle.Link, label: 'Read the transcript', url }] }] as MessageBody['components'],
-      allowed_mentions: { parse: [] },
-    });
+    try {
+      // false: the opener closed DMs from server members (nothing to do about that).
+      await deps.discord.sendDirectMessage(ticket.openerId, {
+        content: `The transcript of your ticket ${ticketLabel(ticket)} is ready. This link is for you only and works until ${stamp(expiresAt * 1000)}.`,
+        components: [{ type: ComponentKind.ActionRow, components: [{ type: ComponentKind.Button, style: ButtonStyle.Link, label: 'Read the transcript', url }] }] as MessageBody['components'],
+        allowed_mentions: { parse: [] },
+        nonce: deliveryNonce(ticket, 'dm'),
+        enforce_nonce: true,
+      });
+    } catch (err) {
+      deps.log.warn('could not DM the transcript link to the opener', { guildId: ticket.guildId, number: ticket.number, error: safeError(err) });
+    }
   }
   return posted;
 }

@@ -47,6 +47,20 @@ function formatTimestamp(seconds: number, style: string): string {
   }
 }
 
+const UNESCAPE: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+
+/**
+ * True when an (already escaped) URL is one the page may link to: it parses as a URL and is
+ * http(s). The escaped text itself becomes the `href`, so it stays as the author wrote it.
+ * @see https://developer.mozilla.org/en-US/docs/Web/API/URL/URL
+ */
+function linkTarget(escapedUrl: string): boolean {
+  const raw = escapedUrl.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => UNESCAPE[e]!);
+  if (!URL.canParse(raw)) return false;
+  const { protocol } = new URL(raw);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
 class Renderer {
   private readonly slots: string[] = [];
   constructor(private readonly names: MentionNames) {}
@@ -155,23 +169,28 @@ class Renderer {
     return out.join('');
   }
 
-  /** Inline markup on already-escaped text. */
-  private inline(text: string): string {
+  /** Inline markup on already-escaped text; `links: false` inside a masked link's label (no link in a link). */
+  private inline(text: string, links = true): string {
     const { names } = this;
     let t = text;
-    // Masked links: the link text keeps its formatting, the URL must be http(s).
-    t = t.replace(/\[([^\]\n]{1,256})\]\(\s*(?:&lt;)?(https?:\/\/[^\s)]+?)(?:&gt;)?\s*\)/g, (_, label: string, url: string) => `${this.hold(`<a href="${url}" rel="nofollow">`)}${label}${this.hold('</a>')}`);
-    // Bare links, and <links> that suppress embeds on Discord.
-    t = t.replace(/&lt;(https?:\/\/[^\s]+?)&gt;|https?:\/\/[^\s\u0000]+/g, (match: string, wrapped: string | undefined) => {
-      let url = wrapped ?? match;
-      let tail = '';
-      if (!wrapped) {
-        const trimmed = /^(.*?)((?:[.,:;!?'")\]]|&quot;|&#39;|&gt;|&lt;)*)$/.exec(url)!;
-        url = trimmed[1]!;
-        tail = trimmed[2]!;
-      }
-      return this.hold(`<a href="${url}" rel="nofollow">${url}</a>`) + tail;
-    });
+    if (links) {
+      // Masked links: the link text keeps its formatting (but holds no further link), the URL must be
+      // http(s) and may not hold a placeholder (code would be restored inside the attribute).
+      t = t.replace(/\[([^\]\n]{1,256})\]\(\s*(?:&lt;)?(https?:\/\/[^\s)\u0000]+?)(?:&gt;)?\s*\)/g, (match: string, label: string, url: string) =>
+        linkTarget(url) ? this.hold(`<a href="${url}" rel="nofollow">${this.inline(label, false)}</a>`) : match,
+      );
+      // Bare links, and <links> that suppress embeds on Discord.
+      t = t.replace(/&lt;(https?:\/\/[^\s\u0000]+?)&gt;|https?:\/\/[^\s\u0000]+/g, (match: string, wrapped: string | undefined) => {
+        let url = wrapped ?? match;
+        let tail = '';
+        if (!wrapped) {
+          const trimmed = /^(.*?)((?:[.,:;!?'")\]]|&quot;|&#39;|&gt;|&lt;)*)$/.exec(url)!;
+          url = trimmed[1]!;
+          tail = trimmed[2]!;
+        }
+        return linkTarget(url) ? this.hold(`<a href="${url}" rel="nofollow">${url}</a>`) + tail : match;
+      });
+    }
     t = t.replace(/&lt;@!?(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>@${escapeHtml(names.users[id] ?? 'unknown-user')}</mark>`));
     t = t.replace(/&lt;@&amp;(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>@${escapeHtml(names.roles[id] ?? 'unknown-role')}</mark>`));
     t = t.replace(/&lt;#(\d{15,21})&gt;/g, (_, id: string) => this.hold(`<mark>#${escapeHtml(names.channels[id] ?? 'unknown-channel')}</mark>`));

@@ -82,6 +82,11 @@ export interface TranscriptDocument {
   format: typeof TRANSCRIPT_FORMAT;
   version: typeof TRANSCRIPT_VERSION;
   generatedAt: string;
+  /**
+   * False when Discord's message history could not be read at close (the channel was already gone
+   * or out of reach): the transcript holds what the live log saw, which may miss messages.
+   */
+  historyComplete: boolean;
   guild: { id: string; name: string | null };
   ticket: {
     number: number;

@@ -61,6 +61,19 @@ export interface TranscriptRecord {
 export interface TranscriptRecordStore {
   /** Saves (or replaces, on a rebuild) the record; with `expiresAt` it enters the retention index. */
   save(record: TranscriptRecord): Promise<void>;
+  /**
+   * Saves a new build's record unless one for this close exists already (a concurrent or earlier
+   * attempt stored it first); returns the record that is stored and whether this call created it.
+   */
+  create(record: TranscriptRecord): Promise<{ record: TranscriptRecord; created: boolean }>;
+  /**
+   * Claims the delivery (embed, DM) of a stored transcript before anything is posted: `claimed`
+   * for this attempt, `delivered` when done already, `busy` while another attempt's claim is younger
+   * than `leaseMs` (an older claim was abandoned by a killed attempt and is taken over).
+   */
+  claimDelivery(guildId: string, number: number, closedAt: number, now: number, leaseMs: number): Promise<'claimed' | 'delivered' | 'busy'>;
+  /** Records the delivery and where the transcript-channel post went. */
+  markDelivered(guildId: string, number: number, closedAt: number, at: number, post: { channelId: string; messageId: string } | null): Promise<void>;
   /** The ticket's newest stored transcript. */
   latest(guildId: string, number: number): Promise<TranscriptRecord | null>;
   get(guildId: string, number: number, closedAt: number): Promise<TranscriptRecord | null>;

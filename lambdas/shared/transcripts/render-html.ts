@@ -32,7 +32,8 @@ a{color:var(--accent)}.reply{font-size:13px;color:var(--muted)}.reply::before{co
 details.edits{font-size:13px;color:var(--muted)}.att{margin:4px 0}.att img{max-width:min(400px,100%);max-height:300px;border-radius:4px;display:block}.att a,.file{display:inline-block;background:var(--card);border:1px solid var(--line);border-radius:4px;padding:6px 10px}
 .embed{border-left:4px solid var(--c,var(--line));background:var(--card);border-radius:4px;padding:8px 12px;margin:4px 0;max-width:520px}.embed .t{font-weight:600}.embed small{display:block}.embed .f{font-size:13px}.embed .f b{display:block}
 .rx{display:flex;gap:4px;flex-wrap:wrap}.rx span{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:0 6px;font-size:13px}.sticker{font-size:13px;color:var(--muted)}
-.log>.sys{min-height:0;padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}`;
+.log>.sys{min-height:0;padding:4px 20px 4px 72px;color:var(--muted);font-size:14px}.sys b{color:var(--fg)}footer{padding:12px 20px;color:var(--muted);font-size:12px;border-top:1px solid var(--line)}
+.warn{margin:10px 0 0;padding:8px 12px;border-left:4px solid var(--warn);background:var(--card);font-size:14px}`;
 
 const fmtTime = (isoText: string) => `${isoText.slice(0, 10)} ${isoText.slice(11, 16)} UTC`;
 const timeTag = (isoText: string) => `<time datetime="${isoText}">${fmtTime(isoText)}</time>`;
@@ -62,7 +63,11 @@ function userStyles(doc: TranscriptDocument, assets: InlineAssets): { css: strin
     cls.set(id, c);
     const src = assets.avatars[id];
     // A data: URI from our own re-hosting (base64 alphabet only): safe inside url().
-    rules.push(src && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? `.${c}{background-image:url(${src})}` : `.${c}{--h:${hue(id)}}`);
+    const archived = doc.users[id]!.avatar;
+    // Past the page's inline budget, a re-hosted avatar comes from the archive beside the page
+    // (`avatars/<snowflake>`, written by the build: safe inside url()).
+    const url = src && /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=]+$/.test(src) ? src : archived && /^avatars\/\d+$/.test(archived) ? archived : null;
+    rules.push(url ? `.${c}{background-image:url(${url})}` : `.${c}{--h:${hue(id)}}`);
   }
   return { css: rules.join(''), cls };
 }
@@ -70,7 +75,7 @@ function userStyles(doc: TranscriptDocument, assets: InlineAssets): { css: strin
 function avatar(user: TranscriptUser | undefined, id: string | null, assets: InlineAssets, cls: Map<string, string>): string {
   const name = user ? (user.displayName ?? user.username) : '?';
   const initial = escapeHtml(Array.from(name.trim())[0]?.toUpperCase() ?? '?');
-  const classes = [id ? cls.get(id) : undefined, id && assets.avatars[id] ? 'i' : undefined].filter(Boolean).join(' ');
+  const classes = [id ? cls.get(id) : undefined, id && (assets.avatars[id] || user?.avatar) ? 'i' : undefined].filter(Boolean).join(' ');
   // Class tokens are [a-z0-9] only: unquoted is valid HTML and this tag repeats on every message.
   return `<i${classes ? ` class=${classes.includes(' ') ? `"${classes}"` : classes}` : ''}>${initial}</i>`;
 }
@@ -195,7 +200,11 @@ function headerHtml(doc: TranscriptDocument): string {
     row('Messages', String(doc.stats.messages)),
     row('Close reason', t.closeReason ? escapeHtml(t.closeReason) : '—'),
     row('Rating', t.rating ? `${'★'.repeat(t.rating)}${'☆'.repeat(5 - t.rating)}` : RATING_SLOT),
-  ].join('')}</dl></header>`;
+  ].join('')}</dl>${
+    doc.historyComplete
+      ? ''
+      : '<p class="warn" role="note">Discord’s message history of this ticket could not be read when it was archived (the channel was already gone or out of reach). This transcript shows what Deskwire saw live, and may miss messages.</p>'
+  }</header>`;
 }
 
 /**

@@ -125,7 +125,9 @@ export async function readTranscriptFile(access: ViewerAccess, file: { kind: 'ht
     // A rating given after the transcript was stored shows from the ticket row (same close only).
     let html = object.data.toString('utf8');
     if (ticket.closedAt === record.closedAt && ticket.rating) {
-      html = html.replace(RATING_SLOT, `<b>${'★'.repeat(ticket.rating)}${'☆'.repeat(5 - ticket.rating)}</b>${ticket.feedback ? ` — ${escapeHtml(ticket.feedback)}` : ''}`);
+      const shown = `<b>${'★'.repeat(ticket.rating)}${'☆'.repeat(5 - ticket.rating)}</b>${ticket.feedback ? ` — ${escapeHtml(ticket.feedback)}` : ''}`;
+      // A replacer function: a string replacement would expand `$&`, `$'`, `` $` `` written in the feedback.
+      html = html.replace(RATING_SLOT, () => shown);
     }
     return { data: Buffer.from(html), contentType: 'text/html; charset=utf-8', download: null };
   }

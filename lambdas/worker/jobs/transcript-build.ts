@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import type { TranscriptBuildJob } from '../../shared/contracts/work-job';
+import { RetryLaterError } from '../../shared/errors';
 import { safeError } from '../../shared/safe-error';
 import { buildTranscript } from '../../shared/tickets/transcript-handover';
 import type { WorkerDeps } from '../types';
@@ -13,6 +14,8 @@ export async function transcriptBuild(job: z.infer<typeof TranscriptBuildJob>, a
   try {
     await buildTranscript(job, deps);
   } catch (err) {
+    // Stored, and being delivered by a concurrent attempt: not a failure of the transcript.
+    if (err instanceof RetryLaterError) throw err;
     const last = attempt >= deps.maxReceiveCount;
     const error = err instanceof Error ? err.name : 'Error';
     deps.log.error('transcript build failed', { guildId: job.guildId, number: job.number, attempt, last, error: safeError(err) });
