@@ -422,6 +422,30 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★☆'), 60_000);
   });
 
+  it('refreshes more than 50 expired attachment links in batches Discord accepts', async () => {
+    const opener9 = t.member('many-files');
+    const ticket = await t.open(opener9);
+    const before = e.discord.requests('POST /attachments/refresh-urls').length;
+    // Six logged messages with ten files each, all links expired (the gateway saw them a day ago).
+    const files: string[] = [];
+    for (let m = 0; m < 6; m++) {
+      const atts = Array.from({ length: 10 }, (_, i) => e.discord.addAttachment(ticket.channelId, { filename: `log-${m}-${i}.txt`, contentType: 'text/plain', data: Buffer.from(`file ${m}/${i}`) }));
+      const message = e.discord.postMessage(ticket.channelId, opener9, { content: `batch ${m}` }, atts);
+      deleteMessage(e.discord.model, message, 'test');
+      const expired = (url: string) => { const u = new URL(url); u.searchParams.set('hm', '0'.repeat(64)); return u.toString(); };
+      await logStore.recordCreate(logged(message, { attachments: atts.map((a) => ({ id: a.id, filename: a.filename, size: a.size, url: expired(a.url), contentType: 'text/plain', width: null, height: null })) }));
+      files.push(...atts.map((a) => a.id));
+    }
+    await close(staff, ticket.channelId, 'many files');
+    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored' || undefined, 60_000, 'transcript stored');
+    const calls = e.discord.requests('POST /attachments/refresh-urls').slice(before);
+    expect(calls.map((c) => [c.status, (c.body as { attachment_urls: string[] }).attachment_urls.length])).toEqual([[200, 50], [200, 10]]);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    const archived = stored.entries.flatMap((x) => (x.kind === 'message' ? x.attachments : [])).filter((a) => a.path !== null).map((a) => a.id);
+    expect(archived.sort()).toEqual([...files].sort());
+  });
+
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {
     const record = (await archive.records.latest(t.guildId, ticketNumber))!;
     const secret = e.stack.functionEnv.DASHBOARD_SESSION_SECRET!;
