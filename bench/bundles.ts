@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { DISCORDJS_REST_ALIAS, EXTERNAL_MODULES } from '../lib/constructs/deskwire-function';
 
-export const FUNCTIONS = ['interactions', 'worker', 'events', 'sweeper', 'dashboard'] as const;
+export const FUNCTIONS = ['interactions', 'worker', 'events', 'sweeper', 'dashboard', 'transcripts'] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
 export interface BundleFigure {

@@ -84,6 +84,11 @@ export interface QueueDefinition {
 export const QUEUES = {
   work: { id: 'Work', fifo: false, visibilityTimeoutSeconds: 180, maxReceiveCount: 5, dlqRetentionSeconds: 1_209_600 },
   events: { id: 'Events', fifo: true, visibilityTimeoutSeconds: 180, maxReceiveCount: 5, dlqRetentionSeconds: 1_209_600 },
+  /**
+   * `transcript.build` jobs only, for the transcripts λ: a build of a large ticket (up to 250 MB of
+   * attachments) takes minutes, not the worker's 30 s, and one at a time. 6 × its 900 s timeout.
+   */
+  transcripts: { id: 'Transcripts', fifo: false, visibilityTimeoutSeconds: 5400, maxReceiveCount: 5, dlqRetentionSeconds: 1_209_600 },
 } as const satisfies Record<string, QueueDefinition>;
 
 export type QueueKey = keyof typeof QUEUES;
@@ -95,6 +100,8 @@ export const FUNCTION_TIMEOUTS = {
   events: 30,
   sweeper: 120,
   dashboard: 15,
+  /** Transcript builds (see `QUEUES.transcripts`): Lambda's maximum. */
+  transcripts: 900,
 } as const;
 
 /** The archive bucket (transcripts and re-hosted attachments). */
@@ -123,7 +130,7 @@ export function localResourceNames(prefix: string) {
   return {
     table: `${prefix}-table`,
     bucket: `${prefix}-archive`.toLowerCase(),
-    queues: { work: queue('work'), events: queue('events') },
+    queues: { work: queue('work'), events: queue('events'), transcripts: queue('transcripts') },
   };
 }
 
@@ -135,6 +142,7 @@ export const RESOURCE_ENV = {
   table: 'TABLE_NAME',
   workQueue: 'WORK_QUEUE_URL',
   eventsQueue: 'EVENTS_QUEUE_URL',
+  transcriptsQueue: 'TRANSCRIPTS_QUEUE_URL',
   bucket: 'ARCHIVE_BUCKET',
   /** ARN of the KMS key that wraps the per-guild archive data keys (envelope encryption). */
   archiveKey: 'ARCHIVE_KMS_KEY_ID',

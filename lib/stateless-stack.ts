@@ -12,11 +12,11 @@ import { FUNCTION_TIMEOUTS, SWEEP_INTERVAL_MINUTES } from './resources';
 import type { StatefulStack } from './stateful-stack';
 
 /** The function names, which are also their folders under `lambdas/`. */
-export const FUNCTION_NAMES = ['interactions', 'worker', 'events', 'sweeper', 'dashboard'] as const;
+export const FUNCTION_NAMES = ['interactions', 'worker', 'events', 'sweeper', 'dashboard', 'transcripts'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** Memory per function (MB). Lambda CPU scales with memory; the worker compresses and encrypts transcripts. */
-const MEMORY_MB: Record<FunctionName, number> = { interactions: 512, worker: 1024, events: 512, sweeper: 512, dashboard: 512 };
+const MEMORY_MB: Record<FunctionName, number> = { interactions: 512, worker: 1024, events: 512, sweeper: 512, dashboard: 512, transcripts: 2048 };
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulStack;
@@ -48,7 +48,7 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Compute and delivery, all replaceable: the five Lambda functions, the sweep schedule, the
+ * Compute and delivery, all replaceable: the six Lambda functions, the sweep schedule, the
  * gateway service, the dashboard site and the alarms. Resources come from {@link StatefulStack} by
  * cross-stack reference, each bound to a function together with its grant.
  *
@@ -71,7 +71,7 @@ export class StatelessStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { stateful } = props;
     const root = props.projectRoot ?? path.resolve(__dirname, '..');
-    const { work, events: gatewayEvents } = stateful.queues;
+    const { work, events: gatewayEvents, transcripts: transcriptBuilds } = stateful.queues;
 
     const common = { DISCORD_APPLICATION_ID: props.discordApplicationId, POSTHOG_HOST: props.posthogHost };
     const make = (name: FunctionName, description: string, environment: Record<string, string> = {}) =>
@@ -99,6 +99,18 @@ export class StatelessStack extends Stack {
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'consume', { batchSize: 10 })
       // Its own follow-ups: the archive delayed by the close delay, the transcript hand-over.
+      .bindQueue('work', work.queue, 'send')
+      .bindQueue('transcripts', transcriptBuilds.queue, 'send')
+      .bindBucket(stateful.archiveBucket, 'readWrite')
+      .bindArchiveKey(stateful.key, 'readWrite');
+
+    // Transcript builds: the worker's code on its own queue, one build per invocation, with the
+    // minutes and memory a large ticket needs (up to 250 MB of attachments re-hosted and sealed).
+    const transcripts = make('transcripts', 'Deskwire: transcript builds')
+      .bindSecret(stateful.secret)
+      .bindTable(stateful.table, 'readWrite')
+      .bindQueue('transcripts', transcriptBuilds.queue, 'consume', { batchSize: 1 })
+      // The worker's config names both queues; a transcript job sends nothing itself.
       .bindQueue('work', work.queue, 'send')
       .bindBucket(stateful.archiveBucket, 'readWrite')
       .bindArchiveKey(stateful.key, 'readWrite');
@@ -131,7 +143,7 @@ export class StatelessStack extends Stack {
       .bindBucket(stateful.archiveBucket, 'read')
       .bindArchiveKey(stateful.key, 'read');
 
-    this.functions = { interactions, worker, events: eventsFn, sweeper, dashboard };
+    this.functions = { interactions, worker, events: eventsFn, sweeper, dashboard, transcripts };
     // Without dashboardBaseUrl the dashboard takes its public origin from CloudFront's
     // x-forwarded-host header (set by the site's viewer-request function), so one deploy suffices.
 
@@ -172,11 +184,12 @@ export class StatelessStack extends Stack {
     // Transcript links in embeds and DMs point at the viewer (the dashboard's origin). The worker is
     // not behind the distribution, so it can name its domain without a cycle.
     worker.function.addEnvironment('TRANSCRIPT_VIEWER_URL', props.dashboardBaseUrl ?? `https://${this.site.distribution.distributionDomainName}`);
+    transcripts.function.addEnvironment('TRANSCRIPT_VIEWER_URL', props.dashboardBaseUrl ?? `https://${this.site.distribution.distributionDomainName}`);
 
     this.alarms = new Alarms(this, 'Alarms', {
       topic: stateful.alarmTopic,
       functions: Object.fromEntries(Object.entries(this.functions).map(([name, fn]) => [name, fn.function])),
-      deadLetterQueues: { work: work.deadLetterQueue, events: gatewayEvents.deadLetterQueue },
+      deadLetterQueues: { work: work.deadLetterQueue, events: gatewayEvents.deadLetterQueue, transcripts: transcriptBuilds.deadLetterQueue },
       interactions: interactions.function,
       gateway: this.gateway.service,
     });

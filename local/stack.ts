@@ -50,7 +50,7 @@ export interface LocalStack {
   resources: ProvisionedResources;
   /** Environment the functions were built from. */
   functionEnv: Record<string, string | undefined>;
-  pollers: { work: SqsPoller; events: SqsPoller };
+  pollers: { work: SqsPoller; events: SqsPoller; transcripts: SqsPoller };
   runSweeper(): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -122,6 +122,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       TABLE_NAME: resources.tableName,
       WORK_QUEUE_URL: resources.queues.work.url,
       EVENTS_QUEUE_URL: resources.queues.events.url,
+      TRANSCRIPTS_QUEUE_URL: resources.queues.transcripts.url,
       ARCHIVE_BUCKET: resources.bucketName,
       DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL ?? url,
       TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
@@ -138,7 +139,7 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
 
     const sqs = new SQSClient({ endpoint: endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     stops.push(async () => sqs.destroy());
-    const poller = (name: 'worker' | 'events', queue: keyof ProvisionedResources['queues'], handler: ReturnType<typeof createWorkerHandler>) =>
+    const poller = (name: 'worker' | 'events' | 'transcripts', queue: keyof ProvisionedResources['queues'], handler: ReturnType<typeof createWorkerHandler>, batchSize?: number) =>
       new SqsPoller({
         name,
         sqs,
@@ -148,16 +149,20 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
         context: () => localLambdaContext(name, FUNCTION_TIMEOUTS[name]),
         retryDelaySeconds: opts.retryDelaySeconds ?? 2,
         onError: (err) => onError(name, err),
+        ...(batchSize ? { batchSize } : {}),
       });
     const pollers = {
       work: poller('worker', 'work', createWorkerHandler(lazy(() => buildWorkerDeps(functionEnv)))),
       events: poller('events', 'events', createEventsHandler(lazy(() => buildEventsDeps(functionEnv)))),
+      // As on AWS: one build per invocation (see the transcripts λ).
+      transcripts: poller('transcripts', 'transcripts', createWorkerHandler(lazy(() => buildWorkerDeps(functionEnv, 'transcripts'))), 1),
     };
     if (opts.pollers !== false) {
       pollers.work.start();
       pollers.events.start();
+      pollers.transcripts.start();
     }
-    stops.push(async () => void (await Promise.all([pollers.work.stop(), pollers.events.stop()])));
+    stops.push(async () => void (await Promise.all([pollers.work.stop(), pollers.events.stop(), pollers.transcripts.stop()])));
 
     const sweeper = createSweeperHandler(lazy(() => buildSweeperDeps(functionEnv)));
     const runSweeper = () => sweeper({ version: '0', id: 'local', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: LOCAL_REGION, resources: [], detail: {} } as ScheduledEvent, localLambdaContext('sweeper', FUNCTION_TIMEOUTS.sweeper));

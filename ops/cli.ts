@@ -17,19 +17,19 @@ const USAGE = `Usage: npm run ops -- <command>
 
 Commands:
   dlq status                      messages waiting in each queue and its dead-letter queue
-  dlq replay <work|events> [--max N]
+  dlq replay <work|events|transcripts> [--max N]
                                   move dead letters back to their queue after a fix
 ${LICENSE_USAGE}
 ${ENFORCE_USAGE}
 
 Targets: with --stack-file (default .local/stack.json, written by \`npm start\`) the local stack;
-otherwise the queue URLs from the environment (WORK_QUEUE_URL, WORK_DLQ_URL, EVENTS_QUEUE_URL,
+otherwise the queue URLs from the environment (TRANSCRIPTS_QUEUE_URL, TRANSCRIPTS_DLQ_URL, WORK_QUEUE_URL, WORK_DLQ_URL, EVENTS_QUEUE_URL,
 EVENTS_DLQ_URL — the stateful stack's outputs) in AWS_REGION with your AWS credentials; license
 commands use TABLE_NAME.`;
 
 interface QueueTargets {
   sqs: SQSClient;
-  queues: Record<'work' | 'events', { url: string; dlqUrl: string }>;
+  queues: Record<'work' | 'events', { url: string; dlqUrl: string }> & { transcripts?: { url: string; dlqUrl: string } };
 }
 
 function targets(stackFile: string | undefined, env: OpsIo['env']): QueueTargets {
@@ -43,7 +43,11 @@ function targets(stackFile: string | undefined, env: OpsIo['env']): QueueTargets
   if (need.length) throw new UsageError(`Set ${need.join(', ')} (from the stateful stack's outputs), or pass --stack-file for a local stack.`);
   return {
     sqs: new SQSClient({ region: env.AWS_REGION }),
-    queues: { work: { url: env.WORK_QUEUE_URL!, dlqUrl: env.WORK_DLQ_URL! }, events: { url: env.EVENTS_QUEUE_URL!, dlqUrl: env.EVENTS_DLQ_URL! } },
+    queues: {
+      work: { url: env.WORK_QUEUE_URL!, dlqUrl: env.WORK_DLQ_URL! },
+      events: { url: env.EVENTS_QUEUE_URL!, dlqUrl: env.EVENTS_DLQ_URL! },
+      ...(env.TRANSCRIPTS_QUEUE_URL && env.TRANSCRIPTS_DLQ_URL ? { transcripts: { url: env.TRANSCRIPTS_QUEUE_URL, dlqUrl: env.TRANSCRIPTS_DLQ_URL } } : {}),
+    },
   };
 }
 
@@ -108,12 +112,13 @@ export async function runOps(argv: string[], io: OpsIo): Promise<number> {
       return 0;
     }
     if (group === 'dlq' && command === 'replay') {
-      if (arg !== 'work' && arg !== 'events') throw new UsageError('Name the queue to replay: `dlq replay work` or `dlq replay events`.');
+      if (arg !== 'work' && arg !== 'events' && arg !== 'transcripts') throw new UsageError('Name the queue to replay: `dlq replay work`, `dlq replay events` or `dlq replay transcripts`.');
       const max = parsed.values.max === undefined ? undefined : Number(parsed.values.max);
       if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new UsageError('--max must be a positive whole number.');
       const t = targets(parsed.values['stack-file'], io.env);
       try {
         const q = t.queues[arg];
+        if (!q) throw new UsageError('Set TRANSCRIPTS_QUEUE_URL and TRANSCRIPTS_DLQ_URL (from the stateful stack), or pass --stack-file for a local stack.');
         const result = await replayDeadLetters(t.sqs, { dlqUrl: q.dlqUrl, sourceUrl: q.url, max });
         io.out(`Replayed ${result.moved} message(s) from the ${arg} dead-letter queue${result.failed ? `; ${result.failed} could not be re-sent and stay there` : ''}.`);
         return result.failed ? 1 : 0;

@@ -2,6 +2,7 @@ import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda
 import { isUserError, NotFoundError } from '../shared/errors';
 import { errorToHttpResponse, jsonResponse } from '../shared/http';
 import { safeError } from '../shared/safe-error';
+import { redactViewerPath } from '../shared/transcripts/links';
 import { parseCookies } from './cookies';
 import { callback, login, logout } from './routes/auth';
 import { me } from './routes/me';
@@ -42,12 +43,13 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
     if (!route) {
       const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
       if (known) return jsonResponse(405, { error: 'method_not_allowed', message: `${method} is not supported on ${path}.` });
-      throw new NotFoundError(`No such endpoint: ${path}`);
+      throw new NotFoundError(`No such endpoint: ${redactViewerPath(path)}`);
     }
     return await route(request, { ...deps, baseUrl });
   } catch (err) {
     if (!isUserError(err)) {
-      deps.log.error('dashboard request failed', { method, path, error: safeError(err) });
+      // A transcript path carries a signed link: it is never logged.
+      deps.log.error('dashboard request failed', { method, path: redactViewerPath(path), error: safeError(err) });
       deps.telemetry.captureException(err, null);
     }
     return errorToHttpResponse(err);

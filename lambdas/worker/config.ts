@@ -13,6 +13,8 @@ export const WorkerConfig = z
     DISCORD_BOT_TOKEN: Fields.nonEmpty,
     /** The queue this worker consumes (failed jobs back off: 10 s, 30 s, 1 min, 2 min) and sends its follow-up jobs to. */
     WORK_QUEUE_URL: Fields.url,
+    /** Transcript builds go to their own queue and function (minutes of work, one at a time). */
+    TRANSCRIPTS_QUEUE_URL: Fields.url,
     // Transcripts: the sealed archive, viewer links, attachment caps.
     ...ArchiveConfigFields,
     /** Signs transcript viewer links (HMAC); generated into the secret on AWS. */

@@ -34,8 +34,11 @@ export { handleWorkBatch } from './app';
 
 const log = createLogger('worker');
 
-/** Composition root for the worker λ. */
-export async function buildWorkerDeps(env: Record<string, string | undefined> = process.env): Promise<WorkerDeps> {
+/** Which queue a worker-code function consumes: the worker λ the work queue, the transcripts λ the transcripts queue. */
+export type ConsumedQueue = 'work' | 'transcripts';
+
+/** Composition root for the worker λ (and the transcripts λ, the same code on its own queue). */
+export async function buildWorkerDeps(env: Record<string, string | undefined> = process.env, consumes: ConsumedQueue = 'work'): Promise<WorkerDeps> {
   const cfg = loadWorkerConfig(await withSecrets(env));
   const db = documentClient(cfg);
   const sqs = sqsClient(cfg);
@@ -51,8 +54,9 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     entitlements: new LicenseEntitlements(licenses, systemClock, graceMsFromDays(cfg.LICENSE_GRACE_DAYS)),
     botUserId: cfg.DISCORD_APPLICATION_ID,
     ledger: new DynamoJobLedger(db, cfg.TABLE_NAME),
-    workQueue: new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL),
-    retries: new SqsRetryScheduler(sqs, cfg.WORK_QUEUE_URL),
+    workQueue: workQueueFromConfig(sqs, cfg),
+    // Backoff changes the visibility of the message in the queue it came from.
+    retries: new SqsRetryScheduler(sqs, consumes === 'work' ? cfg.WORK_QUEUE_URL : cfg.TRANSCRIPTS_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'worker'),
     callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
     enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
@@ -60,7 +64,7 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     hq: hqSettingsOf(cfg),
     clock: systemClock,
     log,
-    maxReceiveCount: QUEUES.work.maxReceiveCount,
+    maxReceiveCount: QUEUES[consumes].maxReceiveCount,
     trail,
     transcripts: {
       ticketLog: new DynamoTicketLogStore(db, cfg.TABLE_NAME),
@@ -74,6 +78,11 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
       viewerBaseUrl: cfg.TRANSCRIPT_VIEWER_URL.replace(/\/+$/, ''),
     },
   };
+}
+
+/** The work queue as producers see it: transcript builds routed to their own queue. */
+export function workQueueFromConfig(sqs: ReturnType<typeof sqsClient>, cfg: { WORK_QUEUE_URL: string; TRANSCRIPTS_QUEUE_URL: string }): SqsWorkQueue {
+  return new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL, { 'transcript.build': cfg.TRANSCRIPTS_QUEUE_URL });
 }
 
 /** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */

@@ -51,7 +51,7 @@ export const DISCORDJS_REST_ALIAS = '@discordjs/rest=./node_modules/@discordjs/r
 export const EXTERNAL_MODULES = ['@aws-sdk/*', 'discord.js'];
 
 /** Queue URL variable per queue. */
-const QUEUE_ENV: Record<QueueKey, string> = { work: RESOURCE_ENV.workQueue, events: RESOURCE_ENV.eventsQueue };
+const QUEUE_ENV: Record<QueueKey, string> = { work: RESOURCE_ENV.workQueue, events: RESOURCE_ENV.eventsQueue, transcripts: RESOURCE_ENV.transcriptsQueue };
 
 const APPLICATION_LOG_LEVEL: Record<LogLevel, lambda.ApplicationLogLevel> = {
   DEBUG: lambda.ApplicationLogLevel.DEBUG,

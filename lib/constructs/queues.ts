@@ -30,16 +30,18 @@ export interface QueuePair {
 export class Queues extends Construct {
   readonly work: QueuePair;
   readonly events: QueuePair;
+  readonly transcripts: QueuePair;
 
   constructor(scope: Construct, id: string, props: QueuesProps) {
     super(scope, id);
     this.work = this.pair(QUEUES.work, props.encryptionKey);
     this.events = this.pair(QUEUES.events, props.encryptionKey);
+    this.transcripts = this.pair(QUEUES.transcripts, props.encryptionKey);
   }
 
   /** The pair for a queue key from {@link QUEUES}. */
   get(key: QueueKey): QueuePair {
-    return key === 'work' ? this.work : this.events;
+    return this[key];
   }
 
   private pair(def: QueueDefinition, encryptionKey: kms.IKey): QueuePair {

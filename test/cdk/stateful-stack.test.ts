@@ -133,7 +133,7 @@ describe('DeskwireStateful', () => {
   });
 
   test('every queue is KMS-encrypted and denies requests without TLS', () => {
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: ref('Key') }, 4);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: ref('Key') }, 6);
     template.resourcePropertiesCountIs(
       'AWS::SQS::QueuePolicy',
       {
@@ -141,13 +141,21 @@ describe('DeskwireStateful', () => {
           Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       },
-      4,
+      6,
     );
   });
 
   test('visibility timeouts are six times the consumers\u2019 timeouts', () => {
     expect(QUEUES.work.visibilityTimeoutSeconds).toBe(6 * FUNCTION_TIMEOUTS.worker);
     expect(QUEUES.events.visibilityTimeoutSeconds).toBe(6 * FUNCTION_TIMEOUTS.events);
+    expect(QUEUES.transcripts.visibilityTimeoutSeconds).toBe(6 * FUNCTION_TIMEOUTS.transcripts);
+  });
+
+  test('transcript builds have their own queue with a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: QUEUES.transcripts.visibilityTimeoutSeconds,
+      RedrivePolicy: { maxReceiveCount: QUEUES.transcripts.maxReceiveCount, deadLetterTargetArn: ref('QueuesTranscriptsDeadLetterQueue') },
+    });
   });
 
   test('the secret is created with every credential key and a generated session secret', () => {

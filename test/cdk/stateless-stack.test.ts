@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildApp } from '../../bin/app';
 import { DASHBOARD_API_PATHS } from '../../lib/constructs/dashboard-site';
 import { GATEWAY_HEALTH_COMMAND } from '../../lib/constructs/gateway-service';
-import { FUNCTION_TIMEOUTS, RESOURCE_ENV, SWEEP_INTERVAL_MINUTES } from '../../lib/resources';
+import { FUNCTION_TIMEOUTS, QUEUES, RESOURCE_ENV, SWEEP_INTERVAL_MINUTES } from '../../lib/resources';
 import { FUNCTION_NAMES, type FunctionName } from '../../lib/stateless-stack';
 
 // CloudFormation schema validation runs once, in nag.test.ts; it costs ~3 s per synth.
@@ -77,7 +77,8 @@ describe('DeskwireStateless functions', () => {
         .sort();
     // The public endpoint holds no credentials.
     expect(resourceVars('interactions')).toEqual(['TABLE_NAME', 'WORK_QUEUE_URL']);
-    expect(resourceVars('worker')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
+    expect(resourceVars('worker')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'TRANSCRIPTS_QUEUE_URL', 'WORK_QUEUE_URL']);
+    expect(resourceVars('transcripts')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'TRANSCRIPTS_QUEUE_URL', 'WORK_QUEUE_URL']);
     expect(resourceVars('events')).toEqual(['DESKWIRE_SECRET_ARN', 'EVENTS_QUEUE_URL', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('sweeper')).toEqual(['ARCHIVE_BUCKET', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('dashboard')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
@@ -132,8 +133,20 @@ describe('DeskwireStateless functions', () => {
     }
   });
 
+  test('transcript builds run in their own function: one record at a time, minutes and memory for a large ticket', () => {
+    const fn = functionByName('transcripts');
+    expect(fn.props).toMatchObject({ Timeout: FUNCTION_TIMEOUTS.transcripts, MemorySize: 2048 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn.logicalId },
+      EventSourceArn: imported('QueuesTranscriptsQueue', 'Arn'),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(QUEUES.transcripts.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * FUNCTION_TIMEOUTS.transcripts);
+  });
+
   test('worker and events consume their queues with partial batch responses', () => {
-    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
     const cases: Array<[FunctionName, string]> = [
       ['worker', 'QueuesWorkQueue'],
       ['events', 'QueuesEventsQueue'],
@@ -307,8 +320,8 @@ describe('DeskwireStateless alarms', () => {
 
   test('every alarm notifies the alarm topic on ALARM and OK', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 2 dead-letter queues + 5 function error alarms + gateway + interactions latency
-    expect(alarms).toHaveLength(9);
+    // 3 dead-letter queues + 6 function error alarms + gateway + interactions latency
+    expect(alarms).toHaveLength(11);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);

@@ -22,6 +22,10 @@ import { runCommand, ticketData } from '../support/tickets';
 
 const label = (n: number) => `#${String(n).padStart(4, '0')}`;
 
+// The waits below are deadlines, not sleeps: generous for a busy 2-core machine (a failing build
+// takes five attempts and a replay), free when things are quick.
+jest.setTimeout(180_000);
+
 describe('transcripts: complete history, re-hosted files, sealed archive, delivery and the viewer', () => {
   let e: E2E;
   let data: ReturnType<typeof ticketData>;
@@ -114,10 +118,10 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     await logStore.recordCreate({ ...logged(removed, { messageId: ghostId, content: 'the contract', attachments: [{ id: '1300000000000000999', filename: 'gone.pdf', size: 2048, url: goneUrl, contentType: 'application/pdf', width: null, height: null }] }), deletedAt: Date.now() });
 
     await close(staff, ch, 'Solved <b>for good</b>');
-    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored', 15_000, 'transcript stored');
+    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored', 60_000, 'transcript stored');
 
     // Stored first (the ticket shows it), then delivered (the record notes it).
-    const record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 10_000, 'transcript delivered');
+    const record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
     expect(record).toMatchObject({ guildId: t.guildId, number: ticket.number, openerId: opener, prefix: `guilds/${t.guildId}/tickets/${ticket.number}/${record.closedAt}/`, expiresAt: null, deliveredAt: expect.any(Number) });
     doc = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8'));
     const messages = doc.entries.filter((x): x is TranscriptMessage => x.kind === 'message');
@@ -156,7 +160,7 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(raw.metadata['dw-key-id']).toEqual(expect.any(String));
 
     // The transcript channel gets the summary with a link to the viewer; the opener a DM with their own link.
-    const post = await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.embeds[0]?.title === `Transcript of ticket ${label(ticket.number)}`));
+    const post = await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.embeds[0]?.title === `Transcript of ticket ${label(ticket.number)}`), 60_000);
     expect(post.embeds[0]!.fields!.map((f) => [f.name, f.value])).toEqual(
       expect.arrayContaining([
         ['Opened by', `<@${opener}>`],
@@ -179,7 +183,7 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     // The opener rates afterwards: the post shows it, and so does the page (the stored files stay as they are).
     const prompt = t.dmsOf(opener).find((m) => m.content.startsWith('Your ticket'))!;
     await t.press(opener, t.dmChannelOf(opener), t.customIds(prompt).find((c) => c.endsWith(':5'))!, prompt);
-    await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★★'));
+    await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★★'), 60_000);
     expect(await (await fetchViewer(linkOf(dm)!)).text()).toContain('<dt>Rating</dt><dd><b>★★★★★</b></dd>');
   });
 
@@ -251,24 +255,24 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const ticket = await t.open(opener2);
     await close(staff, ticket.channelId, 'done');
     // Retried (failed-retrying) until the queue gives up; the ticket then shows the failure, never a silent gap.
-    const failed = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'failed' ? row : undefined; }, 20_000, 'transcript failed');
+    const failed = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'failed' ? row : undefined; }, 60_000, 'transcript failed');
     expect(failed).toMatchObject({ status: 'closed', transcriptError: 'ArchiveIntegrityError' });
     expect(await archive.records.latest(t.guildId, ticket.number)).toBeNull();
     // Staff asking for a link are told why.
     const asked = await t.ticket(staff, e.world.channelId, 'transcript', [option.integer('number', ticket.number)]);
     expect((await t.done(asked.payload.id)).content).toBe(`Ticket ${label(ticket.number)} has no transcript yet: archiving it failed and is being retried. Try again in a minute.`);
 
-    // Fixed, then replayed from the dead-letter queue (npm run ops -- dlq replay work).
+    // Fixed, then replayed from the transcripts dead-letter queue (npm run ops -- dlq replay transcripts).
     await data.db.send(new PutCommand({ TableName: table, Item: keyItem }));
     const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     try {
-      const queue = e.stack.resources.queues.work;
-      const replayed = await eventually(async () => { const r = await replayDeadLetters(sqs, { dlqUrl: queue.dlqUrl, sourceUrl: queue.url }); return r.moved > 0 ? r : undefined; }, 10_000, 'dead letter replayed');
+      const queue = e.stack.resources.queues.transcripts;
+      const replayed = await eventually(async () => { const r = await replayDeadLetters(sqs, { dlqUrl: queue.dlqUrl, sourceUrl: queue.url }); return r.moved > 0 ? r : undefined; }, 60_000, 'dead letter replayed');
       expect(replayed.moved).toBeGreaterThan(0);
     } finally {
       sqs.destroy();
     }
-    const stored = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'stored' ? row : undefined; }, 15_000, 'transcript stored after replay');
+    const stored = await eventually(async () => { const row = await t.get(ticket.number); return row.transcriptStatus === 'stored' ? row : undefined; }, 60_000, 'transcript stored after replay');
     expect(stored.transcriptError).toBeNull();
     const record = (await archive.records.latest(t.guildId, ticket.number))!;
     expect(record.expiresAt).toBe(record.closedAt + 30 * 86_400_000);
@@ -283,7 +287,7 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     // Never seen by the gateway: only the channel's history has it, and the channel goes right after the close.
     const said = e.discord.postMessage(ticket.channelId, opener3, { content: 'only Discord has this one' });
     await close(staff, ticket.channelId, 'bye');
-    await eventually(async () => (await t.get(ticket.number)).archivedAt, 20_000, 'channel deleted');
+    await eventually(async () => (await t.get(ticket.number)).archivedAt, 60_000, 'channel deleted');
     expect(e.discord.state.channels.has(ticket.channelId)).toBe(false);
     const record = (await archive.records.latest(t.guildId, ticket.number))!;
     const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
@@ -372,7 +376,8 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     e.discord.postMessage(ticket.channelId, opener5, { content: 'please archive me once' });
     await close(staff, ticket.channelId, 'twice?');
     const closedAt = (await t.get(ticket.number)).closedAt!;
-    // SQS delivers at least once: three more copies of the close's job arrive together.
+    // SQS delivers at least once: three more copies of the close's job arrive together (through the
+    // worker's queue, whose batches run concurrently, so they race the original on the transcripts queue).
     const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     try {
       const body = JSON.stringify({ type: 'transcript.build', guildId: t.guildId, number: ticket.number, closedAt });
@@ -380,9 +385,11 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
       await eventually(async () => { const r = await archive.records.get(t.guildId, ticket.number, closedAt); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
       // Every copy has run (a copy that found the delivery in progress comes back once after its backoff).
       await eventually(async () => {
-        const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: e.stack.resources.queues.work.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))).Attributes!;
-        return Object.values(attrs).every((v) => v === '0') || undefined;
-      }, 60_000, 'work queue drained');
+        const depths = await Promise.all(
+          [e.stack.resources.queues.work.url, e.stack.resources.queues.transcripts.url].map(async (QueueUrl) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))).Attributes!),
+        );
+        return depths.every((attrs) => Object.values(attrs).every((v) => v === '0')) || undefined;
+      }, 60_000, 'queues drained');
     } finally {
       sqs.destroy();
     }
@@ -413,6 +420,30 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const rated = await t.press(opener6, ticket.channelId, `dw1:rate:${t.guildId}:${ticket.number}:${record.closedAt.toString(36)}:4`);
     expect((rated.res.body as { data: { content: string } }).data.content).toContain('(4/5)');
     await e.discord.waitFor(() => e.discord.messagesIn(transcriptChannel).find((m) => m.id === post.id)?.embeds[0]?.fields?.some((f) => f.name === 'Rating' && f.value === '★★★★☆'), 60_000);
+  });
+
+  it('refreshes more than 50 expired attachment links in batches Discord accepts', async () => {
+    const opener9 = t.member('many-files');
+    const ticket = await t.open(opener9);
+    const before = e.discord.requests('POST /attachments/refresh-urls').length;
+    // Six logged messages with ten files each, all links expired (the gateway saw them a day ago).
+    const files: string[] = [];
+    for (let m = 0; m < 6; m++) {
+      const atts = Array.from({ length: 10 }, (_, i) => e.discord.addAttachment(ticket.channelId, { filename: `log-${m}-${i}.txt`, contentType: 'text/plain', data: Buffer.from(`file ${m}/${i}`) }));
+      const message = e.discord.postMessage(ticket.channelId, opener9, { content: `batch ${m}` }, atts);
+      deleteMessage(e.discord.model, message, 'test');
+      const expired = (url: string) => { const u = new URL(url); u.searchParams.set('hm', '0'.repeat(64)); return u.toString(); };
+      await logStore.recordCreate(logged(message, { attachments: atts.map((a) => ({ id: a.id, filename: a.filename, size: a.size, url: expired(a.url), contentType: 'text/plain', width: null, height: null })) }));
+      files.push(...atts.map((a) => a.id));
+    }
+    await close(staff, ticket.channelId, 'many files');
+    await eventually(async () => (await t.get(ticket.number)).transcriptStatus === 'stored' || undefined, 60_000, 'transcript stored');
+    const calls = e.discord.requests('POST /attachments/refresh-urls').slice(before);
+    expect(calls.map((c) => [c.status, (c.body as { attachment_urls: string[] }).attachment_urls.length])).toEqual([[200, 50], [200, 10]]);
+    const record = (await archive.records.latest(t.guildId, ticket.number))!;
+    const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
+    const archived = stored.entries.flatMap((x) => (x.kind === 'message' ? x.attachments : [])).filter((a) => a.path !== null).map((a) => a.id);
+    expect(archived.sort()).toEqual([...files].sort());
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {

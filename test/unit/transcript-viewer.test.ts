@@ -1,5 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '../../lambdas/shared/errors';
-import { signLink } from '../../lambdas/shared/transcripts/links';
+import { handleDashboardRequest } from '../../lambdas/dashboard/app';
+import { redactViewerPath, signLink } from '../../lambdas/shared/transcripts/links';
 import { escapeHtml } from '../../lambdas/shared/transcripts/markdown';
 import { RATING_SLOT } from '../../lambdas/shared/transcripts/render-html';
 import { authorizeViewer, readTranscriptFile, type ViewerDeps } from '../../lambdas/shared/transcripts/viewer';
@@ -9,7 +10,7 @@ const opener = '200000000000000001';
 const outsider = '200000000000000009';
 const now = Date.parse('2026-11-01T12:00:00Z');
 
-function deps(refused: unknown[]): ViewerDeps {
+function viewerDeps(refused: unknown[]): ViewerDeps {
   const ticket = { guildId, number: 7, openerId: opener, categoryId: 'general', status: 'closed', closedAt: now - 1000 };
   const record = { guildId, number: 7, closedAt: now - 1000, prefix: 'p/', openerId: opener };
   return {
@@ -26,7 +27,7 @@ function deps(refused: unknown[]): ViewerDeps {
 describe('who may read a transcript', () => {
   it('logs every refusal with who, which ticket and why', async () => {
     const refused: unknown[] = [];
-    const d = deps(refused);
+    const d = viewerDeps(refused);
     const expired = signLink('secret', { guildId, number: 7, userId: opener, expiresAt: now / 1000 - 1 });
     await expect(authorizeViewer(guildId, 7, { kind: 'link', token: expired }, d)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(authorizeViewer(guildId, 7, { kind: 'link', token: `${expired}x` }, d)).rejects.toBeInstanceOf(ForbiddenError);
@@ -37,6 +38,7 @@ describe('who may read a transcript', () => {
       { guildId, number: 7, userId: null, reason: 'link-expired' },
       { guildId, number: 7, userId: null, reason: 'link-invalid' },
       { guildId, number: 7, userId: outsider, reason: 'not-staff' },
+      { guildId, number: 7, userId: null, reason: 'no-session' },
     ]);
     // The opener and staff by role pass.
     await expect(authorizeViewer(guildId, 7, session(opener), d)).resolves.toMatchObject({ via: 'opener', userId: opener });
@@ -61,5 +63,39 @@ describe('the page with a rating given after it was stored', () => {
     expect(html).toBe(page.replace(RATING_SLOT, () => `<b>★★★★☆</b> — ${escapeHtml(feedback)}`));
     expect(html.split('<html>')).toHaveLength(2);
     expect(html).toContain(`— ${escapeHtml(feedback)}</dd>`);
+  });
+});
+
+describe('viewer paths in logs and answers', () => {
+  const token = signLink('secret', { guildId, number: 7, userId: opener, expiresAt: now / 1000 + 3600 });
+  const event = (method: string, rawPath: string) => ({ rawPath, rawQueryString: '', headers: {}, cookies: [], requestContext: { http: { method } } }) as never;
+  const logged: unknown[] = [];
+  const deps = (archive: unknown) =>
+    ({
+      log: { error: (...args: unknown[]) => logged.push(args), warn: () => undefined },
+      telemetry: { capture: () => undefined, captureException: () => undefined, flush: async () => undefined },
+      clock: { now: () => now },
+      sessions: { get: async () => null },
+      baseUrl: 'https://dash.example',
+      viewer: { ...viewerDeps([]), archive },
+    }) as never;
+
+  it('never logs or echoes the signed link in a transcript path', () => {
+    expect(redactViewerPath(`/transcripts/${guildId}/7/${token}/attachments/1/a.png`)).toBe(`/transcripts/${guildId}/7/…`);
+    expect(redactViewerPath(`/transcripts/${guildId}/7`)).toBe(`/transcripts/${guildId}/7`);
+    expect(redactViewerPath('/api/me')).toBe('/api/me');
+  });
+
+  it('a refused method answers 404 without the token; an unexpected failure is logged without it', async () => {
+    const notFound = (await handleDashboardRequest(event('POST', `/transcripts/${guildId}/7/${token}/`), deps({ get: async () => null }))) as { statusCode: number; body: string };
+    expect(notFound.statusCode).toBe(404);
+    expect(String(notFound.body)).not.toContain(token);
+    expect(JSON.parse(String(notFound.body)).message).toBe(`No such endpoint: /transcripts/${guildId}/7/…`);
+
+    const broken = (await handleDashboardRequest(event('GET', `/transcripts/${guildId}/7/${token}/`), deps({ get: async () => { throw new Error('S3 is down'); } }))) as { statusCode: number };
+    expect(broken.statusCode).toBe(500);
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged)).not.toContain(token);
+    expect(JSON.stringify(logged)).toContain(`/transcripts/${guildId}/7/…`);
   });
 });

@@ -3,6 +3,7 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { NotFoundError } from '../../shared/errors';
 import type { HttpResult } from '../../shared/http';
 import { TRANSCRIPT_CSP } from '../../shared/transcripts/render-html';
+import { redactViewerPath } from '../../shared/transcripts/links';
 import { authorizeViewer, readTranscriptFile, type ViewerCredential } from '../../shared/transcripts/viewer';
 import { SESSION_COOKIE } from '../cookies';
 import type { DashboardRequest, RouteDeps } from '../types';
@@ -29,7 +30,7 @@ const redirect = (location: string): HttpResult => ({ statusCode: 302, headers: 
 export async function transcriptViewer(req: DashboardRequest, deps: RouteDeps & { viewer: NonNullable<RouteDeps['viewer']> }): Promise<HttpResult> {
   const raw = req.event.rawPath;
   const m = PATH.exec(raw.replace(/\/+$/, ''));
-  if (!m || req.method !== 'GET') throw new NotFoundError(`No such endpoint: ${req.path}`);
+  if (!m || req.method !== 'GET') throw new NotFoundError(`No such endpoint: ${redactViewerPath(req.path)}`);
   const [, guildId, numberText, key, rest] = m as unknown as [string, string, string, string | undefined, string | undefined];
   const number = Number(numberText);
   if (!key) {

@@ -70,6 +70,8 @@ export interface TranscriptBuildDeps {
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|javascript))/;
 const DOWNLOADS_AT_ONCE = 4;
 const MAX_AVATARS = 100;
+/** Discord refreshes at most 50 attachment links per call. */
+const REFRESH_BATCH = 50;
 
 const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
@@ -161,8 +163,18 @@ async function rehostAttachments(
     else gone.push(a);
   });
   if (gone.length) {
-    // Signed links expire (~24 h); Discord re-signs links of attachments it still has.
-    const fresh = await deps.discord.refreshAttachmentUrls(gone.map((a) => a.url)).catch(() => ({}) as Record<string, string>);
+    // Signed links expire (~24 h); Discord re-signs links of attachments it still has, 50 per call.
+    // A failed call leaves its files listed as no longer available; it is logged (never the links).
+    const fresh: Record<string, string> = {};
+    const urls = [...new Set(gone.map((a) => a.url))];
+    for (let i = 0; i < urls.length; i += REFRESH_BATCH) {
+      const batch = urls.slice(i, i + REFRESH_BATCH);
+      try {
+        Object.assign(fresh, await deps.discord.refreshAttachmentUrls(batch));
+      } catch (err) {
+        deps.log.warn('could not refresh expired attachment links', { guildId, links: batch.length, error: safeError(err) });
+      }
+    }
     await mapLimit(gone, DOWNLOADS_AT_ONCE, async (a) => {
       const url = fresh[a.url];
       if (!url || url === a.url) return;

@@ -43,6 +43,14 @@ export function verifyLink(secret: string, token: string, now: number): LinkChec
   return { ok: true, grant };
 }
 
+/**
+ * A request path as it may be logged or echoed: a viewer path holds a signed link (valid for days)
+ * in its third segment, so `/transcripts/<g>/<n>/<token>/…` becomes `/transcripts/<g>/<n>/…`.
+ */
+export function redactViewerPath(path: string): string {
+  return path.replace(/^(\/transcripts\/[^/]*\/[^/]*\/)[^/]+.*$/s, '$1…');
+}
+
 /** The viewer URL for a token (or, without one, the dashboard-session form). */
 export function viewerUrl(baseUrl: string, guildId: string, number: number, token?: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/transcripts/${guildId}/${number}/${token ?? 'session'}/`;

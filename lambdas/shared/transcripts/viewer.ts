@@ -64,7 +64,11 @@ export async function authorizeViewer(guildId: string, number: number, credentia
     userId = check.grant.userId;
     via = 'link';
   } else {
-    if (!credential.session) throw new UnauthorizedError('Log in with Discord to read this transcript (/auth/login), or use the link staff gave you.');
+    if (!credential.session) {
+      // Not logged in is a refused attempt like any other (someone holds a viewer address).
+      deps.onRefused({ guildId, number, userId: null, reason: 'no-session' });
+      throw new UnauthorizedError('Log in with Discord to read this transcript (/auth/login), or use the link staff gave you.');
+    }
     userId = credential.session.userId;
     via = 'staff';
   }

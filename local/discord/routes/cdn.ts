@@ -1,4 +1,4 @@
-import { Errors } from '../errors';
+import { Errors, invalidFormBody } from '../errors';
 import { json, type RouteResponse } from '../http';
 import type { RouteContext, RouteDefinition } from '../router';
 
@@ -62,6 +62,7 @@ export function attachmentRefreshRoutes(): RouteDefinition[] {
       handler: (ctx) => {
         const urls: unknown = ctx.body?.attachment_urls;
         if (!Array.isArray(urls)) throw Errors.notFound();
+        if (urls.length > 50) throw invalidFormBody({ attachment_urls: { code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 50 or fewer in length.' } });
         const refreshed = urls.map((original: string) => {
           const match = /\/(?:cdn|media)\/attachments\/(\d+)\/(\d+)\/([^?]+)/.exec(String(original));
           const stored = match ? ctx.model.state.attachments.get(match[2]) : undefined;
