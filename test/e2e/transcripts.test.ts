@@ -11,6 +11,7 @@ import { DynamoTicketLogStore } from '../../lambdas/shared/adapters/dynamo-ticke
 import type { LoggedMessage } from '../../lambdas/shared/tickets/live-log';
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON } from '../../lambdas/shared/transcripts/archive';
 import { signLink } from '../../lambdas/shared/transcripts/links';
+import { retentionSweep } from '../../lambdas/shared/transcripts/retention';
 import type { TranscriptDocument, TranscriptMessage } from '../../lambdas/shared/transcripts/model';
 import { option } from '../../local/discord';
 import { deleteMessage } from '../../local/discord/messages';
@@ -444,6 +445,20 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
     const archived = stored.entries.flatMap((x) => (x.kind === 'message' ? x.attachments : [])).filter((a) => a.path !== null).map((a) => a.id);
     expect(archived.sort()).toEqual([...files].sort());
+  });
+
+  it('staff asking for a transcript that retention deleted are told so, not to wait', async () => {
+    await t.settings({ transcriptRetentionDays: 30 });
+    const opener10 = t.member('retained');
+    const ticket = await t.open(opener10);
+    await close(staff, ticket.channelId, 'kept 30 days');
+    const record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+    expect(record.expiresAt).toBe(record.closedAt + 30 * 86_400_000);
+    const swept = await retentionSweep({ records: archive.records, archive: archive.store, telemetry: { capture: () => undefined, captureException: () => undefined, flush: async () => undefined }, log: { error: () => undefined } }).run(record.expiresAt!);
+    expect(swept.failed).toBe(0);
+    expect(await archive.records.latest(t.guildId, ticket.number)).toBeNull();
+    const asked = await t.ticket(staff, e.world.channelId, 'transcript', [option.integer('number', ticket.number)]);
+    expect((await t.done(asked.payload.id)).content).toBe(`The transcript of ticket ${label(ticket.number)} was deleted by this server's retention policy (/config transcripts retention_days).`);
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {
