@@ -8,7 +8,8 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { archiveFromConfig, type ArchiveConfig } from '../../lambdas/shared/adapters/archive-factory';
 import { DynamoSessionStore } from '../../lambdas/shared/adapters/dynamo-session-store';
 import { DynamoTicketLogStore } from '../../lambdas/shared/adapters/dynamo-ticket-log-store';
-import type { LoggedMessage } from '../../lambdas/shared/tickets/live-log';
+import { snowflakeTime, type LoggedMessage } from '../../lambdas/shared/tickets/live-log';
+import { DynamoTicketTrail } from '../../lambdas/shared/adapters/dynamo-ticket-trail';
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON } from '../../lambdas/shared/transcripts/archive';
 import { signLink } from '../../lambdas/shared/transcripts/links';
 import { retentionSweep } from '../../lambdas/shared/transcripts/retention';
@@ -459,6 +460,19 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     expect(await archive.records.latest(t.guildId, ticket.number)).toBeNull();
     const asked = await t.ticket(staff, e.world.channelId, 'transcript', [option.integer('number', ticket.number)]);
     expect((await t.done(asked.payload.id)).content).toBe(`The transcript of ticket ${label(ticket.number)} was deleted by this server's retention policy (/config transcripts retention_days).`);
+  });
+
+  it('the trail records each staff change at the time it was made, with the value it set', async () => {
+    const opener11 = t.member('trail');
+    const ticket = await t.open(opener11);
+    const high = await t.ticket(staff, ticket.channelId, 'priority', [option.string('level', 'high')]);
+    const urgent = await t.ticket(staff, ticket.channelId, 'priority', [option.string('level', 'urgent')]);
+    await Promise.all([t.done(high.payload.id), t.done(urgent.payload.id)]);
+    const entries = (await new DynamoTicketTrail(data.db, e.stack.resources.tableName).list(t.guildId, ticket.number)).filter((x) => x.event === 'priority');
+    expect(entries.map((x) => [x.at, x.details.priority])).toEqual([
+      [snowflakeTime(high.payload.id), 'high'],
+      [snowflakeTime(urgent.payload.id), 'urgent'],
+    ]);
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {
