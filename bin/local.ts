@@ -59,6 +59,8 @@ async function main() {
     ...(cfg.DISCORD_PUBLIC_KEY ? { DISCORD_PUBLIC_KEY: cfg.DISCORD_PUBLIC_KEY } : {}),
     // Wrapped archive data keys persist in DynamoDB Local's data: so must the key that wraps them.
     ARCHIVE_MASTER_KEY: process.env.ARCHIVE_MASTER_KEY || localMasterKey(),
+    // Signed transcript links in DMs work for 7 days: the secret they are signed with must outlive a restart.
+    DASHBOARD_SESSION_SECRET: process.env.DASHBOARD_SESSION_SECRET || localSecret('session.secret', () => randomBytes(32).toString('base64url')),
   };
 
   const stack = await startLocalStack({
@@ -131,10 +133,15 @@ main().catch((err) => {
 
 /** The local archive master key, made once and kept in .local/ (git-ignored) unless ARCHIVE_MASTER_KEY is set. */
 function localMasterKey(): string {
-  const file = join('.local', 'archive-master.key');
+  return localSecret('archive-master.key', () => randomBytes(32).toString('base64'));
+}
+
+/** A secret made once and kept in .local/ (git-ignored, owner-only), so it survives restarts. */
+function localSecret(name: string, make: () => string): string {
+  const file = join('.local', name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = randomBytes(32).toString('base64');
+  const value = make();
   mkdirSync('.local', { recursive: true });
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
 }

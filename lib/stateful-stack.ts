@@ -27,8 +27,14 @@ export interface StatefulStackProps extends StackProps {
  * @see https://docs.aws.amazon.com/cdk/v2/guide/best-practices.html#best-practices-apps
  */
 export class StatefulStack extends Stack {
-  /** Customer-managed key for the table, archive bucket, queues, alarm topic and archive envelope encryption. */
+  /** Customer-managed key for the table, archive bucket, queues and alarm topic. */
   readonly key: kms.Key;
+  /**
+   * Wraps the per-guild archive data keys (envelope encryption), and nothing else: only the
+   * functions that seal or open transcripts are granted it, so no other role can unwrap a guild's
+   * data key even though it may read the (encrypted) table.
+   */
+  readonly archiveKey: kms.Key;
   readonly table: dynamodb.Table;
   readonly archiveBucket: s3.Bucket;
   /** Server access logs of the archive and CloudFront logs of the dashboard. */
@@ -45,6 +51,12 @@ export class StatefulStack extends Stack {
     // https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html
     this.key = new kms.Key(this, 'Key', {
       description: 'Deskwire: table, archive, queues, alarms and archive envelope encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.archiveKey = new kms.Key(this, 'ArchiveKey', {
+      description: 'Deskwire: per-guild archive data keys (transcript envelope encryption)',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

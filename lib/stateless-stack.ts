@@ -102,7 +102,7 @@ export class StatelessStack extends Stack {
       .bindQueue('work', work.queue, 'send')
       .bindQueue('transcripts', transcriptBuilds.queue, 'send')
       .bindBucket(stateful.archiveBucket, 'readWrite')
-      .bindArchiveKey(stateful.key, 'readWrite');
+      .bindArchiveKey(stateful.archiveKey, 'readWrite');
 
     // Transcript builds: the worker's code on its own queue, one build per invocation, with the
     // minutes and memory a large ticket needs (up to 250 MB of attachments re-hosted and sealed).
@@ -113,7 +113,7 @@ export class StatelessStack extends Stack {
       // The worker's config names both queues; a transcript job sends nothing itself.
       .bindQueue('work', work.queue, 'send')
       .bindBucket(stateful.archiveBucket, 'readWrite')
-      .bindArchiveKey(stateful.key, 'readWrite');
+      .bindArchiveKey(stateful.archiveKey, 'readWrite');
 
     // Live ticket log and guild lifecycle from the gateway, in channel order.
     const eventsFn = make('events', 'Deskwire: gateway events consumer')
@@ -141,7 +141,7 @@ export class StatelessStack extends Stack {
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindBucket(stateful.archiveBucket, 'read')
-      .bindArchiveKey(stateful.key, 'read');
+      .bindArchiveKey(stateful.archiveKey, 'read');
 
     this.functions = { interactions, worker, events: eventsFn, sweeper, dashboard, transcripts };
     // Without dashboardBaseUrl the dashboard takes its public origin from CloudFront's

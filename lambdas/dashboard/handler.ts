@@ -13,6 +13,7 @@ import { lazy } from '../shared/lazy';
 import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
+import { TtlCache } from '../shared/ttl-cache';
 import { handleDashboardRequest } from './app';
 import { loadDashboardConfig } from './config';
 import type { DashboardDeps } from './types';
@@ -42,6 +43,7 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
       linkSecret: cfg.DASHBOARD_SESSION_SECRET,
       members: cfg.DISCORD_BOT_TOKEN ? new RestDiscordApi({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, botToken: cfg.DISCORD_BOT_TOKEN }) : null,
       now: systemClock.now,
+      staffChecks: new TtlCache<boolean>(60_000),
       // Who tried to read which transcript, and why they were refused (never the transcript).
       onRefused: (refusal) => {
         log.warn('transcript access refused', refusal);

@@ -106,7 +106,14 @@ export function grantBucketAccess(grantee: iam.IGrantable, bucket: s3.IBucket, a
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-cryptography.html#enveloping
  */
 export function grantArchiveKey(grantee: iam.IGrantable, key: kms.IKey, access: 'read' | 'readWrite'): void {
-  grantKey(grantee, key, access === 'read' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt']);
+  // Only with a guild as the encryption context: the key wraps guild data keys and nothing else.
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: access === 'read' ? ['kms:Decrypt'] : ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [key.keyArn],
+      conditions: { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['guild'] }, Null: { 'kms:EncryptionContext:guild': 'false' } },
+    }),
+  );
 }
 
 /** Read access to the credentials secret. */

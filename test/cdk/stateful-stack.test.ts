@@ -49,6 +49,14 @@ describe('DeskwireStateful', () => {
     template.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
   });
 
+  test('the archive data keys have a key of their own, rotated and retained', () => {
+    template.resourceCountIs('AWS::KMS::Key', 2);
+    const [id, key] = Object.entries(template.findResources('AWS::KMS::Key')).find(([k]) => k.startsWith('ArchiveKey'))!;
+    expect(key).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    // Nothing else is encrypted with it.
+    expect(JSON.stringify(Object.values(template.toJSON().Resources).filter((r) => (r as { Type: string }).Type !== 'AWS::KMS::Key'))).not.toContain(id);
+  });
+
   test('the key lets CloudWatch publish alarms to the encrypted topic', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {

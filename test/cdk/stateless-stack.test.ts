@@ -83,7 +83,23 @@ describe('DeskwireStateless functions', () => {
     expect(resourceVars('sweeper')).toEqual(['ARCHIVE_BUCKET', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
     expect(resourceVars('dashboard')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
     expect(functionByName('interactions').props.Environment.Variables.DISCORD_PUBLIC_KEY).toBe(CONTEXT.discordPublicKey);
-    expect(functionByName('worker').props.Environment.Variables[RESOURCE_ENV.archiveKey]).toEqual(imported('Key', 'Arn'));
+    expect(functionByName('worker').props.Environment.Variables[RESOURCE_ENV.archiveKey]).toEqual(imported('ArchiveKey', 'Arn'));
+  });
+
+  test('only the functions that seal or open transcripts can use the archive key, and only for guild data keys', () => {
+    const policyOf = (name: FunctionName) => {
+      const [, policy] = Object.entries(template.findResources('AWS::IAM::Policy')).find(([id]) => id.startsWith(`${name[0]!.toUpperCase()}${name.slice(1)}Role`))!;
+      return policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+    };
+    const archiveKeyArn = JSON.stringify(imported('ArchiveKey', 'Arn'));
+    for (const name of ['interactions', 'events', 'sweeper'] as const) {
+      expect(JSON.stringify(policyOf(name))).not.toContain(archiveKeyArn);
+    }
+    const guildOnly = { 'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['guild'] }, Null: { 'kms:EncryptionContext:guild': 'false' } };
+    for (const [name, actions] of [['worker', ['kms:GenerateDataKey', 'kms:Decrypt']], ['transcripts', ['kms:GenerateDataKey', 'kms:Decrypt']], ['dashboard', 'kms:Decrypt']] as const) {
+      const uses = policyOf(name).filter((s) => JSON.stringify(s.Resource) === archiveKeyArn);
+      expect(uses).toEqual([{ Effect: 'Allow', Action: actions, Resource: imported('ArchiveKey', 'Arn'), Condition: guildOnly }]);
+    }
   });
 
   test('the interactions role cannot read the credentials secret', () => {

@@ -8,9 +8,11 @@ import type { APIMessage } from 'discord-api-types/v10';
 import { archiveFromConfig, type ArchiveConfig } from '../../lambdas/shared/adapters/archive-factory';
 import { DynamoSessionStore } from '../../lambdas/shared/adapters/dynamo-session-store';
 import { DynamoTicketLogStore } from '../../lambdas/shared/adapters/dynamo-ticket-log-store';
-import type { LoggedMessage } from '../../lambdas/shared/tickets/live-log';
+import { snowflakeTime, type LoggedMessage } from '../../lambdas/shared/tickets/live-log';
+import { DynamoTicketTrail } from '../../lambdas/shared/adapters/dynamo-ticket-trail';
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON } from '../../lambdas/shared/transcripts/archive';
 import { signLink } from '../../lambdas/shared/transcripts/links';
+import { retentionSweep } from '../../lambdas/shared/transcripts/retention';
 import type { TranscriptDocument, TranscriptMessage } from '../../lambdas/shared/transcripts/model';
 import { option } from '../../local/discord';
 import { deleteMessage } from '../../local/discord/messages';
@@ -444,6 +446,33 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
     const stored = JSON.parse((await archive.archive.get(t.guildId, record.prefix + TRANSCRIPT_JSON))!.data.toString('utf8')) as TranscriptDocument;
     const archived = stored.entries.flatMap((x) => (x.kind === 'message' ? x.attachments : [])).filter((a) => a.path !== null).map((a) => a.id);
     expect(archived.sort()).toEqual([...files].sort());
+  });
+
+  it('staff asking for a transcript that retention deleted are told so, not to wait', async () => {
+    await t.settings({ transcriptRetentionDays: 30 });
+    const opener10 = t.member('retained');
+    const ticket = await t.open(opener10);
+    await close(staff, ticket.channelId, 'kept 30 days');
+    const record = await eventually(async () => { const r = await archive.records.latest(t.guildId, ticket.number); return r?.deliveredAt ? r : undefined; }, 60_000, 'transcript delivered');
+    expect(record.expiresAt).toBe(record.closedAt + 30 * 86_400_000);
+    const swept = await retentionSweep({ records: archive.records, archive: archive.store, telemetry: { capture: () => undefined, captureException: () => undefined, flush: async () => undefined }, log: { error: () => undefined } }).run(record.expiresAt!);
+    expect(swept.failed).toBe(0);
+    expect(await archive.records.latest(t.guildId, ticket.number)).toBeNull();
+    const asked = await t.ticket(staff, e.world.channelId, 'transcript', [option.integer('number', ticket.number)]);
+    expect((await t.done(asked.payload.id)).content).toBe(`The transcript of ticket ${label(ticket.number)} was deleted by this server's retention policy (/config transcripts retention_days).`);
+  });
+
+  it('the trail records each staff change at the time it was made, with the value it set', async () => {
+    const opener11 = t.member('trail');
+    const ticket = await t.open(opener11);
+    const high = await t.ticket(staff, ticket.channelId, 'priority', [option.string('level', 'high')]);
+    const urgent = await t.ticket(staff, ticket.channelId, 'priority', [option.string('level', 'urgent')]);
+    await Promise.all([t.done(high.payload.id), t.done(urgent.payload.id)]);
+    const entries = (await new DynamoTicketTrail(data.db, e.stack.resources.tableName).list(t.guildId, ticket.number)).filter((x) => x.event === 'priority');
+    expect(entries.map((x) => [x.at, x.details.priority])).toEqual([
+      [snowflakeTime(high.payload.id), 'high'],
+      [snowflakeTime(urgent.payload.id), 'urgent'],
+    ]);
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {

@@ -6,9 +6,10 @@ import { DynamoTicketTrail } from '../../lambdas/shared/adapters/dynamo-ticket-t
 import type { TelemetryEvent } from '../../lambdas/shared/contracts/telemetry-event';
 import { purgeSweep } from '../../lambdas/shared/domain/sweeps';
 import type { Telemetry } from '../../lambdas/shared/ports/telemetry';
-import { guildArchivePrefix, TRANSCRIPT_HTML, transcriptPrefix } from '../../lambdas/shared/transcripts/archive';
+import { guildArchivePrefix, SealedArchive, TRANSCRIPT_HTML, transcriptPrefix } from '../../lambdas/shared/transcripts/archive';
 import { ArchiveIntegrityError } from '../../lambdas/shared/transcripts/archive-crypto';
-import { DataKeyGoneError } from '../../lambdas/shared/transcripts/data-keys';
+import { DataKeyGoneError, EnvelopeDataKeys } from '../../lambdas/shared/transcripts/data-keys';
+import { LocalKeyWrapper } from '../../lambdas/shared/adapters/kms-key-wrapper';
 import { signLink, verifyLink } from '../../lambdas/shared/transcripts/links';
 import type { TranscriptRecord } from '../../lambdas/shared/transcripts/ports';
 import { retentionSweep } from '../../lambdas/shared/transcripts/retention';
@@ -119,6 +120,24 @@ describe('the sealed archive on the S3 emulator and DynamoDB Local', () => {
     // Delivery changes only its own fields: retention still finds the record.
     expect(await a.records.get(guildId, 4, base.closedAt)).toEqual({ ...base, deliveredAt: now + 91_000, embedChannelId: '1', embedMessageId: '2' });
     expect((await a.records.dueExpired(base.expiresAt!, 1000)).map((r) => r.guildId)).toContain(guildId);
+  });
+
+  it('unwraps a data key once per container, yet a shredded key is gone at once', async () => {
+    const guildId = randomSnowflake();
+    const wrapper = new LocalKeyWrapper(Buffer.from(masterKey, 'base64'));
+    let unwraps = 0;
+    const counting = { id: wrapper.id, generate: (g: string) => wrapper.generate(g), unwrap: (g: string, w: Buffer) => (unwraps++, wrapper.unwrap(g, w)) };
+    const keys = new EnvelopeDataKeys(a.dataKeyStore, counting, () => clock.now());
+    const sealed = new SealedArchive(a.store, keys);
+    const key = `${transcriptPrefix(guildId, 5, 5000)}${TRANSCRIPT_HTML}`;
+    await sealed.put(guildId, key, page, { compress: true, contentType: 'text/html' });
+    for (let i = 0; i < 5; i++) expect((await sealed.get(guildId, key))!.data).toEqual(page);
+    expect(unwraps).toBe(0); // the key made here is kept unwrapped; a reader in another container unwraps once
+    const reader = new SealedArchive(a.store, new EnvelopeDataKeys(a.dataKeyStore, counting, () => clock.now()));
+    for (let i = 0; i < 5; i++) expect((await reader.get(guildId, key))!.data).toEqual(page);
+    expect(unwraps).toBe(1);
+    await a.dataKeyStore.delete(guildId);
+    await expect(reader.get(guildId, key)).rejects.toBeInstanceOf(DataKeyGoneError);
   });
 
   it('retention deletes only due transcripts (objects and record), reading the due index', async () => {

@@ -1,5 +1,6 @@
 import { ForbiddenError, UnauthorizedError } from '../../lambdas/shared/errors';
 import { handleDashboardRequest } from '../../lambdas/dashboard/app';
+import { TtlCache } from '../../lambdas/shared/ttl-cache';
 import { redactViewerPath, signLink } from '../../lambdas/shared/transcripts/links';
 import { escapeHtml } from '../../lambdas/shared/transcripts/markdown';
 import { RATING_SLOT } from '../../lambdas/shared/transcripts/render-html';
@@ -97,5 +98,29 @@ describe('viewer paths in logs and answers', () => {
     expect(logged).toHaveLength(1);
     expect(JSON.stringify(logged)).not.toContain(token);
     expect(JSON.stringify(logged)).toContain(`/transcripts/${guildId}/7/…`);
+  });
+});
+
+describe('staff checks are kept a minute per container', () => {
+  it('reads the member from Discord once per minute for a page and its files', async () => {
+    let reads = 0;
+    let clock = now;
+    const d: ViewerDeps = {
+      ...viewerDeps([]),
+      members: { getMember: async (_g: string, userId: string) => (reads++, { roles: userId === outsider ? [] : ['300000000000000001'], nick: null, user: { id: userId, username: 'x' } }) as never },
+      staffChecks: new TtlCache<boolean>(60_000),
+      now: () => clock,
+    };
+    const staff = { kind: 'session' as const, session: { id: 's', userId: '200000000000000002', username: 'x', avatar: null, guilds: [], createdAt: now, expiresAt: now + 3_600_000 } };
+    for (let i = 0; i < 5; i++) await expect(authorizeViewer(guildId, 7, staff, d)).resolves.toMatchObject({ via: 'staff' });
+    expect(reads).toBe(1);
+    clock += 60_000;
+    await authorizeViewer(guildId, 7, staff, d);
+    expect(reads).toBe(2);
+    // A refusal is not kept: the next request asks Discord again.
+    const refused = { ...staff, session: { ...staff.session, userId: outsider } };
+    await expect(authorizeViewer(guildId, 7, refused, d)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(authorizeViewer(guildId, 7, refused, d)).rejects.toBeInstanceOf(ForbiddenError);
+    expect(reads).toBe(4);
   });
 });

@@ -79,7 +79,8 @@ export const TicketChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('claim') }),
   z.object({ kind: z.literal('unclaim'), previous: Snowflake }),
   z.object({ kind: z.literal('transfer'), to: Snowflake }),
-  z.object({ kind: z.literal('priority') }),
+  /** `level`: the priority the interaction set (older jobs without it: the row's at run time). */
+  z.object({ kind: z.literal('priority'), level: z.optional(z.enum(['low', 'normal', 'high', 'urgent'])) }),
   z.object({ kind: z.literal('member'), op: z.enum(['add', 'remove']), userId: Snowflake }),
   z.object({ kind: z.literal('role'), op: z.enum(['add', 'remove']), roleId: Snowflake }),
   z.object({ kind: z.literal('rename'), name: z.string().check(z.minLength(1), z.maxLength(100)) }),

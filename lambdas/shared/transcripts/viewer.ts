@@ -11,6 +11,7 @@ import { INLINE_IMAGE_TYPES } from './model';
 import type { TranscriptRecord, TranscriptRecordStore } from './ports';
 import { RATING_SLOT } from './render-html';
 import { escapeHtml } from './markdown';
+import type { TtlCache } from '../ttl-cache';
 
 /** The transcript is gone for good (its guild's archive was purged, or retention deleted it). */
 export class TranscriptGoneError extends UserError {
@@ -27,6 +28,12 @@ export interface ViewerDeps {
   /** Staff-role check for dashboard sessions (members' roles); without it only managers and the opener pass. */
   members: Pick<DiscordApi, 'getMember'> | null;
   now: () => number;
+  /**
+   * Passed staff checks per container (guild, user, category), kept about a minute: a page and its
+   * files are several requests, each would otherwise read the member from Discord. A removed staff
+   * role therefore stops access within that minute.
+   */
+  staffChecks?: TtlCache<boolean>;
   /** Every refused attempt is logged (who, which ticket, why) — never the transcript itself. */
   onRefused: (refusal: { guildId: string; number: number; userId: string | null; reason: string }) => void;
 }
@@ -85,10 +92,20 @@ export async function authorizeViewer(guildId: string, number: number, credentia
 
 async function isStaffMember(guildId: string, userId: string, ticket: Ticket | null, deps: ViewerDeps): Promise<boolean> {
   if (!deps.members) return false;
+  const cacheKey = `${guildId}:${userId}:${ticket?.categoryId ?? ''}`;
+  const cached = deps.staffChecks?.get(cacheKey, deps.now());
+  if (cached !== undefined) return cached;
+  const staff = await checkStaffRoles(guildId, userId, ticket, deps.members, deps);
+  // Only a pass is kept: a refusal (or a Discord hiccup read as one) is checked again next time.
+  if (staff) deps.staffChecks?.set(cacheKey, true, deps.now());
+  return staff;
+}
+
+async function checkStaffRoles(guildId: string, userId: string, ticket: Ticket | null, members: NonNullable<ViewerDeps['members']>, deps: ViewerDeps): Promise<boolean> {
   const [settings, category, member] = await Promise.all([
     deps.tickets.getSettings(guildId),
     ticket ? deps.tickets.getCategory(guildId, ticket.categoryId) : Promise.resolve(null),
-    deps.members.getMember(guildId, userId).catch(() => null),
+    members.getMember(guildId, userId).catch(() => null),
   ]);
   if (!settings || !member) return false;
   const staff = new Set(staffRolesFor(settings, category));

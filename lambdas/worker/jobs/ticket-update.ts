@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { TicketUpdateJob } from '../../shared/contracts/work-job';
 import { applyTicketChange } from '../../shared/tickets/apply-ticket-change';
+import { snowflakeTime } from '../../shared/tickets/live-log';
 import { appendToTrail, trailEventFor } from '../../shared/tickets/trail';
 import { runInteractionJob } from '../interaction-job';
 import type { WorkerDeps } from '../types';
@@ -10,8 +11,10 @@ export function updateTicket(job: z.infer<typeof TicketUpdateJob>, attempt: numb
   return runInteractionJob('ticket.update', job.ctx, attempt, deps, async () => {
     const reply = await applyTicketChange(job.guildId, job.number, job.change, job.ctx.userId, deps);
     // The trail keeps what the row does not (who claimed before, members added): the transcript shows it.
-    const ticket = job.change.kind === 'priority' ? await deps.tickets.getTicket(job.guildId, job.number) : null;
-    await appendToTrail(deps.trail, trailEventFor(job.change, { guildId: job.guildId, number: job.number, priority: ticket?.priority }, job.ctx.userId, deps.clock.now()), deps.log);
+    // Its time is the action's (the interaction id is a snowflake: when staff pressed), not this
+    // job's, which may run later or again; the priority is the one set, not the row's by then.
+    const priority = job.change.kind !== 'priority' ? undefined : (job.change.level ?? (await deps.tickets.getTicket(job.guildId, job.number))?.priority);
+    await appendToTrail(deps.trail, trailEventFor(job.change, { guildId: job.guildId, number: job.number, priority }, job.ctx.userId, snowflakeTime(job.ctx.interactionId)), deps.log);
     return reply;
   });
 }

@@ -14,6 +14,10 @@ export function transcriptLink(job: z.infer<typeof TranscriptLinkJob>, attempt: 
     const [ticket, record] = await Promise.all([deps.tickets.getTicket(job.guildId, job.number), deps.transcripts.records.latest(job.guildId, job.number)]);
     const label = ticketLabel({ number: job.number });
     if (!record) {
+      // Stored once and no record now: the retention sweep deleted it (there is nothing to wait for).
+      if (ticket?.status === 'closed' && ticket.transcriptStatus === 'stored') {
+        throw new UserError(`The transcript of ticket ${label} was deleted by this server's retention policy (/config transcripts retention_days).`);
+      }
       const why = ticket?.status !== 'closed' ? 'it has not been closed yet' : ticket.transcriptStatus === 'failed' || ticket.transcriptStatus === 'failed-retrying' ? 'archiving it failed and is being retried' : 'it is still being archived';
       throw new UserError(`Ticket ${label} has no transcript yet: ${why}. Try again in a minute.`);
     }

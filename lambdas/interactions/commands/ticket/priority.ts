@@ -8,5 +8,5 @@ import { publicUpdate } from './outcome';
 /** `/ticket priority level:` — shown in the welcome embed (field and colour). */
 export async function priority(interaction: APIChatInputApplicationCommandInteraction, deps: InteractionDeps): Promise<Outcome> {
   const ticket = await setPriority(await ticketScope(interaction, deps), new CommandOptions(interaction).string('level'), deps);
-  return publicUpdate(interaction, ticket, { kind: 'priority' });
+  return publicUpdate(interaction, ticket, { kind: 'priority', level: ticket.priority });
 }
