@@ -12,6 +12,7 @@ import { repairSweep } from '../shared/tickets/repair';
 import type { TicketStore } from '../shared/tickets/ports';
 import type { ArchiveStore, TranscriptRecordStore } from '../shared/transcripts/ports';
 import { retentionSweep } from '../shared/transcripts/retention';
+import { transcriptRepairSweep } from '../shared/transcripts/repair';
 
 export interface SweeperDeps {
   guilds: GuildStore;
@@ -31,7 +32,7 @@ export interface SweeperDeps {
 
 /** Every sweep the schedule runs. Each reads only its due items (ByDue index). */
 export function sweepsFor(deps: SweeperDeps): Sweep[] {
-  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }), retentionSweep({ ...deps, records: deps.transcripts })];
+  return [purgeSweep(deps), autoCloseSweep(deps), repairSweep(deps), licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }), retentionSweep({ ...deps, records: deps.transcripts }), transcriptRepairSweep(deps)];
 }
 
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */

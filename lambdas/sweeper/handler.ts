@@ -7,7 +7,7 @@ import { S3ArchiveStore } from '../shared/adapters/s3-archive-store';
 import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
-import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
+import { workQueueFromConfig } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import type { SweepResult } from '../shared/domain/sweeps';
 import { lazy } from '../shared/lazy';
@@ -31,7 +31,7 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
     licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
-    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    workQueue: workQueueFromConfig(sqsClient(cfg), cfg),
     archive: new S3ArchiveStore(s3Client(cfg), cfg.ARCHIVE_BUCKET),
     transcripts: new DynamoTranscriptStore(db, cfg.TABLE_NAME),
     telemetry: telemetryFromConfig(cfg, 'sweeper'),

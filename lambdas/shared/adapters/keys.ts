@@ -67,4 +67,6 @@ export const DueKind = {
   license: 'DUE#license',
   /** A stored transcript whose retention period ends at this time. */
   retention: 'DUE#retention',
+  /** A closed ticket whose transcript should be stored (or failed) by this time, on the ticket item. */
+  transcript: 'DUE#transcript',
 } as const;
