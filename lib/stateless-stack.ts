@@ -129,6 +129,8 @@ export class StatelessStack extends Stack {
       .bindSecret(stateful.secret)
       .bindTable(stateful.table, 'readWrite')
       .bindQueue('work', work.queue, 'send')
+      // Stuck transcript builds are queued again (the transcript repair sweep).
+      .bindQueue('transcripts', transcriptBuilds.queue, 'send')
       // Transcript retention and guild purges delete archive objects (no key needed to delete).
       .bindBucket(stateful.archiveBucket, 'delete');
 

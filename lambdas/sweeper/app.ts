@@ -14,6 +14,7 @@ import { repairSweep } from '../shared/tickets/repair';
 import type { TicketStore } from '../shared/tickets/ports';
 import type { ArchiveStore, TranscriptRecordStore } from '../shared/transcripts/ports';
 import { retentionSweep } from '../shared/transcripts/retention';
+import { transcriptRepairSweep } from '../shared/transcripts/repair';
 
 export interface SweeperDeps {
   guilds: GuildStore;
@@ -43,6 +44,7 @@ export function sweepsFor(deps: SweeperDeps): Sweep[] {
     licenseSweep({ ...deps, graceMs: deps.licenseGraceMs }),
     retentionSweep({ ...deps, records: deps.transcripts }),
     calloutSweep({ ...deps, expireMs: deps.calloutExpireMs }),
+    transcriptRepairSweep(deps),
   ];
 }
 

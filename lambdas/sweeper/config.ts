@@ -6,6 +6,8 @@ import { HqConfig } from '../shared/hq/config';
 export const SweeperConfig = z.extend(CommonConfig, {
   /** Sweeps hand Discord work (auto-close warnings and closes) to the worker through this queue. */
   WORK_QUEUE_URL: Fields.url,
+  /** The transcript repair sweep queues stuck builds again on the transcripts queue. */
+  TRANSCRIPTS_QUEUE_URL: Fields.url,
   /** The archive bucket: retention and guild purges delete transcripts (no key needed to delete). */
   ARCHIVE_BUCKET: Fields.nonEmpty,
   ...HqConfig,

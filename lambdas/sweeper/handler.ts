@@ -9,7 +9,7 @@ import { DynamoGuildStore } from '../shared/adapters/dynamo-guild-store';
 import { hqSettingsOf } from '../shared/hq/config';
 import { DynamoLicenseAdminStore } from '../shared/adapters/dynamo-license-admin-store';
 import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
-import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
+import { workQueueFromConfig } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import type { SweepResult } from '../shared/domain/sweeps';
 import { lazy } from '../shared/lazy';
@@ -33,7 +33,7 @@ export async function buildSweeperDeps(env: Record<string, string | undefined> =
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     licenses: new DynamoLicenseAdminStore(db, cfg.TABLE_NAME),
     licenseGraceMs: graceMsFromDays(cfg.LICENSE_GRACE_DAYS),
-    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    workQueue: workQueueFromConfig(sqsClient(cfg), cfg),
     archive: new S3ArchiveStore(s3Client(cfg), cfg.ARCHIVE_BUCKET),
     transcripts: new DynamoTranscriptStore(db, cfg.TABLE_NAME),
     callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),

@@ -18,7 +18,7 @@ import { DynamoTicketStore } from '../shared/adapters/dynamo-ticket-store';
 import { DynamoTicketTrail } from '../shared/adapters/dynamo-ticket-trail';
 import { FetchCdnFiles } from '../shared/adapters/fetch-cdn-files';
 import { SqsRetryScheduler } from '../shared/adapters/sqs-retry-scheduler';
-import { SqsWorkQueue } from '../shared/adapters/sqs-work-queue';
+import { workQueueFromConfig } from '../shared/adapters/sqs-work-queue';
 import { systemClock } from '../shared/clock';
 import { lazy } from '../shared/lazy';
 import { LicenseEntitlements } from '../shared/licensing/entitlements';
@@ -78,11 +78,6 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
       viewerBaseUrl: cfg.TRANSCRIPT_VIEWER_URL.replace(/\/+$/, ''),
     },
   };
-}
-
-/** The work queue as producers see it: transcript builds routed to their own queue. */
-export function workQueueFromConfig(sqs: ReturnType<typeof sqsClient>, cfg: { WORK_QUEUE_URL: string; TRANSCRIPTS_QUEUE_URL: string }): SqsWorkQueue {
-  return new SqsWorkQueue(sqs, cfg.WORK_QUEUE_URL, { 'transcript.build': cfg.TRANSCRIPTS_QUEUE_URL });
 }
 
 /** The middy-wrapped handler over a deps factory (the stack's entry and the local stack use the same). */

@@ -80,7 +80,7 @@ describe('DeskwireStateless functions', () => {
     expect(resourceVars('worker')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'TRANSCRIPTS_QUEUE_URL', 'WORK_QUEUE_URL']);
     expect(resourceVars('transcripts')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'TRANSCRIPTS_QUEUE_URL', 'WORK_QUEUE_URL']);
     expect(resourceVars('events')).toEqual(['DESKWIRE_SECRET_ARN', 'EVENTS_QUEUE_URL', 'TABLE_NAME', 'WORK_QUEUE_URL']);
-    expect(resourceVars('sweeper')).toEqual(['ARCHIVE_BUCKET', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'WORK_QUEUE_URL']);
+    expect(resourceVars('sweeper')).toEqual(['ARCHIVE_BUCKET', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME', 'TRANSCRIPTS_QUEUE_URL', 'WORK_QUEUE_URL']);
     expect(resourceVars('dashboard')).toEqual(['ARCHIVE_BUCKET', 'ARCHIVE_KMS_KEY_ID', 'DESKWIRE_SECRET_ARN', 'TABLE_NAME']);
     expect(functionByName('interactions').props.Environment.Variables.DISCORD_PUBLIC_KEY).toBe(CONTEXT.discordPublicKey);
     expect(functionByName('worker').props.Environment.Variables[RESOURCE_ENV.archiveKey]).toEqual(imported('ArchiveKey', 'Arn'));

@@ -381,7 +381,7 @@ describe('closing, rating, close requests and reopening through signed interacti
       expect(rule.hits).toBe(1);
       const row = await raw(ticket.number);
       expect(row).toMatchObject({ status: 'closed', closedBy: staff, closeReason: 'It could not be reopened' });
-      expect(row.dueKind).toBeUndefined();
+      expect(row.dueKind).not.toBe('DUE#autoclose');
       expect((await t.slot(opener))?.openNumbers).toBeUndefined();
       expect(e.discord.state.channels.get(ch)!.thread_metadata).toMatchObject({ archived: true, locked: true });
       expect((await t.open(opener)).number).toBeGreaterThan(ticket.number);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../../lambdas/shared/adapters/keys';
 import { replayDeadLetters } from '../../lambdas/shared/adapters/sqs-dead-letters';
@@ -13,6 +13,8 @@ import { DynamoTicketTrail } from '../../lambdas/shared/adapters/dynamo-ticket-t
 import { TRANSCRIPT_HTML, TRANSCRIPT_JSON } from '../../lambdas/shared/transcripts/archive';
 import { signLink } from '../../lambdas/shared/transcripts/links';
 import { retentionSweep } from '../../lambdas/shared/transcripts/retention';
+import { transcriptRepairSweep } from '../../lambdas/shared/transcripts/repair';
+import { SqsWorkQueue } from '../../lambdas/shared/adapters/sqs-work-queue';
 import type { TranscriptDocument, TranscriptMessage } from '../../lambdas/shared/transcripts/model';
 import { option } from '../../local/discord';
 import { deleteMessage } from '../../local/discord/messages';
@@ -473,6 +475,55 @@ describe('transcripts: complete history, re-hosted files, sealed archive, delive
       [snowflakeTime(high.payload.id), 'high'],
       [snowflakeTime(urgent.payload.id), 'urgent'],
     ]);
+  });
+
+  it('a build lost without a trace (a killed function) is found by the repair sweep, queued again and stored; one that never comes is marked failed', async () => {
+    const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const repair = (now: number) => transcriptRepairSweep({ tickets: data.store, workQueue: new SqsWorkQueue(sqs, e.stack.resources.queues.work.url, { 'transcript.build': e.stack.resources.queues.transcripts.url }), log: { error: () => undefined } }).run(now);
+    const transcriptsQueue = e.stack.resources.queues.transcripts.url;
+    await e.stack.pollers.transcripts.stop();
+    try {
+      const lost = await t.open(t.member('lost-build'));
+      const never = await t.open(t.member('never-built'));
+      await close(staff, lost.channelId, 'lost');
+      await close(staff, never.channelId, 'never');
+      // The builds were handed out and their functions died: nothing recorded, nothing left in the queue.
+      await eventually(async () => {
+        const attrs = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: transcriptsQueue, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
+        return Number(attrs.ApproximateNumberOfMessages) + Number(attrs.ApproximateNumberOfMessagesNotVisible) >= 2 || undefined;
+      }, 60_000, 'builds queued');
+      await sqs.send(new PurgeQueueCommand({ QueueUrl: transcriptsQueue }));
+      const closedAt = (await t.get(lost.number)).closedAt!;
+      expect((await t.get(lost.number)).transcriptStatus).toBe('pending');
+      // Not due before 30 minutes.
+      expect((await repair(closedAt + 29 * 60_000)).done).toBe(0);
+      const first = await repair(closedAt + 31 * 60_000);
+      expect(first.done).toBeGreaterThanOrEqual(2);
+      expect(await t.get(lost.number)).toMatchObject({ transcriptStatus: 'failed-retrying', transcriptError: 'BuildTimedOut' });
+      // The re-queued build of `lost` runs; `never`'s is lost again (taken off the queue before the poller restarts).
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: transcriptsQueue, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      for (const m of received.Messages ?? []) {
+        if (JSON.parse(m.Body!).number === never.number) await sqs.send(new DeleteMessageCommand({ QueueUrl: transcriptsQueue, ReceiptHandle: m.ReceiptHandle! }));
+        else await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: transcriptsQueue, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      }
+      e.stack.pollers.transcripts.start();
+      await eventually(async () => (await t.get(lost.number)).transcriptStatus === 'stored' || undefined, 60_000, 'repaired build stored');
+      expect((await t.get(lost.number)).transcriptError).toBeNull();
+      await e.stack.pollers.transcripts.stop();
+      // `never`: three repairs, then failed for good, and out of the due index.
+      const neverClosed = (await t.get(never.number)).closedAt!;
+      for (let i = 2; i <= 4; i++) {
+        await repair(neverClosed + (1 + i * 30) * 60_000 + 1000);
+        await sqs.send(new PurgeQueueCommand({ QueueUrl: transcriptsQueue }));
+      }
+      expect(await t.get(never.number)).toMatchObject({ transcriptStatus: 'failed', transcriptError: 'BuildTimedOut' });
+      const stillDue = await data.store.dueTranscriptBuilds(neverClosed + 365 * 86_400_000, 1000);
+      expect(stillDue.map((d) => d.number)).not.toContain(never.number);
+      expect(stillDue.map((d) => d.number)).not.toContain(lost.number);
+    } finally {
+      e.stack.pollers.transcripts.start();
+      sqs.destroy();
+    }
   });
 
   it('the viewer refuses a changed archive object loudly (500) and answers 410 once the server key is gone', async () => {

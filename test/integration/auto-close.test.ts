@@ -155,8 +155,9 @@ describe('auto-close: the ByDue index, the sweep and the worker step (DynamoDB L
     await runJobs();
     const closed = await raw(ticket.number);
     expect(closed).toMatchObject({ status: 'closed', closedBy: null, closeReason: 'No activity for 48 hours', closedAt: t0 + 48 * HOUR_MS });
-    expect(closed.dueKind).toBeUndefined();
-    expect(closed.dueAt).toBeUndefined();
+    // Out of the auto-close index; due for its transcript instead (the repair sweep's marker).
+    expect(closed.dueKind).toBe('DUE#transcript');
+    expect(closed.dueAt).toBe(t0 + 48 * HOUR_MS + 30 * 60_000);
     const slot = await env.db.send(new GetCommand({ TableName: env.resources.tableName, Key: Keys.memberCategory(guildId, ticket.openerId, 'general'), ConsistentRead: true }));
     expect(slot.Item?.openNumbers).toBeUndefined();
     expect(discord.posts(ticket.channelId!).at(-1)).toBe(`🔒 Ticket #${String(ticket.number).padStart(4, '0')} was closed automatically after a period without activity.\n**Reason:** No activity for 48 hours\nThis thread will be locked and archived <t:${Math.floor((t0 + 48 * HOUR_MS + 10_000) / 1000)}:R>.`);
@@ -307,7 +308,7 @@ describe('auto-close: the ByDue index, the sweep and the worker step (DynamoDB L
       // From the last activity, not from now: the idle ticket's warning is already due.
       expect(await raw(idle.number, other)).toMatchObject({ dueKind: 'DUE#autoclose', dueAt: t0, lastActivityAt: t0 - 40 * HOUR_MS });
       expect(await raw(fresh.number, other)).toMatchObject({ dueKind: 'DUE#autoclose', dueAt: t0 + 36 * HOUR_MS, lastActivityAt: t0 });
-      expect((await raw(closed.number, other)).dueKind).toBeUndefined();
+      expect((await raw(closed.number, other)).dueKind).not.toBe('DUE#autoclose');
       // The sweep then warns the idle one like any due ticket.
       expect((await sweep()).failed).toBe(0);
       expect(queue.take()).toContainEqual({ type: 'ticket.auto-close', guildId: other, number: idle.number, step: 'warn', lastActivityAt: t0 - 40 * HOUR_MS });

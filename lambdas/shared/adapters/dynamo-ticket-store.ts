@@ -5,6 +5,7 @@ import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../ticke
 import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
+import { TRANSCRIPT_DUE_MS } from '../transcripts/schedule';
 
 const TICKET_FIELDS = [
   'guildId', 'number', 'categoryId', 'openerId', 'status', 'mode', 'channelId', 'welcomeMessageId', 'answers', 'aboutMessageUrl',
@@ -359,6 +360,27 @@ export class DynamoTicketStore implements TicketStore {
     return attrs === null ? null : Number(attrs.repairAttempts ?? 1);
   }
 
+  dueTranscriptBuilds(now: number, limit: number): Promise<DueTicket[]> {
+    return this.dueTickets(DueKind.transcript, now, limit);
+  }
+
+  async claimTranscriptRepair(guildId: string, number: number, seenDueAt: number, nextDueAt: number): Promise<{ closedAt: number; transcriptStatus: TranscriptStatus | null; repairs: number } | null> {
+    const attrs = await updateIf(
+      this.db,
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: Keys.ticket(guildId, number),
+        UpdateExpression: 'SET dueAt = :next ADD transcriptRepairs :one',
+        ConditionExpression: 'dueKind = :k AND dueAt = :seen AND #status = :closed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':next': nextDueAt, ':one': 1, ':k': DueKind.transcript, ':seen': seenDueAt, ':closed': 'closed' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (attrs === null) return null;
+    return { closedAt: Number(attrs.closedAt), transcriptStatus: (attrs.transcriptStatus as TranscriptStatus | undefined) ?? null, repairs: Number(attrs.transcriptRepairs ?? 1) };
+  }
+
   // ---------------------------------------------------------------- working, closing, reopening
 
   async updateOpenTicket(guildId: string, number: number, changes: TicketChanges, expect?: { claimedBy: string | null }): Promise<Ticket | null> {
@@ -420,14 +442,15 @@ export class DynamoTicketStore implements TicketStore {
 
   async closeTicket(ticket: Ticket, close: CloseTicketInput): Promise<Ticket | null> {
     const { guildId, number } = ticket;
-    const values: Record<string, unknown> = { ':open': 'open', ':closed': 'closed', ':now': close.now, ':by': close.closedBy, ':reason': close.reason, ':pending': 'pending' };
+    const values: Record<string, unknown> = { ':open': 'open', ':closed': 'closed', ':now': close.now, ':by': close.closedBy, ':reason': close.reason, ':pending': 'pending', ':tk': DueKind.transcript, ':td': close.now + TRANSCRIPT_DUE_MS };
     if (close.expectLastActivityAt !== undefined) values[':la'] = close.expectLastActivityAt;
     const row = {
       Update: {
         TableName: this.tableName,
         Key: Keys.ticket(guildId, number),
-        // The transcript is pending from the same write: a closed ticket always shows its transcript's state.
-        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason, transcriptStatus = :pending REMOVE dueKind, dueAt, autoCloseWarnedAt, transcriptError, openPart, openChannelId',
+        // The transcript is pending from the same write: a closed ticket always shows its transcript's
+        // state, and is due for the transcript repair sweep until the build stores (or fails) it.
+        UpdateExpression: 'SET #status = :closed, closedAt = :now, closedBy = :by, closeReason = :reason, transcriptStatus = :pending, dueKind = :tk, dueAt = :td REMOVE autoCloseWarnedAt, transcriptError, transcriptRepairs, openPart, openChannelId',
         ConditionExpression: close.expectLastActivityAt === undefined ? '#status = :open' : '#status = :open AND lastActivityAt = :la',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: values,
@@ -474,7 +497,10 @@ export class DynamoTicketStore implements TicketStore {
                 Key: Keys.ticket(guildId, number),
                 UpdateExpression: `SET #status = :open, reopenedAt = :now, reopenedBy = :by, lastActivityAt = :now, closedAt = :null, closedBy = :null, closeReason = :null${
                   due === null ? '' : ', dueKind = :k, dueAt = :due'
-                }${ticket.channelId ? ', openPart = :op, openChannelId = :ch' : ''} REMOVE archivingAt, archivedAt, autoCloseWarnedAt, openerLeftAt`,
+                }${ticket.channelId ? ', openPart = :op, openChannelId = :ch' : ''} REMOVE archivingAt, archivedAt, autoCloseWarnedAt, openerLeftAt${
+                  // Without an auto-close step, the closed ticket's transcript due marker goes (the next close sets its own).
+                  due === null ? ', dueKind, dueAt' : ''
+                }`,
                 // A channel whose archive job has started is being deleted: that close is final.
                 ConditionExpression: `${THIS_CLOSE}${ticket.mode === 'channel' ? ' AND attribute_not_exists(archivingAt) AND attribute_not_exists(archivedAt)' : ''}`,
                 ExpressionAttributeNames: { '#status': 'status' },
@@ -605,11 +631,14 @@ export class DynamoTicketStore implements TicketStore {
       // Only for the close the transcript is of: a reopened (or closed again) ticket has its own.
       condition += ' AND closedAt = :c';
       values[':c'] = forClose.closedAt;
+      // Stored or failed for good: the close leaves the transcript repair sweep's index.
+      const settled = status === 'stored' || status === 'failed' ? ', dueKind, dueAt' : '';
       if (forClose.error) {
         update += ', transcriptError = :e';
         values[':e'] = forClose.error;
+        if (settled) update += ` REMOVE ${settled.slice(2)}`;
       } else {
-        update += ' REMOVE transcriptError';
+        update += ` REMOVE transcriptError${settled}`;
       }
     }
     return sendIf(this.db, new UpdateCommand({ TableName: this.tableName, Key: Keys.ticket(guildId, number), UpdateExpression: update, ConditionExpression: condition, ExpressionAttributeValues: values }));

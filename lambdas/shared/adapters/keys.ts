@@ -86,4 +86,6 @@ export const DueKind = {
   retention: 'DUE#retention',
   /** A callout's next step (escalate, expire, delete its invite), on the callout item. */
   callout: 'DUE#callout',
+  /** A closed ticket whose transcript should be stored (or failed) by this time, on the ticket item. */
+  transcript: 'DUE#transcript',
 } as const;

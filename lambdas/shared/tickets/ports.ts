@@ -109,6 +109,13 @@ export interface TicketStore {
    * (false otherwise) and with the failure being retried (`error`, a short code) or cleared.
    */
   setTranscriptStatus(guildId: string, number: number, status: TranscriptStatus, forClose?: { closedAt: number; error?: string | null }): Promise<boolean>;
+  /** Closed tickets whose transcript is overdue (`DUE#transcript`, set by the close), oldest first. */
+  dueTranscriptBuilds(now: number, limit: number): Promise<DueTicket[]>;
+  /**
+   * Claims one transcript repair (moves the due time, counts it) if the due time is still
+   * `seenDueAt`; the close it is for, its transcript state and the repair count, or null.
+   */
+  claimTranscriptRepair(guildId: string, number: number, seenDueAt: number, nextDueAt: number): Promise<{ closedAt: number; transcriptStatus: TranscriptStatus | null; repairs: number } | null>;
 
   /** Tickets whose auto-close step is due (`ByDue` index, `DUE#autoclose`), oldest first. */
   dueAutoCloses(now: number, limit: number): Promise<DueTicket[]>;
