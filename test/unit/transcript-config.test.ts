@@ -8,6 +8,7 @@ const base = {
   DISCORD_BOT_TOKEN: 'token',
   DISCORD_CLIENT_SECRET: 'secret',
   WORK_QUEUE_URL: 'http://127.0.0.1:1/q',
+  TRANSCRIPTS_QUEUE_URL: 'http://127.0.0.1:1/t',
   ARCHIVE_BUCKET: 'archive',
   DASHBOARD_SESSION_SECRET: 's',
   TRANSCRIPT_VIEWER_URL: 'https://dash.example.com',
