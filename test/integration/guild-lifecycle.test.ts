@@ -32,6 +32,7 @@ describe('guild lifecycle: events λ → DynamoDB → sweeper purge', () => {
       AWS_ENDPOINT_URL_DYNAMODB: env.endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: env.endpoints.sqsS3,
       WORK_QUEUE_URL: env.resources.queues.work.url,
+      TRANSCRIPTS_QUEUE_URL: env.resources.queues.transcripts.url,
       DISCORD_APPLICATION_ID: '100000000000000001',
       AWS_ENDPOINT_URL_S3: env.endpoints.sqsS3,
       ARCHIVE_BUCKET: env.resources.bucketName,
