@@ -36,7 +36,6 @@ describe('guild lifecycle: events λ → DynamoDB → sweeper purge', () => {
       DISCORD_APPLICATION_ID: '100000000000000001',
       AWS_ENDPOINT_URL_S3: env.endpoints.sqsS3,
       ARCHIVE_BUCKET: env.resources.bucketName,
-      TRANSCRIPTS_QUEUE_URL: env.resources.queues.transcripts.url,
     };
   });
   afterAll(() => env.destroy());
