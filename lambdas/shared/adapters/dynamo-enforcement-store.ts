@@ -1,10 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EnforcementAction, EnforcementState, TargetKind } from '../enforcement/model';
 import type { EnforcementStore } from '../enforcement/ports';
 import type { AuditEntry } from '../licensing/ports';
 import { auditItem } from './dynamo-audit';
-import { batchGet, transactWrite } from './dynamo-helpers';
+import { batchGet, queryAll, transactWrite } from './dynamo-helpers';
 import { Keys } from './keys';
 
 const STATE_FIELDS = ['kind', 'targetId', 'actionId', 'since'] as const;
@@ -97,22 +97,13 @@ export class DynamoEnforcementStore implements EnforcementStore {
   }
 
   async history(kind: TargetKind, targetId: string): Promise<EnforcementAction[]> {
-    const out: EnforcementAction[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-          ExpressionAttributeValues: { ':pk': Keys.enforcementPk(kind, targetId), ':sk': 'ACTION#' },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      out.push(...(res.Items ?? []).map(toAction));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': Keys.enforcementPk(kind, targetId), ':sk': 'ACTION#' },
+      ConsistentRead: true,
+    });
+    return items.map(toAction);
   }
 
   async audit(entry: AuditEntry): Promise<void> {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { BusyError } from '../errors';
-import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand, type TransactWriteCommandInput, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand, paginateQuery, type QueryCommandInput, type TransactWriteCommandInput, type DeleteCommand, type DynamoDBDocumentClient, type PutCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
 
@@ -93,4 +93,15 @@ export async function transactWrite(db: DynamoDBDocumentClient, input: TransactW
       await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 40));
     }
   }
+}
+
+/**
+ * Every item a Query matches, page by page (each page ≤ 1 MB). For item collections that are
+ * bounded by the product (a ticket's log, a license's guilds), not for unbounded ones.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html
+ */
+export async function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  for await (const page of paginateQuery({ client: db }, input)) items.push(...((page.Items ?? []) as Array<Record<string, unknown>>));
+  return items;
 }

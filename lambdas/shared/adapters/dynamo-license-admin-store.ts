@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../errors';
 import type { License, LicenseStatus, LicenseStep } from '../licensing/model';
 import type { AuditEntry, LicenseAdminStore, LicenseChange } from '../licensing/ports';
-import { batchGet, sendIf, transactWrite } from './dynamo-helpers';
+import { batchGet, queryAll, sendIf, transactWrite } from './dynamo-helpers';
 import { ATTEMPTS, DynamoLicenseStore, licenseItem, toLicense, type TransactItem } from './dynamo-license-store';
 import { DueKind, Keys } from './keys';
 
@@ -37,16 +37,8 @@ export class DynamoLicenseAdminStore extends DynamoLicenseStore implements Licen
   }
 
   async list(): Promise<License[]> {
-    const licenses: License[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({ TableName: this.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'LICENSES' }, ExclusiveStartKey: startKey }),
-      );
-      licenses.push(...(page.Items ?? []).map(toLicense));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return licenses.sort((a, b) => a.issuedAt - b.issuedAt);
+    const items = await queryAll(this.db, { TableName: this.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'LICENSES' } });
+    return items.map(toLicense).sort((a, b) => a.issuedAt - b.issuedAt);
   }
 
   async releasePurgedGuild(guildId: string, now: number): Promise<boolean> {

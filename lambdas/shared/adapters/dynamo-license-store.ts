@@ -1,11 +1,11 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../errors';
 import { isTier, type Tier } from '../licensing/features';
 import { LICENSE_STATUSES, LICENSE_STEPS, type GuildLicense, type License, type LicenseStatus, type LicenseStep } from '../licensing/model';
 import type { ActivationResult, AuditEntry, LicenseStore } from '../licensing/ports';
 import { auditItem } from './dynamo-audit';
-import { transactWrite } from './dynamo-helpers';
+import { queryAll, transactWrite } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -53,22 +53,13 @@ export class DynamoLicenseStore implements LicenseStore {
   }
 
   async boundGuilds(keyHash: string): Promise<Array<{ guildId: string; activatedAt: number; activatedBy: string }>> {
-    const guilds: Array<{ guildId: string; activatedAt: number; activatedBy: string }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :g)',
-          ExpressionAttributeValues: { ':pk': Keys.licensePk(keyHash), ':g': 'GUILD#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      guilds.push(...(page.Items ?? []).map((i) => ({ guildId: String(i.guildId), activatedAt: Number(i.activatedAt), activatedBy: String(i.activatedBy) })));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return guilds;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :g)',
+      ExpressionAttributeValues: { ':pk': Keys.licensePk(keyHash), ':g': 'GUILD#' },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({ guildId: String(i.guildId), activatedAt: Number(i.activatedAt), activatedBy: String(i.activatedBy) }));
   }
 
   async activate(input: { keyHash: string; guildId: string; actor: string; now: number; replaceable: (binding: GuildLicense) => boolean }): Promise<ActivationResult> {

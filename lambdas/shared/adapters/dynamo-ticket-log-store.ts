@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BusyError } from '../errors';
 import { allSettledOrThrow } from '../all-settled';
 import { MAX_LOGGED_EDITS, snowflakeTime, type LoggedEdit, type LoggedMessage, type LoggedUpdate, type TicketLogStore } from '../tickets/live-log';
-import { batchDelete, sendIf } from './dynamo-helpers';
+import { batchDelete, queryAll, sendIf } from './dynamo-helpers';
 import { Keys } from './keys';
 
 const FIELDS = ['guildId', 'channelId', 'messageId', 'author', 'content', 'createdAt', 'editedAt', 'edits', 'deletedAt', 'attachments', 'embeds', 'stickers', 'replyTo', 'mentions'] as const;
@@ -184,40 +184,22 @@ export class DynamoTicketLogStore implements TicketLogStore {
   }
 
   async list(guildId: string, channelId: string): Promise<LoggedMessage[]> {
-    const out: LoggedMessage[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.logPrefix(channelId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) out.push(toMessage(item));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.logPrefix(channelId) },
+      ConsistentRead: true,
+    });
+    return items.map(toMessage);
   }
 
   async deleteChannel(guildId: string, channelId: string): Promise<number> {
-    const keys: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.logPrefix(channelId) },
-          ProjectionExpression: 'PK, SK',
-          ExclusiveStartKey: start,
-        }),
-      );
-      keys.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const keys = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.logPrefix(channelId) },
+      ProjectionExpression: 'PK, SK',
+    });
     return batchDelete(this.db, this.tableName, keys);
   }
 }

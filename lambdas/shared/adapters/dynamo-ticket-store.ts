@@ -3,7 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { ACTIVITY_WRITE_INTERVAL_MS, firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
 import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
-import { batchGet, sendIf, transactWrite, updateIf } from './dynamo-helpers';
+import { batchGet, queryAll, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 import { TRANSCRIPT_DUE_MS } from '../transcripts/schedule';
 
@@ -61,23 +61,14 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async listCategories(guildId: string): Promise<Category[]> {
-    const items: Array<Record<string, unknown>> = [];
     // Paged: tombstones are read (and filtered out) too, so a guild's items may outgrow one 1 MB page.
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :c)',
-          FilterExpression: 'attribute_not_exists(deletedAt)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':c': 'CATEGORY#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :c)',
+      FilterExpression: 'attribute_not_exists(deletedAt)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':c': 'CATEGORY#' },
+      ConsistentRead: true,
+    });
     return items.map(toCategory).sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -747,23 +738,14 @@ export class DynamoTicketStore implements TicketStore {
 
   /** The member's slots (one per category) hold the numbers of their open tickets. */
   private async openNumbersOf(guildId: string, userId: string): Promise<number[]> {
-    const numbers: number[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':m': Keys.memberCategory(guildId, userId, '').SK },
-          ProjectionExpression: 'openNumbers',
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of res.Items ?? []) numbers.push(...[...((item.openNumbers as Set<number> | undefined) ?? [])].map(Number));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return numbers;
+    const slots = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':m': Keys.memberCategory(guildId, userId, '').SK },
+      ProjectionExpression: 'openNumbers',
+      ConsistentRead: true,
+    });
+    return slots.flatMap((slot) => [...((slot.openNumbers as Set<number> | undefined) ?? [])].map(Number));
   }
 
   async markOpenerLeft(guildId: string, number: number, at: number): Promise<boolean> {
@@ -791,22 +773,12 @@ export class DynamoTicketStore implements TicketStore {
   }
 
   async listBlacklist(guildId: string): Promise<BlacklistEntry[]> {
-    const entries: BlacklistEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :b)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':b': 'BLACKLIST#' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of res.Items ?? []) {
-        entries.push({ userId: String(i.userId ?? String(i.SK).slice('BLACKLIST#'.length)), reason: (i.reason as string | null | undefined) ?? null, addedBy: String(i.addedBy ?? ''), addedAt: Number(i.addedAt ?? 0) });
-      }
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :b)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':b': 'BLACKLIST#' },
+    });
+    const entries: BlacklistEntry[] = items.map((i) => ({ userId: String(i.userId ?? String(i.SK).slice('BLACKLIST#'.length)), reason: (i.reason as string | null | undefined) ?? null, addedBy: String(i.addedBy ?? ''), addedAt: Number(i.addedAt ?? 0) }));
     return entries.sort((a, b) => a.addedAt - b.addedAt);
   }
 }

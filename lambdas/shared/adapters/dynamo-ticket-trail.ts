@@ -1,6 +1,6 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TicketTrail, TrailEvent } from '../tickets/trail';
-import { sendIf } from './dynamo-helpers';
+import { queryAll, sendIf } from './dynamo-helpers';
 import { Keys } from './keys';
 
 /** The ticket event trail in the guild's partition (`TRAIL#<n>#<at>#<event>:<actor>`), one Query per ticket. */
@@ -17,20 +17,11 @@ export class DynamoTicketTrail implements TicketTrail {
   }
 
   async list(guildId: string, number: number): Promise<TrailEvent[]> {
-    const out: TrailEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
-          ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.trailPrefix(number) },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of res.Items ?? []) out.push({ guildId: String(i.guildId), number: Number(i.number), at: Number(i.at), event: i.event as TrailEvent['event'], actorId: (i.actorId as string | null) ?? null, details: (i.details as TrailEvent['details']) ?? {} });
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+      ExpressionAttributeValues: { ':pk': Keys.guildPk(guildId), ':p': Keys.trailPrefix(number) },
+    });
+    return items.map((i) => ({ guildId: String(i.guildId), number: Number(i.number), at: Number(i.at), event: i.event as TrailEvent['event'], actorId: (i.actorId as string | null) ?? null, details: (i.details as TrailEvent['details']) ?? {} }));
   }
 }
