@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { INVITE_RETRY_MS, type Callout } from './model';
@@ -27,35 +27,30 @@ export function calloutSweep(deps: CalloutSweepDeps): Sweep {
     name,
     async run(now) {
       const due = await deps.callouts.due(now, SWEEP_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const c of due) {
-        try {
+      return sweepEach(
+        name,
+        due,
+        async (c) => {
           if (c.dueStep === 'escalate' && c.status === 'open') {
-            if (await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now)) {
-              await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });
-              done++;
-            }
-          } else if (c.dueStep === 'expire' && c.status === 'open') {
-            if ((await deps.callouts.close(c.guildId, c.calloutId, { status: 'expired' }, now)).ok) {
-              await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
-              done++;
-            }
-          } else if (c.dueStep === 'invite') {
-            if (await deps.callouts.moveStep(c, { step: 'invite', at: now + INVITE_RETRY_MS })) {
-              await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
-              done++;
-            }
-          } else if (await deps.callouts.moveStep(c, null)) {
-            // A step that no longer applies (e.g. answered meanwhile): out of the index.
-            done++;
+            if (!(await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now))) return false;
+            await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });
+            return true;
           }
-        } catch (err) {
-          failed++;
-          deps.log.error('callout step failed', { guildId: c.guildId, calloutId: c.calloutId, step: c.dueStep, error: safeError(err) });
-        }
-      }
-      return { name, due: due.length, done, failed };
+          if (c.dueStep === 'expire' && c.status === 'open') {
+            if (!(await deps.callouts.close(c.guildId, c.calloutId, { status: 'expired' }, now)).ok) return false;
+            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+            return true;
+          }
+          if (c.dueStep === 'invite') {
+            if (!(await deps.callouts.moveStep(c, { step: 'invite', at: now + INVITE_RETRY_MS }))) return false;
+            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+            return true;
+          }
+          // A step that no longer applies (e.g. answered meanwhile): out of the index.
+          return deps.callouts.moveStep(c, null);
+        },
+        (c, err) => deps.log.error('callout step failed', { guildId: c.guildId, calloutId: c.calloutId, step: c.dueStep, error: safeError(err) }),
+      );
     },
   };
 }

@@ -50,27 +50,42 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
     name: 'guild-purge',
     async run(now) {
       const due = await deps.guilds.duePurges(now, SWEEP_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const guildId of due) {
-        try {
-          if (!(await deps.guilds.claimPurge(guildId, now))) continue;
+      return sweepEach(
+        'guild-purge',
+        due,
+        async (guildId) => {
+          if (!(await deps.guilds.claimPurge(guildId, now))) return false;
           await deps.licenses.releasePurgedGuild(guildId, now);
           // The archive goes after the partition (the data key first: objects are unreadable from then
           // on) and before CONFIG: a failed or unfinished delete leaves the guild due, so it is retried.
           const deleted = await deps.guilds.purge(guildId, now, async () => deps.archive?.deletePrefix(guildArchivePrefix(guildId)));
-          if (deleted !== null) {
-            done++;
-            deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
-          }
-        } catch (err) {
-          failed++;
-          deps.log.error('guild purge failed', { guildId, error: safeError(err) });
-        }
-      }
-      return { name: 'guild-purge', due: due.length, done, failed };
+          if (deleted === null) return false;
+          deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
+          return true;
+        },
+        (guildId, err) => deps.log.error('guild purge failed', { guildId, error: safeError(err) }),
+      );
     },
   };
+}
+
+/**
+ * Runs one sweep's step over its due items. A step answers whether it acted (false: nothing to do,
+ * e.g. an overlapping sweep claimed the item first). A failing item is reported to `onError` and
+ * left due, so the next run retries it; the other items go on.
+ */
+export async function sweepEach<T>(name: string, due: T[], step: (item: T) => Promise<boolean>, onError: (item: T, err: unknown) => void): Promise<SweepResult> {
+  let done = 0;
+  let failed = 0;
+  for (const item of due) {
+    try {
+      if (await step(item)) done++;
+    } catch (err) {
+      failed++;
+      onError(item, err);
+    }
+  }
+  return { name, due: due.length, done, failed };
 }
 
 /** Runs every sweep; one failing sweep does not stop the others. */

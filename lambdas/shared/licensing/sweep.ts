@@ -1,4 +1,4 @@
-import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { stepTime, stepToRun } from './model';
@@ -24,24 +24,20 @@ export function licenseSweep(deps: LicenseSweepDeps): Sweep {
     name,
     async run(now) {
       const due = await deps.licenses.dueLicenses(now, SWEEP_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const license of due) {
-        try {
+      return sweepEach(
+        name,
+        due,
+        async (license) => {
           const plan = stepToRun(license.dueStep!, license.expiresAt, deps.graceMs, now);
           if (!plan) {
             // The grace period was lengthened since this was scheduled: wait for the new time.
-            if (await deps.licenses.advance(license, license.dueStep!, { step: license.dueStep!, at: stepTime(license.dueStep!, license.expiresAt, deps.graceMs) }, now)) done++;
-            continue;
+            return deps.licenses.advance(license, license.dueStep!, { step: license.dueStep!, at: stepTime(license.dueStep!, license.expiresAt, deps.graceMs) }, now);
           }
           await deps.workQueue.enqueue({ type: 'license.notice', keyHash: license.keyHash, step: plan.run, expiresAt: license.expiresAt, graceEndsAt: license.expiresAt + deps.graceMs });
-          if (await deps.licenses.advance(license, plan.run, plan.next, now)) done++;
-        } catch (err) {
-          failed++;
-          deps.log.error('license step failed', { licenseId: license.id, error: safeError(err) });
-        }
-      }
-      return { name, due: due.length, done, failed };
+          return deps.licenses.advance(license, plan.run, plan.next, now);
+        },
+        (license, err) => deps.log.error('license step failed', { licenseId: license.id, error: safeError(err) }),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import { HOUR_MS, type Clock } from '../clock';
 import { buildCustomId } from '../custom-id';
 import { ButtonStyle, ComponentKind } from '../discord-constants';
-import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
 import type { MessageBody } from '../ports/discord';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
@@ -37,26 +37,22 @@ export function autoCloseSweep(deps: AutoCloseSweepDeps): Sweep {
       const due = await deps.tickets.dueAutoCloses(now, SWEEP_BATCH);
       const settings = new Map<string, Promise<GuildSettings | null>>();
       const settingsOf = (guildId: string) => settings.get(guildId) ?? settings.set(guildId, deps.tickets.getSettings(guildId)).get(guildId)!;
-      let done = 0;
-      let failed = 0;
-      for (const item of due) {
-        try {
+      return sweepEach(
+        name,
+        due,
+        async (item) => {
           const ticket = await deps.tickets.getTicket(item.guildId, item.number);
           const step = autoCloseStep(ticket, ticket ? await settingsOf(item.guildId) : null, now);
           if (step.kind === 'none' || step.kind === 'wait') {
             // Closed, auto-close turned off, or activity / a changed setting moved the time.
-            if (await deps.tickets.rescheduleAutoClose(item.guildId, item.number, item.dueAt, step.kind === 'wait' ? step.dueAt : null)) done++;
-            continue;
+            return deps.tickets.rescheduleAutoClose(item.guildId, item.number, item.dueAt, step.kind === 'wait' ? step.dueAt : null);
           }
-          if (!(await deps.tickets.rescheduleAutoClose(item.guildId, item.number, item.dueAt, now + AUTO_CLOSE_RETRY_MS))) continue;
+          if (!(await deps.tickets.rescheduleAutoClose(item.guildId, item.number, item.dueAt, now + AUTO_CLOSE_RETRY_MS))) return false;
           await deps.workQueue.enqueue({ type: 'ticket.auto-close', guildId: item.guildId, number: item.number, step: step.kind, lastActivityAt: ticket!.lastActivityAt });
-          done++;
-        } catch (err) {
-          failed++;
-          deps.log.error('auto-close failed for a ticket', { guildId: item.guildId, number: item.number, error: safeError(err) });
-        }
-      }
-      return { name, due: due.length, done, failed };
+          return true;
+        },
+        (item, err) => deps.log.error('auto-close failed for a ticket', { guildId: item.guildId, number: item.number, error: safeError(err) }),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
 import { isUserError } from '../errors';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
@@ -30,20 +30,17 @@ export function repairSweep(deps: RepairSweepDeps): Sweep {
     name,
     async run(now) {
       const due = await deps.tickets.dueRepairs(now, SWEEP_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const item of due) {
-        try {
+      return sweepEach(
+        name,
+        due,
+        async (item) => {
           const attempt = await deps.tickets.claimRepair(item.guildId, item.number, item.dueAt, now + REPAIR_INTERVAL_MS);
-          if (attempt === null) continue;
+          if (attempt === null) return false;
           await deps.workQueue.enqueue({ type: 'ticket.repair', guildId: item.guildId, number: item.number, attempt });
-          done++;
-        } catch (err) {
-          failed++;
-          deps.log.error('could not schedule a ticket repair', { guildId: item.guildId, number: item.number, error: safeError(err) });
-        }
-      }
-      return { name, due: due.length, done, failed };
+          return true;
+        },
+        (item, err) => deps.log.error('could not schedule a ticket repair', { guildId: item.guildId, number: item.number, error: safeError(err) }),
+      );
     },
   };
 }

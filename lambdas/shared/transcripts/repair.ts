@@ -1,4 +1,4 @@
-import { SWEEP_BATCH, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import type { TicketStore } from '../tickets/ports';
@@ -31,12 +31,12 @@ export function transcriptRepairSweep(deps: TranscriptRepairSweepDeps): Sweep {
     name,
     async run(now) {
       const due = await deps.tickets.dueTranscriptBuilds(now, SWEEP_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const item of due) {
-        try {
+      return sweepEach(
+        name,
+        due,
+        async (item) => {
           const claim = await deps.tickets.claimTranscriptRepair(item.guildId, item.number, item.dueAt, now + TRANSCRIPT_REPAIR_INTERVAL_MS);
-          if (!claim) continue;
+          if (!claim) return false;
           const forClose = { closedAt: claim.closedAt, error: STUCK_BUILD_ERROR };
           if (claim.transcriptStatus === 'stored' || claim.transcriptStatus === 'failed') {
             // Settled without leaving the index (an older write): only the marker goes.
@@ -48,13 +48,10 @@ export function transcriptRepairSweep(deps: TranscriptRepairSweepDeps): Sweep {
             await deps.tickets.setTranscriptStatus(item.guildId, item.number, 'failed-retrying', forClose);
             await deps.workQueue.enqueue({ type: 'transcript.build', guildId: item.guildId, number: item.number, closedAt: claim.closedAt });
           }
-          done++;
-        } catch (err) {
-          failed++;
-          deps.log.error('could not repair a transcript build', { guildId: item.guildId, number: item.number, error: safeError(err) });
-        }
-      }
-      return { name, due: due.length, done, failed };
+          return true;
+        },
+        (item, err) => deps.log.error('could not repair a transcript build', { guildId: item.guildId, number: item.number, error: safeError(err) }),
+      );
     },
   };
 }

@@ -1,5 +1,5 @@
 import { safeError } from '../safe-error';
-import type { Sweep } from '../domain/sweeps';
+import { sweepEach, type Sweep } from '../domain/sweeps';
 import type { Telemetry } from '../ports/telemetry';
 import type { ArchiveStore, TranscriptRecordStore } from './ports';
 
@@ -23,20 +23,17 @@ export function retentionSweep(deps: RetentionSweepDeps): Sweep {
     name: 'transcript-retention',
     async run(now) {
       const due = await deps.records.dueExpired(now, RETENTION_BATCH);
-      let done = 0;
-      let failed = 0;
-      for (const r of due) {
-        try {
+      return sweepEach(
+        'transcript-retention',
+        due,
+        async (r) => {
           const objects = await deps.archive.deletePrefix(r.prefix);
           await deps.records.delete(r.guildId, r.number, r.closedAt);
-          done++;
           deps.telemetry.capture({ event: 'transcripts_expired', guildId: r.guildId, properties: { objects_deleted: objects }, at: now });
-        } catch (err) {
-          failed++;
-          deps.log.error('transcript retention delete failed', { guildId: r.guildId, number: r.number, error: safeError(err) });
-        }
-      }
-      return { name: 'transcript-retention', due: due.length, done, failed };
+          return true;
+        },
+        (r, err) => deps.log.error('transcript retention delete failed', { guildId: r.guildId, number: r.number, error: safeError(err) }),
+      );
     },
   };
 }
