@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -41,4 +42,29 @@ export async function bundleFunctions(root: string, outDir: string): Promise<Bun
     figures.push({ name, file, bytes: statSync(file).size, gzipBytes: gzipSync(readFileSync(file)).length });
   }
   return figures;
+}
+
+/**
+ * Builds the cold-start probe (bench/cold-start-probe.ts) and returns a function that runs it in a
+ * fresh Node process for one bundle: load, then a first invocation that needs no network. It
+ * throws when the bundle cannot start (its config refused, say), so the budget test proves the
+ * bench's probe still runs every function.
+ */
+export async function coldStartProbe(root: string, outDir: string): Promise<(bundle: { name: string; file: string }) => { loadMs: number; firstInvokeMs: number }> {
+  mkdirSync(outDir, { recursive: true });
+  const probe = join(outDir, 'cold-start-probe.js');
+  await build({ entryPoints: [join(root, 'bench', 'cold-start-probe.ts')], outfile: probe, bundle: false, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  // The bundles keep `@aws-sdk/*` external (Lambda's runtime has it): resolve it from our node_modules
+  // wherever the bundle was written.
+  const env = { ...process.env, NODE_PATH: join(root, 'node_modules') };
+  return (b) => {
+    try {
+      return JSON.parse(execFileSync(process.execPath, [probe, b.file, b.name], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? '').split('\n').slice(0, 8).join('\n');
+      const failure = new Error(`the ${b.name} bundle did not start: ${stderr}`);
+      failure.stack = failure.message; // the frames point into minified code
+      throw failure;
+    }
+  };
 }

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
@@ -132,14 +132,12 @@ async function ackLatency() {
 }
 
 async function coldStarts(bundles: Array<{ name: string; file: string }>) {
-  const probe = join(OUT, 'cold-start-probe.js');
-  await build({ entryPoints: [join(ROOT, 'bench', 'cold-start-probe.ts')], outfile: probe, bundle: false, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  const { coldStartProbe } = await import('./bundles');
+  const probe = await coldStartProbe(ROOT, OUT);
   const results: Record<string, { load: number; first: number; total: number }> = {};
   for (const b of bundles) {
     const runs: Array<{ loadMs: number; firstInvokeMs: number }> = [];
-    for (let i = 0; i < COLD_RUNS; i++) {
-      runs.push(JSON.parse(execFileSync(process.execPath, [probe, b.file, b.name], { cwd: ROOT, encoding: 'utf8' })));
-    }
+    for (let i = 0; i < COLD_RUNS; i++) runs.push(probe(b));
     const med = (xs: number[]) => [...xs].sort((a, c) => a - c)[Math.floor(xs.length / 2)];
     const load = med(runs.map((r) => r.loadMs));
     const first = med(runs.map((r) => r.firstInvokeMs));
@@ -234,8 +232,10 @@ async function main() {
     ...transcripts,
     ...calloutBenchLines(callouts),
   ];
-  const doc = lines.join('\n');
-  writeFileSync(join(ROOT, 'docs', 'BENCHMARKS.md'), doc);
+  const { mergeBenchDoc } = await import('./doc');
+  const path = join(ROOT, 'docs', 'BENCHMARKS.md');
+  const doc = mergeBenchDoc(existsSync(path) ? readFileSync(path, 'utf8') : '', lines.join('\n'));
+  writeFileSync(path, doc);
   console.log(`\n${doc}`);
   console.log('Written to docs/BENCHMARKS.md');
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { bundleFunctions } from '../../bench/bundles';
+import { bundleFunctions, coldStartProbe } from '../../bench/bundles';
 
 /**
  * Size budgets for the Lambda bundles (the CDK construct's esbuild settings). A size is a fact of
@@ -21,5 +21,10 @@ describe('Lambda bundle budgets', () => {
     const over = figures.filter((f) => f.bytes > BUDGET_KB[f.name] * 1024).map((f) => `${f.name}: ${(f.bytes / 1024).toFixed(1)} KB > ${BUDGET_KB[f.name]} KB`);
     expect(over).toEqual([]);
     expect(figures.map((f) => f.name).sort()).toEqual(Object.keys(BUDGET_KB).sort());
+
+    // The bench's cold-start proxy starts every bundle with its own config: a function that gains a
+    // required variable must give the probe one too, or `npm run bench` stops there.
+    const probe = await coldStartProbe(resolve(__dirname, '..', '..'), mkdtempSync(join(tmpdir(), 'dw-probe-')));
+    for (const f of figures) expect(probe(f)).toEqual({ loadMs: expect.any(Number), firstInvokeMs: expect.any(Number) });
   });
 });
