@@ -3,10 +3,11 @@
  * comparisons, notes on a figure, the history of a number). Regenerating must not lose the hand
  * part, so the doc is merged section by section (a section is a `## ` heading and what follows):
  *
- * - a generated section replaces the section with the same heading; whatever that section held
- *   from a line `<!-- kept -->` on (hand notes about the figure) is carried over below it;
- * - a section the bench does not generate (`## Test suite`, `## History`…) is kept as it is,
- *   after the generated ones, in its own order;
+ * - a generated section replaces the section with the same heading, in its place; whatever that
+ *   section held from a line `<!-- kept -->` on (hand notes about the figure) is carried over below it;
+ * - a section the bench did not generate (`## Test suite`, or a part not run by `npm run bench -- ack`)
+ *   is kept as it is;
+ * - a generated section the doc did not have yet is added at the end;
  * - the preamble (before the first heading) is the generated one.
  */
 export const KEPT_MARKER = '<!-- kept -->';
@@ -34,14 +35,19 @@ const trimEnd = (s: string) => s.replace(/\s+$/, '');
 export function mergeBenchDoc(existing: string, generated: string): string {
   const old = sections(existing);
   const fresh = sections(generated);
-  const freshHeadings = new Set(fresh.sections.map((s) => s.heading));
   const oldByHeading = new Map(old.sections.map((s) => [s.heading, s]));
-  const out: string[] = [trimEnd(fresh.preamble)];
-  for (const s of fresh.sections) {
+  const freshByHeading = new Map(fresh.sections.map((s) => [s.heading, s]));
+  const render = (s: Section) => trimEnd(`${s.heading}\n${s.body}`);
+  const withKept = (s: Section) => {
     const kept = oldByHeading.get(s.heading)?.body;
     const at = kept?.indexOf(KEPT_MARKER) ?? -1;
-    out.push(trimEnd(`${s.heading}\n${s.body}`) + (kept && at !== -1 ? `\n\n${trimEnd(kept.slice(at))}` : ''));
+    return render(s) + (kept && at !== -1 ? `\n\n${trimEnd(kept.slice(at))}` : '');
+  };
+  const out: string[] = [trimEnd(fresh.preamble)];
+  for (const s of old.sections) {
+    const regenerated = freshByHeading.get(s.heading);
+    out.push(regenerated ? withKept(regenerated) : render(s));
   }
-  for (const s of old.sections) if (!freshHeadings.has(s.heading)) out.push(trimEnd(`${s.heading}\n${s.body}`));
+  for (const s of fresh.sections) if (!oldByHeading.has(s.heading)) out.push(render(s));
   return `${out.filter((s) => s !== '').join('\n\n')}\n`;
 }

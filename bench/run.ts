@@ -9,6 +9,10 @@
  * 5. The license expiry sweep over 100,000 licenses, 100 of them due (bench/licensing.ts).
  * 6. `/license activate` per answer: activated, wrong key, paused (bench/license-activation.ts).
  * 7. Transcripts: render + compress + encrypt at 1,000 and 10,000 messages, against discord-html-transcripts.
+ * 8. Callouts and the enforcement gate (bench/callouts.ts).
+ *
+ * `npm run bench -- ack bundles` runs only the parts named (ack, bundles, gateway, sweep, activation,
+ * transcripts, callouts) and leaves the other sections of the doc as they are.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -146,91 +150,119 @@ async function coldStarts(bundles: Array<{ name: string; file: string }>) {
   return results;
 }
 
+/** The parts of the bench, each measuring and rendering its own sections of docs/BENCHMARKS.md. */
+const PARTS: Record<string, () => Promise<string[]>> = {
+  ack: async () => {
+    console.log(`ACK latency (${PINGS} PINGs, ${DEFERRED} deferred /status, sequential)…`);
+    const ack = await ackLatency();
+    return [
+      '## Interaction ACK latency (local HTTP server, signed by the Discord emulator)',
+      '',
+      'Round trip as Discord sees it: sign, POST, verify (Ed25519), route, and for `/status` enqueue the',
+      'job on SQS (the emulator) and answer type 5; sequential requests, the worker paused (on AWS it is',
+      'a separate function). Target: p99 ≤ 50 ms.',
+      '',
+      '| interaction | n | p50 | p95 | p99 | max |',
+      '|---|---|---|---|---|---|',
+      `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
+      `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
+      `| panel button (reserve ticket + defer) | ${ack.panelButton.n} | ${ms(ack.panelButton.p50)} | ${ms(ack.panelButton.p95)} | ${ms(ack.panelButton.p99)} | ${ms(ack.panelButton.max)} |`,
+      `| /ticket close (confirmation, inline) | ${ack.closeCommand.n} | ${ms(ack.closeCommand.p50)} | ${ms(ack.closeCommand.p95)} | ${ms(ack.closeCommand.p99)} | ${ms(ack.closeCommand.max)} |`,
+      `| close Confirm button (close + release slots + defer) | ${ack.closeConfirm.n} | ${ms(ack.closeConfirm.p50)} | ${ms(ack.closeConfirm.p95)} | ${ms(ack.closeConfirm.p99)} | ${ms(ack.closeConfirm.max)} |`,
+      '',
+      '## Open-to-ready (panel button → private thread, welcome message, reply edited)',
+      '',
+      'Interaction sent → the worker has created the thread, added the opener, posted the welcome and',
+      'edited the reply; sequential, everything on this machine.',
+      '',
+      '| n | p50 | p95 | p99 | max |',
+      '|---|---|---|---|---|',
+      `| ${ack.openToReady.n} | ${ms(ack.openToReady.p50)} | ${ms(ack.openToReady.p95)} | ${ms(ack.openToReady.p99)} | ${ms(ack.openToReady.max)} |`,
+      '',
+    ];
+  },
+  bundles: async () => {
+    const { bundleFunctions } = await import('./bundles');
+    console.log('Bundling the functions…');
+    const bundles = await bundleFunctions(ROOT, OUT);
+    console.log('Cold-start proxy…');
+    const cold = await coldStarts(bundles);
+    return [
+      '## Lambda bundles (minified, `@aws-sdk/*` external)',
+      '',
+      'Budgets (asserted by test/unit/bundle-budget.test.ts): interactions ≤ 224 KB (the foundation target was 150 KB; see docs/DESIGN-NOTES.md), others ≤ 500 KB.',
+      '',
+      '| function | size | gzip |',
+      '|---|---|---|',
+      ...bundles.map((b) => `| ${b.name} | ${kb(b.bytes)} | ${kb(b.gzipBytes)} |`),
+      '',
+      `## Cold-start proxy (fresh Node process, median of ${COLD_RUNS})`,
+      '',
+      'Load the bundle, then the first invocation with an event needing no network (signed PING,',
+      'empty SQS batch, health route; the sweeper is load only). Lambda adds its runtime start.',
+      '',
+      '| function | load | first invocation | total |',
+      '|---|---|---|---|',
+      ...Object.entries(cold).map(([n, c]) => `| ${n} | ${ms(c.load)} | ${ms(c.first)} | ${ms(c.total)} |`),
+      '',
+    ];
+  },
+  gateway: async () => {
+    console.log('Gateway pipeline (forwarding into the SQS emulator, events λ apply rate)…');
+    const { gatewayBench, gatewayBenchLines } = await import('./gateway');
+    return gatewayBenchLines(await gatewayBench());
+  },
+  sweep: async () => {
+    console.log('License sweep (100,000 licenses, 100 due)…');
+    const sweep = await (await import('./licensing')).licenseSweepBench();
+    return [
+      '## License expiry sweep (DynamoDB Local)',
+      '',
+      `${sweep.licenses.toLocaleString('en-US')} licenses seeded with BatchWrite (${(sweep.seedMs / 1000).toFixed(1)} s), ${sweep.due} of them due. Items read and capacity`,
+      'units are DynamoDB\'s own figures (`ReturnConsumedCapacity: TOTAL`, `ScannedCount`); the sweep Queries the',
+      'sparse `ByDue` index (projection ALL: no second read per license), queues one notice job per due license and',
+      'moves each to its next step with a conditional write. Goal: items read ≤ 2 × due items.',
+      '',
+      '| run | due | items read | read units | write units | time |',
+      '|---|---|---|---|---|---|',
+      `| first sweep | ${sweep.first.done} | ${sweep.first.itemsRead} | ${sweep.first.readUnits} | ${sweep.first.writeUnits} | ${ms(sweep.first.ms)} |`,
+      `| second sweep (same time) | ${sweep.second.done} | ${sweep.second.itemsRead} | ${sweep.second.readUnits} | ${sweep.second.writeUnits} | ${ms(sweep.second.ms)} |`,
+      '',
+    ];
+  },
+  activation: async () => {
+    console.log('/license activate (200 each: activated, wrong key, paused)…');
+    const { licenseActivationBench, licenseActivationLines } = await import('./license-activation');
+    return licenseActivationLines(await licenseActivationBench());
+  },
+  transcripts: async () => (await import('./transcripts/run')).transcriptBenchmark(),
+  callouts: async () => {
+    console.log('Callouts and the enforcement gate…');
+    const { calloutBench, calloutBenchLines } = await import('./callouts');
+    return calloutBenchLines(await calloutBench());
+  },
+};
+
+/** `npm run bench` runs every part; `npm run bench -- ack callouts` runs those and keeps the rest of the doc. */
 async function main() {
-  const { bundleFunctions } = await import('./bundles');
-  console.log('Bundling the functions…');
-  const bundles = await bundleFunctions(ROOT, OUT);
-  console.log('Cold-start proxy…');
-  const cold = await coldStarts(bundles);
-  console.log(`ACK latency (${PINGS} PINGs, ${DEFERRED} deferred /status, sequential)…`);
-  const ack = await ackLatency();
-  console.log('Gateway pipeline (forwarding into the SQS emulator, events λ apply rate)…');
-  const { gatewayBench, gatewayBenchLines } = await import('./gateway');
-  const gateway = await gatewayBench();
-  console.log('License sweep (100,000 licenses, 100 due)…');
-  const sweep = await (await import('./licensing')).licenseSweepBench();
-  console.log('/license activate (200 each: activated, wrong key, paused)…');
-  const { licenseActivationBench, licenseActivationLines } = await import('./license-activation');
-  const activation = await licenseActivationBench();
-  const { transcriptBenchmark } = await import('./transcripts/run');
-  const transcripts = await transcriptBenchmark();
-  console.log('Callouts and the enforcement gate…');
-  const { calloutBench, calloutBenchLines } = await import('./callouts');
-  const callouts = await calloutBench();
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !(a in PARTS));
+  if (unknown.length > 0) {
+    console.error(`Unknown bench part: ${unknown.join(', ')}. Parts: ${Object.keys(PARTS).join(', ')}.`);
+    process.exit(2);
+  }
+  const parts = asked.length > 0 ? asked : Object.keys(PARTS);
+  const sections: string[] = [];
+  for (const part of parts) sections.push(...(await PARTS[part]!()));
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
   const lines = [
     '# Benchmarks',
     '',
     'Measured with `npm run bench` on one machine; the numbers move with the machine and its load.',
-    `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}.`,
+    `Last run: ${new Date().toISOString().slice(0, 10)} on ${machine}${asked.length > 0 ? ` (parts: ${parts.join(', ')})` : ''}.`,
     '',
-    '## Interaction ACK latency (local HTTP server, signed by the Discord emulator)',
-    '',
-    'Round trip as Discord sees it: sign, POST, verify (Ed25519), route, and for `/status` enqueue the',
-    'job on SQS (the emulator) and answer type 5; sequential requests, the worker paused (on AWS it is',
-    'a separate function). Target: p99 ≤ 50 ms.',
-    '',
-    '| interaction | n | p50 | p95 | p99 | max |',
-    '|---|---|---|---|---|---|',
-    `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
-    `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
-    `| panel button (reserve ticket + defer) | ${ack.panelButton.n} | ${ms(ack.panelButton.p50)} | ${ms(ack.panelButton.p95)} | ${ms(ack.panelButton.p99)} | ${ms(ack.panelButton.max)} |`,
-    `| /ticket close (confirmation, inline) | ${ack.closeCommand.n} | ${ms(ack.closeCommand.p50)} | ${ms(ack.closeCommand.p95)} | ${ms(ack.closeCommand.p99)} | ${ms(ack.closeCommand.max)} |`,
-    `| close Confirm button (close + release slots + defer) | ${ack.closeConfirm.n} | ${ms(ack.closeConfirm.p50)} | ${ms(ack.closeConfirm.p95)} | ${ms(ack.closeConfirm.p99)} | ${ms(ack.closeConfirm.max)} |`,
-    '',
-    '## Open-to-ready (panel button → private thread, welcome message, reply edited)',
-    '',
-    'Interaction sent → the worker has created the thread, added the opener, posted the welcome and',
-    'edited the reply; sequential, everything on this machine.',
-    '',
-    '| n | p50 | p95 | p99 | max |',
-    '|---|---|---|---|---|',
-    `| ${ack.openToReady.n} | ${ms(ack.openToReady.p50)} | ${ms(ack.openToReady.p95)} | ${ms(ack.openToReady.p99)} | ${ms(ack.openToReady.max)} |`,
-    '',
-    '## Lambda bundles (minified, `@aws-sdk/*` external)',
-    '',
-    'Budgets (asserted by test/unit/bundle-budget.test.ts): interactions ≤ 224 KB (the foundation target was 150 KB; see docs/DESIGN-NOTES.md), others ≤ 500 KB.',
-    '',
-    '| function | size | gzip |',
-    '|---|---|---|',
-    ...bundles.map((b) => `| ${b.name} | ${kb(b.bytes)} | ${kb(b.gzipBytes)} |`),
-    '',
-    `## Cold-start proxy (fresh Node process, median of ${COLD_RUNS})`,
-    '',
-    'Load the bundle, then the first invocation with an event needing no network (signed PING,',
-    'empty SQS batch, health route; the sweeper is load only). Lambda adds its runtime start.',
-    '',
-    '| function | load | first invocation | total |',
-    '|---|---|---|---|',
-    ...Object.entries(cold).map(([n, c]) => `| ${n} | ${ms(c.load)} | ${ms(c.first)} | ${ms(c.total)} |`),
-    '',
-    ...gatewayBenchLines(gateway),
-    '## License expiry sweep (DynamoDB Local)',
-    '',
-    `${sweep.licenses.toLocaleString('en-US')} licenses seeded with BatchWrite (${(sweep.seedMs / 1000).toFixed(1)} s), ${sweep.due} of them due. Items read and capacity`,
-    'units are DynamoDB\'s own figures (`ReturnConsumedCapacity: TOTAL`, `ScannedCount`); the sweep Queries the',
-    'sparse `ByDue` index (projection ALL: no second read per license), queues one notice job per due license and',
-    'moves each to its next step with a conditional write. Goal: items read ≤ 2 × due items.',
-    '',
-    '| run | due | items read | read units | write units | time |',
-    '|---|---|---|---|---|---|',
-    `| first sweep | ${sweep.first.done} | ${sweep.first.itemsRead} | ${sweep.first.readUnits} | ${sweep.first.writeUnits} | ${ms(sweep.first.ms)} |`,
-    `| second sweep (same time) | ${sweep.second.done} | ${sweep.second.itemsRead} | ${sweep.second.readUnits} | ${sweep.second.writeUnits} | ${ms(sweep.second.ms)} |`,
-    '',
-    ...licenseActivationLines(activation),
-    ...transcripts,
-    ...calloutBenchLines(callouts),
+    ...sections,
   ];
   const { mergeBenchDoc } = await import('./doc');
   const path = join(ROOT, 'docs', 'BENCHMARKS.md');

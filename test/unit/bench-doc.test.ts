@@ -20,7 +20,7 @@ describe('npm run bench keeps the hand-written parts of docs/BENCHMARKS.md', () 
   ].join('\n');
   const generated = ['# Benchmarks', 'Last run: today.', '', '## ACK latency', '| p99 | 20 ms |', '', '## Bundles', '| interactions | 190 KB |', '', '## New figure', '| x | 1 |', ''].join('\n');
 
-  it('replaces the generated sections, carries their kept notes, and keeps the sections it does not generate', () => {
+  it('replaces the generated sections in place, carries their kept notes, keeps the others and appends new ones', () => {
     expect(mergeBenchDoc(existing, generated)).toBe(
       [
         '# Benchmarks',
@@ -32,14 +32,14 @@ describe('npm run bench keeps the hand-written parts of docs/BENCHMARKS.md', () 
         '<!-- kept -->',
         'Measured against the old router: 45 ms.',
         '',
+        '## Test suite',
+        '560 tests, 84 s.',
+        '',
         '## Bundles',
         '| interactions | 190 KB |',
         '',
         '## New figure',
         '| x | 1 |',
-        '',
-        '## Test suite',
-        '560 tests, 84 s.',
         '',
       ].join('\n'),
     );
