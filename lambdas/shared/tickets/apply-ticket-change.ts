@@ -1,6 +1,7 @@
 import type { TicketChange } from '../contracts/work-job';
 import { DiscordActionError, UserError } from '../errors';
 import type { MessageBody } from '../ports/discord';
+import { telemetryCategoryRef } from '../telemetry/category-ref';
 import { bestEffort, isGoneChannel, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
 import { channelLink, roleMention, ticketLabel, userMention } from './messages';
 import type { Ticket } from './model';
@@ -28,7 +29,7 @@ export async function applyTicketChange(guildId: string, number: number, change:
   switch (change.kind) {
     case 'claim':
       await refreshWelcome(ticket, deps);
-      deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode } });
+      deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, guildId, ticket.categoryId), mode: ticket.mode } });
       return say(`🙋 ${actor} claimed this ticket and will help you from here.`);
     case 'unclaim':
       await refreshWelcome(ticket, deps);

@@ -5,6 +5,7 @@ import type { DiscordApi, MessageBody } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { MAX_DELAY_SECONDS, type WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
+import { telemetryCategoryRef } from '../telemetry/category-ref';
 import { rateCustomId } from './feedback';
 import { channelLink, relativeTime, ticketLabel, userMention } from './messages';
 import type { Category, Ticket } from './model';
@@ -19,6 +20,8 @@ export interface TicketEffectsDeps {
   discord: DiscordApi;
   workQueue: WorkQueue;
   telemetry: Telemetry;
+  /** Keys the opaque category values telemetry sends instead of category ids. */
+  telemetryKey: string;
   clock: Clock;
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
@@ -102,7 +105,7 @@ export async function finishClose(ticket: Ticket, source: CloseSource, deps: Tic
     await deps.discord.sendDirectMessage(ticket.openerId, feedbackPrompt(ticket, guild?.name ?? null));
   });
   await onTicketClosed(ticket, deps);
-  deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode, source } });
+  deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, ticket.guildId, ticket.categoryId), mode: ticket.mode, source } });
 }
 
 /**
