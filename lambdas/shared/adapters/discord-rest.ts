@@ -98,6 +98,10 @@ export class RestDiscordApi implements DiscordApi {
     await this.rest.post(Routes.webhook(applicationId, token), { body, auth: false }).catch(mapDiscordError);
   }
 
+  async deleteOriginalResponse(applicationId: string, token: string): Promise<void> {
+    await this.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch(unlessGone(10008));
+  }
+
   async getGuild(guildId: string): ReturnType<DiscordApi['getGuild']> {
     return (await this.rest.get(Routes.guild(guildId)).catch(mapDiscordError)) as APIGuild;
   }

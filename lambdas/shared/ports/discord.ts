@@ -56,6 +56,8 @@ export interface DiscordApi {
   editOriginalResponse(applicationId: string, token: string, body: MessageBody): Promise<void>;
   /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message */
   createFollowup(applicationId: string, token: string, body: MessageBody): Promise<void>;
+  /** Removes the interaction's original response; one already gone (10008) is not an error. @see https://discord.com/developers/docs/interactions/receiving-and-responding#delete-original-interaction-response */
+  deleteOriginalResponse(applicationId: string, token: string): Promise<void>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild */
   getGuild(guildId: string): Promise<Pick<APIGuild, 'id' | 'name' | 'owner_id'> & Partial<Pick<APIGuild, 'system_channel_id'>>>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */

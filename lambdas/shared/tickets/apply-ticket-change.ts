@@ -25,22 +25,34 @@ export async function applyTicketChange(guildId: string, number: number, change:
   const ticket = await requireTicket(guildId, number, deps);
   const actor = userMention(actorId);
   const { channelId } = ticket;
-  const say = (content: string): MessageBody => ({ content, allowed_mentions: { parse: [] } });
+  // The row already holds claims and priorities: they stand even if the welcome message cannot
+  // follow, and the public answer says so instead of an error contradicting the row.
+  let stale = '';
+  const refresh = async () => {
+    try {
+      await refreshWelcome(ticket, deps);
+    } catch (err) {
+      if (!(err instanceof DiscordActionError)) throw err;
+      deps.log.warn('could not update the welcome message', { error: err.message });
+      stale = `\n-# The welcome message could not be updated (${err.message}); it catches up with the next change.`;
+    }
+  };
+  const say = (content: string): MessageBody => ({ content: content + stale, allowed_mentions: { parse: [] } });
   switch (change.kind) {
     case 'claim':
-      await refreshWelcome(ticket, deps);
+      await refresh();
       deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, guildId, ticket.categoryId), mode: ticket.mode } });
       return say(`🙋 ${actor} claimed this ticket and will help you from here.`);
     case 'unclaim':
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`${actor} unclaimed this ticket${change.previous === actorId ? '' : ` from ${userMention(change.previous)}`}; any staff member can pick it up.`);
     case 'transfer':
       // In a private thread the new owner must be a member to see it at all.
       if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.to);
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}.`);
     case 'priority':
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`Priority set to **${priorityName(ticket.priority)}** by ${actor}.`);
     case 'member': {
       const who = userMention(change.userId);
