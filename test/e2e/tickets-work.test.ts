@@ -182,6 +182,27 @@ describe('working a ticket: staff commands and buttons through signed interactio
     expect(e.discord.state.channels.get(ch)!.name).toBe('Refund for order 42');
   });
 
+  it('a rename Discord rate-limits for minutes is refused at once, privately, with when to try again', async () => {
+    const opener = t.member('renamer');
+    const staff = t.staff();
+    const ticket = await t.open(opener);
+    const ch = ticket.channelId;
+    const before = e.discord.state.channels.get(ch)!.name;
+    // Discord allows 2 renames per channel per 10 minutes: the third waits out the window.
+    const fault = e.discord.faults.set(`PATCH /channels/${ch}`, { status: 429, retryAfter: 540 }, 1);
+    const started = Date.now();
+    const renamed = await t.ticket(staff, ch, 'rename', [option.string('name', 'Third name')]);
+    const refusal = await t.privateFailure(renamed.payload.id);
+    expect(fault.hits).toBe(1);
+    const at = /^Discord allows two renames per channel every 10 minutes — try again <t:(\d+):R>\.$/.exec(refusal.content);
+    expect(at).not.toBeNull();
+    expect(Number(at![1]) * 1000).toBeGreaterThanOrEqual(started + 530_000);
+    expect(Number(at![1]) * 1000).toBeLessThanOrEqual(Date.now() + 545_000);
+    expect(refusal.flags).toBe(64);
+    expect(e.discord.state.channels.get(ch)!.name).toBe(before);
+    expect(e.discord.messagesIn(ch).some((m) => m.content.includes('renamed this ticket'))).toBe(false);
+  });
+
   it('"Keep it open" on an auto-close warning is activity: the due time moves', async () => {
     await t.settings({ autoCloseHours: 48, autoCloseWarnHours: 12 });
     try {

@@ -41,6 +41,18 @@ export class CategoryFullError extends Error {
   override readonly name = 'CategoryFullError';
 }
 
+/**
+ * Thrown by `modifyChannel` when Discord rate-limits the channel edit for longer than a job can
+ * wait (renames: 2 per channel per 10 minutes). `retryAfterMs` says when it will be accepted again.
+ * @see https://discord.com/developers/docs/topics/rate-limits
+ */
+export class ChannelEditRateLimitedError extends Error {
+  override readonly name = 'ChannelEditRateLimitedError';
+  constructor(readonly retryAfterMs: number) {
+    super(`Discord rate-limits this channel edit for ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
 /** Thrown by `createChannel` at Discord's 500-channel guild cap (error 30013). */
 export class GuildChannelCapError extends Error {
   override readonly name = 'GuildChannelCapError';

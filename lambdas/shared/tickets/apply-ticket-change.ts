@@ -1,9 +1,9 @@
 import type { TicketChange } from '../contracts/work-job';
 import { DiscordActionError, UserError } from '../errors';
-import type { MessageBody } from '../ports/discord';
+import { ChannelEditRateLimitedError, type MessageBody } from '../ports/discord';
 import { telemetryCategoryRef } from '../telemetry/category-ref';
 import { bestEffort, isGoneChannel, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
-import { channelLink, roleMention, ticketLabel, userMention } from './messages';
+import { channelLink, relativeTime, roleMention, ticketLabel, userMention } from './messages';
 import type { Ticket } from './model';
 import { MEMBER_ALLOW } from './provision-ticket';
 import { logToStaff } from './staff-log';
@@ -80,7 +80,12 @@ export async function applyTicketChange(guildId: string, number: number, change:
       return say(`➖ ${actor} removed ${role}'s access to this ticket.`);
     }
     case 'rename':
-      await deps.discord.modifyChannel(channelId, { name: change.name, reason: `Ticket ${ticketLabel(ticket)} renamed` });
+      await deps.discord.modifyChannel(channelId, { name: change.name, reason: `Ticket ${ticketLabel(ticket)} renamed` }).catch((err: unknown) => {
+        if (err instanceof ChannelEditRateLimitedError) {
+          throw new UserError(`Discord allows two renames per channel every 10 minutes — try again ${relativeTime(deps.clock.now() + err.retryAfterMs)}.`);
+        }
+        throw err;
+      });
       return say(`✏️ ${actor} renamed this ticket to **${change.name}**.`);
   }
 }
