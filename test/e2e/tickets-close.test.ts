@@ -433,6 +433,25 @@ describe('closing, rating, close requests and reopening through signed interacti
     });
   });
 
+  it('a close job redelivered after a late failure posts its notice, log line and feedback DM once', async () => {
+    const opener = t.member('twice');
+    const staff = t.staff();
+    const ticket = await t.open(opener);
+    const ch = ticket.channelId;
+    const label = `#${String(ticket.number).padStart(4, '0')}`;
+    // The last step of the first attempt (showing the outcome) fails: everything before it ran.
+    const late = e.discord.faults.set(/^PATCH \/webhooks\/\d+\/[^/]+\/messages\/(@|%40)original$/, { status: 403, code: 50013 }, 1);
+    const { pressed } = await closeWithConfirmation(staff, ch, 'Done twice?');
+    const final = await t.edited(pressed.payload.id);
+    expect(late.hits).toBe(1);
+    expect(final.content).toBe(`🔒 Ticket ${label} is closed.`);
+    expect(e.discord.requests(new RegExp(`^POST /channels/${ch}/messages$`)).length).toBeGreaterThanOrEqual(2);
+    expect(e.discord.messagesIn(ch).filter((m) => m.content.startsWith(`🔒 Ticket ${label} was closed`))).toHaveLength(1);
+    expect(e.discord.messagesIn(logChannel).filter((m) => m.content.startsWith(`🔒 Ticket ${label} (<#${ch}>)`))).toHaveLength(1);
+    expect(t.dmsOf(opener).filter((m) => m.content.startsWith(`Your ticket ${label}`))).toHaveLength(1);
+    await archived(ch);
+  });
+
   it('claim telemetry carries guild and category ids only', async () => {
     const opener = t.member('tele');
     const staff = t.staff();

@@ -11,6 +11,7 @@ import { channelLink, relativeTime, ticketLabel, userMention } from './messages'
 import type { Category, Ticket } from './model';
 import type { TicketStore } from './ports';
 import { logToStaff } from './staff-log';
+import { deliveryNonce } from '../transcripts/deliver';
 import { onTicketClosed } from './transcript-handover';
 import { ticketButtons, ticketEmbed } from './welcome';
 
@@ -94,15 +95,22 @@ export async function finishClose(ticket: Ticket, source: CloseSource, deps: Tic
   const [settings, category] = await Promise.all([deps.tickets.getSettings(ticket.guildId), deps.tickets.getCategory(ticket.guildId, ticket.categoryId)]);
   const delay = closeDelayOf(settings);
   const now = deps.clock.now();
+  // A job redelivered after a late failure runs all of this again: the nonces make Discord return
+  // the messages already posted for this close instead of posting them twice.
+  const once = (kind: 'close-notice' | 'close-log' | 'feedback') => (ticket.closedAt === null ? undefined : deliveryNonce({ ...ticket, closedAt: ticket.closedAt }, kind));
+  const nonced = (body: MessageBody, kind: 'close-notice' | 'feedback'): MessageBody => {
+    const nonce = once(kind);
+    return nonce ? { ...body, nonce, enforce_nonce: true } : body;
+  };
   if (ticket.channelId) {
     const channelId = ticket.channelId;
-    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, closeNotice(ticket, delay, now, source)));
+    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, nonced(closeNotice(ticket, delay, now, source), 'close-notice')));
     await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps, category));
   }
-  if (settings) await logToStaff(settings, closeLogLine(ticket, source), deps);
+  if (settings) await logToStaff(settings, closeLogLine(ticket, source), deps, once('close-log'));
   await bestEffort('send the feedback prompt', deps, async () => {
     const guild = await deps.discord.getGuild(ticket.guildId).catch(() => null);
-    await deps.discord.sendDirectMessage(ticket.openerId, feedbackPrompt(ticket, guild?.name ?? null));
+    await deps.discord.sendDirectMessage(ticket.openerId, nonced(feedbackPrompt(ticket, guild?.name ?? null), 'feedback'));
   });
   await onTicketClosed(ticket, deps);
   deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, ticket.guildId, ticket.categoryId), mode: ticket.mode, source } });
