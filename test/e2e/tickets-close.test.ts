@@ -289,6 +289,45 @@ describe('closing, rating, close requests and reopening through signed interacti
     }
   });
 
+  it('channel mode: a closed channel is read-only for its opener until a reopen; /config says the close delay bounds reopening', async () => {
+    const parent = e.discord.createChannel(t.guildId, { name: 'Read-only tickets', type: ChannelType.GuildCategory });
+    await data.category(t.guildId, { id: 'readonly', name: 'Read only', mode: 'channel', parentId: parent.id });
+    const before = (await data.store.getSettings(t.guildId))!;
+    await t.settings({ closeDelaySeconds: 600, reopenWindowHours: 24 });
+    try {
+      const opener = t.member('readonly');
+      const staff = t.staff();
+      const ticket = await t.open(opener, 'readonly');
+      const ch = ticket.channelId;
+      const SEND = 1n << 11n;
+      const openerBits = () => {
+        const o = e.discord.state.channels.get(ch)!.permission_overwrites!.find((x) => x.id === opener)!;
+        return { allow: BigInt(o.allow), deny: BigInt(o.deny) };
+      };
+      expect(openerBits().allow & SEND).toBe(SEND);
+
+      const { pressed } = await closeWithConfirmation(staff, ch, 'Read only now');
+      await t.edited(pressed.payload.id);
+      expect(openerBits().deny & SEND).toBe(SEND);
+      expect(openerBits().allow & SEND).toBe(0n);
+      expect(openerBits().allow & 1024n).toBe(1024n); // still sees it (VIEW_CHANNEL)
+      expect(e.discord.state.channels.has(ch)).toBe(true);
+
+      const reopened = await t.ticket(staff, ch, 'reopen');
+      await t.done(reopened.payload.id);
+      expect(await t.get(ticket.number)).toMatchObject({ status: 'open' });
+      expect(openerBits().deny).toBe(0n);
+      expect(openerBits().allow & SEND).toBe(SEND);
+
+      // The guild's own mode decides the note in /config show.
+      await t.settings({ mode: 'channel', ticketCategoryId: parent.id });
+      const shown = await runCommand(e, e.world.userId, 'config', [option.subcommand('show')]);
+      expect(t.content(shown.res)).toContain('↳ Ticket channels are deleted 600 s after closing and can be reopened only until then (the close delay, not the reopen window).');
+    } finally {
+      await data.store.saveSettings(t.guildId, before);
+    }
+  });
+
   describe('races and failures', () => {
     const label = (n: number) => `#${String(n).padStart(4, '0')}`;
     const raw = async (n: number) => (await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(t.guildId, n), ConsistentRead: true }))).Item!;

@@ -2,7 +2,7 @@ import type { TicketChange } from '../contracts/work-job';
 import { DiscordActionError, UserError } from '../errors';
 import { ChannelEditRateLimitedError, type MessageBody } from '../ports/discord';
 import { telemetryCategoryRef } from '../telemetry/category-ref';
-import { bestEffort, isGoneChannel, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
+import { bestEffort, isGoneChannel, openerOverwrite, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
 import { channelLink, relativeTime, roleMention, ticketLabel, userMention } from './messages';
 import type { Ticket } from './model';
 import { MEMBER_ALLOW } from './provision-ticket';
@@ -108,6 +108,9 @@ export async function finishReopen(guildId: string, number: number, actorId: str
       await deps.discord.addThreadMember(ticket.channelId, ticket.openerId).catch((err) => {
         if (!isUnknownMember(err)) throw err;
       });
+    } else {
+      // The close took Send Messages from the opener; the reopen gives it back.
+      await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
     }
     await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
   } catch (err) {

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock';
-import { ButtonStyle, ComponentKind } from '../discord-constants';
+import { ButtonStyle, ComponentKind, PermissionFlagsBits } from '../discord-constants';
 import { DiscordActionError } from '../errors';
-import type { DiscordApi, MessageBody } from '../ports/discord';
+import { MEMBER_ALLOW } from '../contracts/ticket-channel';
+import type { DiscordApi, MessageBody, Overwrite } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { MAX_DELAY_SECONDS, type WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
@@ -43,6 +44,16 @@ export async function refreshWelcome(ticket: Ticket, deps: Pick<TicketEffectsDep
   if (!ticket.channelId || !ticket.welcomeMessageId) return;
   const cat = category === undefined ? await deps.tickets.getCategory(ticket.guildId, ticket.categoryId) : category;
   await deps.discord.editMessage(ticket.channelId, ticket.welcomeMessageId, { embeds: [ticketEmbed(ticket, cat ?? { name: 'Ticket', emoji: null })], components: ticketButtons(ticket) });
+}
+
+/**
+ * The opener's overwrite on a ticket channel: the member set while open (as the channel was made),
+ * the same without Send Messages once closed (reading stays, writing stops until a reopen).
+ * @see https://discord.com/developers/docs/resources/channel#edit-channel-permissions
+ */
+export function openerOverwrite(openerId: string, state: 'open' | 'closed'): Overwrite {
+  const deny = state === 'closed' ? PermissionFlagsBits.SendMessages : 0n;
+  return { id: openerId, type: 1, allow: String(MEMBER_ALLOW & ~deny), deny: String(deny) };
 }
 
 /** "by @x", or why nobody did: idleness, or (closes from gateway events) the reason line tells. */
@@ -104,6 +115,10 @@ export async function finishClose(ticket: Ticket, source: CloseSource, deps: Tic
   };
   if (ticket.channelId) {
     const channelId = ticket.channelId;
+    // A closed ticket channel stays until the close delay has passed: the opener reads, no longer writes.
+    if (ticket.mode === 'channel' && source !== 'channel-removed' && source !== 'opener-left') {
+      await bestEffort('make the channel read-only for the opener', deps, () => deps.discord.setOverwrite(channelId, openerOverwrite(ticket.openerId, 'closed'), `Ticket ${ticketLabel(ticket)} closed`));
+    }
     await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, nonced(closeNotice(ticket, delay, now, source), 'close-notice')));
     await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps, category));
   }
