@@ -21,7 +21,7 @@ export async function routeInteraction(interaction: APIInteraction, deps: Intera
   if ('reply' in outcome) return outcome.reply;
   const { job } = outcome;
   // The worker must know an update deferral (type 6) to answer it the right way (see `InteractionContext`).
-  await deps.workQueue.enqueue(outcome.defer.update && 'ctx' in job ? ({ ...job, ctx: { ...job.ctx, deferredUpdate: true } } as WorkJob) : job);
+  await deps.workQueue.enqueue(outcome.defer.update && 'ctx' in job ? ({ ...job, ctx: { ...job.ctx, deferredUpdate: true } } as WorkJob) : withPublicDeferral(outcome.defer, job));
   return deferredReply(outcome.defer);
 }
 
@@ -62,3 +62,7 @@ function dispatch(interaction: APIInteraction, deps: InteractionDeps): Promise<O
       throw new StaleActionError();
   }
 }
+
+/** A public deferral's job says so: its failure must not be shown to everyone (see `InteractionContext`). */
+const withPublicDeferral = (defer: { ephemeral?: boolean; update?: boolean }, job: WorkJob): WorkJob =>
+  defer.ephemeral === false && !defer.update && 'ctx' in job ? ({ ...job, ctx: { ...job.ctx, deferredPublic: true } } as WorkJob) : job;

@@ -58,6 +58,8 @@ export async function buildWorkerDeps(env: Record<string, string | undefined> = 
     // Backoff changes the visibility of the message in the queue it came from.
     retries: new SqsRetryScheduler(sqs, consumes === 'work' ? cfg.WORK_QUEUE_URL : cfg.TRANSCRIPTS_QUEUE_URL),
     telemetry: telemetryFromConfig(cfg, 'worker'),
+    // A deployment secret PostHog never sees: category values cannot be matched against guessed names.
+    telemetryKey: cfg.DASHBOARD_SESSION_SECRET,
     callouts: new DynamoCalloutStore(db, cfg.TABLE_NAME),
     enforcement: new DynamoEnforcementStore(db, cfg.TABLE_NAME),
     sealer: cfg.ENFORCEMENT_KEY ? Sealer.fromBase64(cfg.ENFORCEMENT_KEY) : null,

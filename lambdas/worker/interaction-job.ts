@@ -1,5 +1,6 @@
 import { FUNCTION_TIMEOUTS } from '../../lib/resources';
 import type { InteractionContext } from '../shared/contracts/work-job';
+import { MessageFlags } from '../shared/discord-constants';
 import { DiscordActionError, isUserError, RetryLaterError } from '../shared/errors';
 import { userFacingMessage } from '../shared/interaction-reply';
 import type { MessageBody } from '../shared/ports/discord';
@@ -41,7 +42,8 @@ export async function runInteractionJob(
   const { owner } = claim;
   const last = attempt >= deps.maxReceiveCount;
 
-  let body: MessageBody;
+  let body: MessageBody | undefined;
+  let errorBody: MessageBody = {};
   let failure: unknown;
   try {
     body = await work();
@@ -58,11 +60,13 @@ export async function runInteractionJob(
       failure = err;
     }
     // An update deferral's message is replaced: its buttons go too, so a failed Confirm is not left pressable.
-    body = ctx.deferredUpdate ? { content: userFacingMessage(err), embeds: [], components: [] } : { content: userFacingMessage(err) };
+    errorBody = ctx.deferredUpdate ? { content: userFacingMessage(err), embeds: [], components: [] } : { content: userFacingMessage(err) };
   }
 
+  const failed = body === undefined;
   try {
-    await deps.discord.editOriginalResponse(ctx.applicationId, ctx.token, { allowed_mentions: { parse: [] }, ...body });
+    if (failed && ctx.deferredPublic) await answerPrivately(ctx, errorBody, deps);
+    else await deps.discord.editOriginalResponse(ctx.applicationId, ctx.token, { allowed_mentions: { parse: [] }, ...(body ?? errorBody) });
   } catch (err) {
     if (isExpiredInteraction(err)) {
       deps.log.warn('interaction expired before the outcome could be shown', log);
@@ -79,4 +83,17 @@ export async function runInteractionJob(
   }
   await deps.ledger.complete(key, owner, deps.clock.now());
   deps.telemetry.capture({ event: 'command_used', guildId: ctx.guildId, properties: { job: name } });
+}
+
+/**
+ * A failed public deferral: the "thinking…" placeholder everyone sees is deleted, then the error
+ * goes to the user alone as an ephemeral follow-up. In that order: while the deferred response
+ * is still loading, Discord turns the first follow-up into it (public, whatever its flags say).
+ * A retry after a partial answer is safe: the placeholder already gone counts as deleted.
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message
+ */
+async function answerPrivately(ctx: InteractionContext, body: MessageBody, deps: WorkerDeps): Promise<void> {
+  await deps.discord.deleteOriginalResponse(ctx.applicationId, ctx.token);
+  await deps.discord.createFollowup(ctx.applicationId, ctx.token, { allowed_mentions: { parse: [] }, ...body, flags: MessageFlags.Ephemeral });
 }

@@ -31,6 +31,8 @@ export interface WorkerDeps {
   /** Backoff for failed jobs; absent, SQS redelivers after the visibility timeout. */
   retries?: RetryScheduler;
   telemetry: Telemetry;
+  /** Keys the opaque category values telemetry sends instead of category ids (see `telemetryCategoryRef`). */
+  telemetryKey: string;
   callouts: CalloutStore;
   enforcement: EnforcementStore;
   /** Seals and opens enforcement's sensitive fields; null without `ENFORCEMENT_KEY`. */

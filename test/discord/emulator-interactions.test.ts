@@ -46,6 +46,8 @@ async function startEndpoint(publicKey: string): Promise<string> {
       case 'defer':
       case 'slow':
         return answer(200, { type: 5, data: { flags: MessageFlags.Ephemeral } });
+      case 'defer-public':
+        return answer(200, { type: 5, data: {} });
       case 'form':
         return answer(200, { type: 9, data: { custom_id: 'form:1', title: 'Open a ticket', components: [] } });
       case 'panel:claim':
@@ -155,6 +157,26 @@ describe('initial responses and the interaction webhook', () => {
     expect(discord.originalMessage(payload.id)!.edited_timestamp).not.toBeNull();
     const fetched = (await rest.get(Routes.webhookMessage(payload.application_id, payload.token), asWebhook)) as APIMessage;
     expect(fetched.content).toBe('Edited again');
+  });
+
+  it('a public deferral: the first follow-up becomes the public response; after deleting @original it is ephemeral', async () => {
+    const { g, ctx } = guildContext();
+    const webhook = (p: { application_id: string; token: string }) => Routes.webhook(p.application_id, p.token);
+    const first = commandInteraction({ ...ctx, name: 'defer-public' });
+    await discord.sendInteraction(first);
+    const replaced = (await rest.post(webhook(first), { ...asWebhook, body: { content: 'Meant for one', flags: MessageFlags.Ephemeral } })) as APIMessage;
+    expect(replaced.id).toBe(discord.originalMessage(first.id)!.id);
+    expect(replaced.flags ?? 0).toBe(0);
+    expect(discord.messagesIn(g.generalChannelId).map((m) => m.content)).toContain('Meant for one');
+
+    const second = commandInteraction({ ...ctx, name: 'defer-public' });
+    await discord.sendInteraction(second);
+    await rest.delete(Routes.webhookMessage(second.application_id, second.token), asWebhook);
+    const followUp = (await rest.post(webhook(second), { ...asWebhook, body: { content: 'Only you see this', flags: MessageFlags.Ephemeral } })) as APIMessage;
+    expect(followUp.flags).toBe(MessageFlags.Ephemeral);
+    expect(discord.originalMessage(second.id)).toBeUndefined();
+    expect(discord.followUps(second.id).map((m) => m.content)).toEqual(['Only you see this']);
+    expect(discord.messagesIn(g.generalChannelId).map((m) => m.content)).not.toContain('Only you see this');
   });
 
   it('interaction tokens stop working after 15 minutes (10015)', async () => {

@@ -99,7 +99,7 @@ describe('closing, rating, close requests and reopening through signed interacti
 
     // Telemetry: guild id and category id, never user ids or the reason.
     await eventually(async () => sink.events.some((x) => x.event === 'ticket_closed' && x.properties.source === 'staff'), 10_000, 'ticket_closed');
-    expect(sink.events.find((x) => x.event === 'ticket_closed')?.properties).toMatchObject({ guild_id: t.guildId, category_id: 'general', mode: 'thread', source: 'staff' });
+    expect(sink.events.find((x) => x.event === 'ticket_closed')?.properties).toMatchObject({ guild_id: t.guildId, category_id: expect.stringMatching(/^c_[0-9a-f]{12}$/), mode: 'thread', source: 'staff' });
   });
 
   it('the opener rates from the DM (1–5) and adds a comment; nobody else can; never while reopened, nor a later close with an old DM', async () => {
@@ -289,6 +289,45 @@ describe('closing, rating, close requests and reopening through signed interacti
     }
   });
 
+  it('channel mode: a closed channel is read-only for its opener until a reopen; /config says the close delay bounds reopening', async () => {
+    const parent = e.discord.createChannel(t.guildId, { name: 'Read-only tickets', type: ChannelType.GuildCategory });
+    await data.category(t.guildId, { id: 'readonly', name: 'Read only', mode: 'channel', parentId: parent.id });
+    const before = (await data.store.getSettings(t.guildId))!;
+    await t.settings({ closeDelaySeconds: 600, reopenWindowHours: 24 });
+    try {
+      const opener = t.member('readonly');
+      const staff = t.staff();
+      const ticket = await t.open(opener, 'readonly');
+      const ch = ticket.channelId;
+      const SEND = 1n << 11n;
+      const openerBits = () => {
+        const o = e.discord.state.channels.get(ch)!.permission_overwrites!.find((x) => x.id === opener)!;
+        return { allow: BigInt(o.allow), deny: BigInt(o.deny) };
+      };
+      expect(openerBits().allow & SEND).toBe(SEND);
+
+      const { pressed } = await closeWithConfirmation(staff, ch, 'Read only now');
+      await t.edited(pressed.payload.id);
+      expect(openerBits().deny & SEND).toBe(SEND);
+      expect(openerBits().allow & SEND).toBe(0n);
+      expect(openerBits().allow & 1024n).toBe(1024n); // still sees it (VIEW_CHANNEL)
+      expect(e.discord.state.channels.has(ch)).toBe(true);
+
+      const reopened = await t.ticket(staff, ch, 'reopen');
+      await t.done(reopened.payload.id);
+      expect(await t.get(ticket.number)).toMatchObject({ status: 'open' });
+      expect(openerBits().deny).toBe(0n);
+      expect(openerBits().allow & SEND).toBe(SEND);
+
+      // The guild's own mode decides the note in /config show.
+      await t.settings({ mode: 'channel', ticketCategoryId: parent.id });
+      const shown = await runCommand(e, e.world.userId, 'config', [option.subcommand('show')]);
+      expect(t.content(shown.res)).toContain('↳ Ticket channels are deleted 600 s after closing and can be reopened only until then (the close delay, not the reopen window).');
+    } finally {
+      await data.store.saveSettings(t.guildId, before);
+    }
+  });
+
   describe('races and failures', () => {
     const label = (n: number) => `#${String(n).padStart(4, '0')}`;
     const raw = async (n: number) => (await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(t.guildId, n), ConsistentRead: true }))).Item!;
@@ -433,13 +472,32 @@ describe('closing, rating, close requests and reopening through signed interacti
     });
   });
 
+  it('a close job redelivered after a late failure posts its notice, log line and feedback DM once', async () => {
+    const opener = t.member('twice');
+    const staff = t.staff();
+    const ticket = await t.open(opener);
+    const ch = ticket.channelId;
+    const label = `#${String(ticket.number).padStart(4, '0')}`;
+    // The last step of the first attempt (showing the outcome) fails: everything before it ran.
+    const late = e.discord.faults.set(/^PATCH \/webhooks\/\d+\/[^/]+\/messages\/(@|%40)original$/, { status: 403, code: 50013 }, 1);
+    const { pressed } = await closeWithConfirmation(staff, ch, 'Done twice?');
+    const final = await t.edited(pressed.payload.id);
+    expect(late.hits).toBe(1);
+    expect(final.content).toBe(`🔒 Ticket ${label} is closed.`);
+    expect(e.discord.requests(new RegExp(`^POST /channels/${ch}/messages$`)).length).toBeGreaterThanOrEqual(2);
+    expect(e.discord.messagesIn(ch).filter((m) => m.content.startsWith(`🔒 Ticket ${label} was closed`))).toHaveLength(1);
+    expect(e.discord.messagesIn(logChannel).filter((m) => m.content.startsWith(`🔒 Ticket ${label} (<#${ch}>)`))).toHaveLength(1);
+    expect(t.dmsOf(opener).filter((m) => m.content.startsWith(`Your ticket ${label}`))).toHaveLength(1);
+    await archived(ch);
+  });
+
   it('claim telemetry carries guild and category ids only', async () => {
     const opener = t.member('tele');
     const staff = t.staff();
     const ticket = await t.open(opener);
     await t.done((await t.ticket(staff, ticket.channelId, 'claim')).payload.id);
     await eventually(async () => sink.events.some((x) => x.event === 'ticket_claimed'), 10_000, 'ticket_claimed');
-    expect(sink.events.find((x) => x.event === 'ticket_claimed')?.properties).toMatchObject({ guild_id: t.guildId, category_id: 'general' });
+    expect(sink.events.find((x) => x.event === 'ticket_claimed')?.properties).toMatchObject({ guild_id: t.guildId, category_id: expect.stringMatching(/^c_[0-9a-f]{12}$/) });
     const everything = sink.rawBodies.join('\n');
     for (const secret of [opener, staff, 'Solved by a refund', 'Quick and friendly']) expect(everything).not.toContain(secret);
   });

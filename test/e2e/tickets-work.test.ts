@@ -126,8 +126,13 @@ describe('working a ticket: staff commands and buttons through signed interactio
     const removed = await t.ticket(staff, ch, 'remove', [option.user('member', { id: guest }, { roles: [] })]);
     expect((await t.done(removed.payload.id)).content).toBe(`➖ <@${staff}> removed <@${guest}> from this ticket.`);
     expect(e.discord.threadMembersOf(ch)).not.toContain(guest);
+    // A failure found by the worker is told to the staff member alone: nothing stays in the ticket.
     const again = await t.ticket(staff, ch, 'remove', [option.user('member', { id: guest }, { roles: [] })]);
-    expect((await t.done(again.payload.id)).content).toBe(`<@${guest}> is not in this ticket.`);
+    expect(again.res.body).toEqual({ type: 5, data: {} });
+    const refusal = await t.privateFailure(again.payload.id);
+    expect(refusal).toMatchObject({ content: `<@${guest}> is not in this ticket.`, flags: 64 });
+    expect(e.discord.messagesIn(ch).map((m) => m.content)).not.toContain(`<@${guest}> is not in this ticket.`);
+    expect(e.discord.messagesIn(ch).filter((m) => m.interaction_metadata?.id === again.payload.id)).toEqual([]);
 
     expect((await t.ticket(staff, ch, 'remove', [option.user('member', { id: opener }, { roles: [] })])).res.body).toMatchObject(
       ephemeral('The member who opened this ticket cannot be removed from it. Close the ticket instead.'),
@@ -139,6 +144,25 @@ describe('working a ticket: staff commands and buttons through signed interactio
     expect((await t.ticket(staff, ch, 'add_role', [option.role('role', role)])).res.body).toMatchObject(
       ephemeral('A role cannot be added to or removed from a private thread: Discord lets people in one at a time. Use `/ticket add member:` or `/ticket remove member:` for each person.'),
     );
+  });
+
+  it('a claim whose welcome message cannot be updated stands, and the public answer says so', async () => {
+    const opener = t.member('stale');
+    const staff = t.staff();
+    const ticket = await t.open(opener);
+    const fault = e.discord.faults.set(`PATCH /channels/${ticket.channelId}/messages/${ticket.welcomeMessageId}`, { status: 403, code: 50001 }, 1);
+    const claimed = await t.ticket(staff, ticket.channelId, 'claim');
+    const answer = await t.done(claimed.payload.id);
+    expect(fault.hits).toBe(1);
+    expect(answer.flags ?? 0).toBe(0);
+    expect(answer.content).toBe(
+      `🙋 <@${staff}> claimed this ticket and will help you from here.\n-# The welcome message could not be updated (Deskwire cannot access that channel. Give the bot the View Channel permission there.); it catches up with the next change.`,
+    );
+    expect(await t.get(ticket.number)).toMatchObject({ claimedBy: staff });
+    expect(t.field(t.welcome(ticket), 'Claimed by')).toBe('Nobody yet');
+    // The next change brings the welcome message in line.
+    await t.done((await t.ticket(staff, ticket.channelId, 'priority', [option.string('level', 'high')])).payload.id);
+    expect(t.field(t.welcome(ticket), 'Claimed by')).toBe(`<@${staff}>`);
   });
 
   it('priority is visible on the ticket (field and colour) and rename renames the thread', async () => {
@@ -156,6 +180,27 @@ describe('working a ticket: staff commands and buttons through signed interactio
     const renamed = await t.ticket(staff, ch, 'rename', [option.string('name', '  Refund for order 42 ')]);
     expect((await t.done(renamed.payload.id)).content).toBe(`✏️ <@${staff}> renamed this ticket to **Refund for order 42**.`);
     expect(e.discord.state.channels.get(ch)!.name).toBe('Refund for order 42');
+  });
+
+  it('a rename Discord rate-limits for minutes is refused at once, privately, with when to try again', async () => {
+    const opener = t.member('renamer');
+    const staff = t.staff();
+    const ticket = await t.open(opener);
+    const ch = ticket.channelId;
+    const before = e.discord.state.channels.get(ch)!.name;
+    // Discord allows 2 renames per channel per 10 minutes: the third waits out the window.
+    const fault = e.discord.faults.set(`PATCH /channels/${ch}`, { status: 429, retryAfter: 540 }, 1);
+    const started = Date.now();
+    const renamed = await t.ticket(staff, ch, 'rename', [option.string('name', 'Third name')]);
+    const refusal = await t.privateFailure(renamed.payload.id);
+    expect(fault.hits).toBe(1);
+    const at = /^Discord allows two renames per channel every 10 minutes — try again <t:(\d+):R>\.$/.exec(refusal.content);
+    expect(at).not.toBeNull();
+    expect(Number(at![1]) * 1000).toBeGreaterThanOrEqual(started + 530_000);
+    expect(Number(at![1]) * 1000).toBeLessThanOrEqual(Date.now() + 545_000);
+    expect(refusal.flags).toBe(64);
+    expect(e.discord.state.channels.get(ch)!.name).toBe(before);
+    expect(e.discord.messagesIn(ch).some((m) => m.content.includes('renamed this ticket'))).toBe(false);
   });
 
   it('"Keep it open" on an auto-close warning is activity: the due time moves', async () => {

@@ -14,6 +14,7 @@ import { changeBehaviour } from '../../lambdas/shared/tickets/settings';
 import { autoCloseTicket } from '../../lambdas/worker/jobs/ticket-auto-close';
 import { rescheduleTickets } from '../../lambdas/worker/jobs/ticket-reschedule';
 import type { WorkerDeps } from '../../lambdas/worker/types';
+import { telemetryCategoryRef } from '../../lambdas/shared/telemetry/category-ref';
 import { provisionForTest, randomSnowflake } from '../support/aws';
 import { ManualClock } from '../support/clock';
 
@@ -96,7 +97,7 @@ describe('auto-close: the ByDue index, the sweep and the worker step (DynamoDB L
     store = new DynamoTicketStore(env.db, env.resources.tableName);
     await store.saveSettings(guildId, settings);
     await store.createCategory(guildId, category);
-    worker = { discord: discord.api, tickets: store, workQueue: queue, telemetry, clock, log, ledger: new DynamoJobLedger(env.db, env.resources.tableName) } as unknown as WorkerDeps;
+    worker = { discord: discord.api, tickets: store, workQueue: queue, telemetry, telemetryKey: 'test-telemetry-key', clock, log, ledger: new DynamoJobLedger(env.db, env.resources.tableName) } as unknown as WorkerDeps;
   });
   afterAll(() => env.destroy());
 
@@ -167,7 +168,7 @@ describe('auto-close: the ByDue index, the sweep and the worker step (DynamoDB L
       { job: { type: 'ticket.archive', guildId, number: ticket.number, closedAt: t0 + 48 * HOUR_MS }, opts: { delaySeconds: 10 } },
     ]);
     queue.take();
-    expect(telemetry.events.filter((e) => e.event === 'ticket_closed')).toEqual([{ event: 'ticket_closed', guildId, properties: { category_id: 'general', mode: 'thread', source: 'auto' } }]);
+    expect(telemetry.events.filter((e) => e.event === 'ticket_closed')).toEqual([{ event: 'ticket_closed', guildId, properties: { category_id: telemetryCategoryRef(worker.telemetryKey, guildId, 'general'), mode: 'thread', source: 'auto' } }]);
 
     // Nothing is due any more: a second sweep changes nothing.
     const after = await raw(ticket.number);

@@ -57,6 +57,12 @@ export function ticketWork(e: E2E, data: ReturnType<typeof ticketData>) {
     },
     /** The worker's final answer to a deferred interaction. */
     done: (interactionId: string) => finalReply(e, interactionId),
+    /** A public deferral's failure: the placeholder deleted, the error an ephemeral follow-up (returned). */
+    privateFailure: (interactionId: string) =>
+      e.discord.waitFor(() => {
+        const [followUp] = e.discord.followUps(interactionId);
+        return followUp && !e.discord.originalMessage(interactionId) ? followUp : undefined;
+      }, 10_000),
     /** The worker's edit of the message a deferred update (type 6) pointed `@original` at. */
     edited: (interactionId: string) =>
       e.discord.waitFor(() => {

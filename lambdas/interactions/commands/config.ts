@@ -25,7 +25,7 @@ export const configDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
       description: 'Closing, reopening and auto-close',
       options: [
         { type: OptionType.Boolean, name: 'opener_can_close', description: 'May the member who opened a ticket close it?' },
-        { type: OptionType.Integer, name: 'reopen_window_hours', description: 'Hours a closed ticket can be reopened (0 = never)', min_value: LIMITS.reopenWindowHours[0], max_value: LIMITS.reopenWindowHours[1] },
+        { type: OptionType.Integer, name: 'reopen_window_hours', description: 'Hours a closed ticket can be reopened (0 = never; ticket channels only until deleted)', min_value: LIMITS.reopenWindowHours[0], max_value: LIMITS.reopenWindowHours[1] },
         { type: OptionType.Integer, name: 'close_delay_seconds', description: 'Seconds between closing and removing the channel/thread', min_value: LIMITS.closeDelaySeconds[0], max_value: LIMITS.closeDelaySeconds[1] },
         { type: OptionType.Integer, name: 'auto_close_hours', description: 'Close tickets after this many hours without activity (0 = off)', min_value: LIMITS.autoCloseHours[0], max_value: LIMITS.autoCloseHours[1] },
         { type: OptionType.Integer, name: 'auto_close_warn_hours', description: 'Warn this many hours before auto-closing', min_value: LIMITS.autoCloseWarnHours[0], max_value: LIMITS.autoCloseWarnHours[1] },
@@ -100,10 +100,22 @@ export function describeSettings(s: GuildSettings): string {
     `• Mode: ${s.mode === 'thread' ? `private threads under ${s.supportChannelId ? channelLink(s.supportChannelId) : '(no channel)'}` : `channels in ${s.ticketCategoryId ? channelLink(s.ticketCategoryId) : '(no category)'}`}`,
     `• Log channel: ${s.logChannelId ? channelLink(s.logChannelId) : 'none'} · Transcripts: ${s.transcriptChannelId ? channelLink(s.transcriptChannelId) : 'none'}`,
     `• Opener can close: ${s.openerCanClose ? 'yes' : 'no'} · Reopen window: ${s.reopenWindowHours ? `${s.reopenWindowHours} h` : 'never'} · Close delay: ${s.closeDelaySeconds} s`,
+    channelReopenNote(s),
     `• Auto-close: ${s.autoCloseHours ? `after ${s.autoCloseHours} h without activity, warning ${s.autoCloseWarnHours} h before` : 'off'}`,
     `• When an opener leaves the server: ${OPENER_LEAVES_LABELS[openerLeavesOf(s)]}`,
     describeTranscriptSettings(s),
-  ].join('\n');
+  ]
+    .filter((line) => line !== null)
+    .join('\n');
 }
 
 const OPENER_LEAVES_LABELS: Record<OpenerLeavesAction, string> = { close: 'close their tickets', flag: 'flag their tickets', nothing: 'nothing' };
+
+/**
+ * Channel mode: a closed ticket's channel is deleted after the close delay, and a deleted channel
+ * cannot be reopened, so the close delay (not the reopen window) is what an admin really gets.
+ */
+function channelReopenNote(s: GuildSettings): string | null {
+  if (s.mode !== 'channel' || !s.reopenWindowHours) return null;
+  return `  ↳ Ticket channels are deleted ${s.closeDelaySeconds} s after closing and can be reopened only until then (the close delay, not the reopen window). Raise \`close_delay_seconds\` (up to 900) to allow later reopens.`;
+}

@@ -3,7 +3,8 @@ import { ApplicationCommandType, ChannelKind, InteractionContextType, OptionType
 import { UserError } from '../../shared/errors';
 import { ephemeralReply } from '../../shared/interaction-reply';
 import { channelLink, roleMention } from '../../shared/tickets/messages';
-import { applySetup } from '../../shared/tickets/setup';
+import { applySetup, SETUP_CLEARABLE } from '../../shared/tickets/setup';
+import { rolesWithoutThreadAccess, threadVisibilityWarning } from '../../shared/tickets/staff-visibility';
 import { requireManageGuild } from '../access';
 import { CommandOptions } from '../options';
 import type { CommandModule } from '../types';
@@ -16,7 +17,7 @@ export const setupDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
   contexts: [InteractionContextType.Guild],
   default_member_permissions: DefaultMemberPermissions.ManageGuild,
   options: [
-    { type: OptionType.Role, name: 'staff_role', description: 'The role that works tickets', required: false },
+    { type: OptionType.Role, name: 'staff_role', description: 'The role that works tickets (replaces the staff roles set before)', required: false },
     {
       type: OptionType.String,
       name: 'mode',
@@ -30,6 +31,14 @@ export const setupDefinition = (): RESTPostAPIApplicationCommandsJSONBody => ({
     { type: OptionType.Channel, name: 'ticket_category', description: 'Channel mode: the category ticket channels go into', channel_types: [ChannelKind.GuildCategory] },
     { type: OptionType.Channel, name: 'log_channel', description: 'Where ticket events are logged for staff', channel_types: [ChannelKind.GuildText] },
     { type: OptionType.Channel, name: 'transcript_channel', description: 'Where transcripts are posted', channel_types: [ChannelKind.GuildText] },
+    { type: OptionType.Role, name: 'add_staff_role', description: 'Another role that works tickets, next to the current ones' },
+    { type: OptionType.Role, name: 'remove_staff_role', description: 'Stop a role from working tickets (not the last one)' },
+    {
+      type: OptionType.String,
+      name: 'clear',
+      description: 'Unset the log or the transcript channel',
+      choices: SETUP_CLEARABLE.map((value) => ({ name: value.replace('_', ' '), value })),
+    },
   ] as never,
 });
 
@@ -47,10 +56,17 @@ export const setupCommand: CommandModule<APIChatInputApplicationCommandInteracti
     const category = o.channel('ticket_category');
     if (category && category.type !== ChannelKind.GuildCategory) throw new UserError('`ticket_category` must be a category.');
     const mode = o.string('mode');
+    const clear = o.string('clear');
+    const staffRole = o.role('staff_role');
+    const addStaffRole = o.role('add_staff_role');
     const result = await applySetup(
       {
         guildId,
-        staffRoleId: o.role('staff_role')?.id ?? null,
+        staffRoleId: staffRole?.id ?? null,
+        staffRoleManaged: staffRole?.managed,
+        addStaffRole: addStaffRole ? { id: addStaffRole.id, managed: addStaffRole.managed } : null,
+        removeStaffRoleId: o.string('remove_staff_role'),
+        clear: SETUP_CLEARABLE.find((c) => c === clear) ?? null,
         mode: mode === 'thread' || mode === 'channel' ? mode : null,
         supportChannelId: textChannel('support_channel'),
         ticketCategoryId: category?.id ?? null,
@@ -62,6 +78,8 @@ export const setupCommand: CommandModule<APIChatInputApplicationCommandInteracti
       deps,
     );
     const s = result.settings;
+    // The roles given here come with their permissions (`/status` checks every staff role).
+    const unseen = s.mode === 'thread' ? threadVisibilityWarning(rolesWithoutThreadAccess([staffRole, addStaffRole].filter((r) => r !== null))) : null;
     const lines = [
       '**Tickets are set up.**',
       `• Staff: ${s.staffRoleIds.map(roleMention).join(', ')}`,
@@ -72,6 +90,7 @@ export const setupCommand: CommandModule<APIChatInputApplicationCommandInteracti
       result.missingPermissions.length
         ? `⚠️ Deskwire is missing ${result.missingPermissions.map((p) => `**${p}**`).join(', ')} here: tickets will fail until you grant ${result.missingPermissions.length === 1 ? 'it' : 'them'} to the Deskwire role.`
         : '',
+      unseen ?? '',
     ].filter(Boolean);
     return { reply: ephemeralReply(lines.join('\n')) };
   },

@@ -1,4 +1,4 @@
-import { DiscordAPIError, REST } from '@discordjs/rest';
+import { DiscordAPIError, RateLimitError, REST, type RateLimitData } from '@discordjs/rest';
 import type {
   APIChannel,
   APIDMChannel,
@@ -18,7 +18,7 @@ import type {
 } from 'discord-api-types/v10';
 import { Routes } from '../discord-constants';
 import { DiscordActionError } from '../errors';
-import { CategoryFullError, GuildChannelCapError, type ChannelSummary, type DiscordApi, type MessageBody, type Overwrite } from '../ports/discord';
+import { CategoryFullError, ChannelEditRateLimitedError, GuildChannelCapError, type ChannelSummary, type DiscordApi, type MessageBody, type Overwrite } from '../ports/discord';
 
 /**
  * Messages for Discord's JSON error codes that an admin can act on.
@@ -71,6 +71,17 @@ function mapChannelError(err: unknown): never {
   return mapDiscordError(err);
 }
 
+/**
+ * The longest rate-limit wait worth sleeping through inside a job. @discordjs/rest otherwise sleeps
+ * the whole retry-after; a channel edit's (renames: 2 per 10 minutes per channel) outlasts the
+ * worker's timeout, so the job would retry into the DLQ with nobody told.
+ */
+export const MAX_CHANNEL_EDIT_WAIT_MS = 5_000;
+
+/** Rejects (instead of sleeping through) a long rate limit on `PATCH /channels/{id}`. */
+export const rejectLongChannelEditLimit = (data: Pick<RateLimitData, 'method' | 'route' | 'retryAfter'>): boolean =>
+  data.method.toUpperCase() === 'PATCH' && data.route === '/channels/:id' && data.retryAfter > MAX_CHANNEL_EDIT_WAIT_MS;
+
 /** Treats the listed codes as success (the thing is already gone); maps everything else. */
 const unlessGone =
   (...codes: number[]) =>
@@ -86,7 +97,7 @@ export class RestDiscordApi implements DiscordApi {
   readonly rest: REST;
 
   constructor(opts: { apiBaseUrl: string; botToken?: string; timeoutMs?: number }) {
-    this.rest = new REST({ version: '10', api: opts.apiBaseUrl, timeout: opts.timeoutMs ?? 10_000 });
+    this.rest = new REST({ version: '10', api: opts.apiBaseUrl, timeout: opts.timeoutMs ?? 10_000, rejectOnRateLimit: rejectLongChannelEditLimit });
     if (opts.botToken) this.rest.setToken(opts.botToken);
   }
 
@@ -96,6 +107,10 @@ export class RestDiscordApi implements DiscordApi {
 
   async createFollowup(applicationId: string, token: string, body: MessageBody): Promise<void> {
     await this.rest.post(Routes.webhook(applicationId, token), { body, auth: false }).catch(mapDiscordError);
+  }
+
+  async deleteOriginalResponse(applicationId: string, token: string): Promise<void> {
+    await this.rest.delete(Routes.webhookMessage(applicationId, token, '@original'), { auth: false }).catch(unlessGone(10008));
   }
 
   async getGuild(guildId: string): ReturnType<DiscordApi['getGuild']> {
@@ -146,7 +161,10 @@ export class RestDiscordApi implements DiscordApi {
     if (body.parentId !== undefined) json.parent_id = body.parentId;
     if (body.overwrites !== undefined) json.permission_overwrites = body.overwrites;
     // Moving into a full category fails like creating in one.
-    await this.rest.patch(Routes.channel(channelId), { body: json, reason: body.reason }).catch(mapChannelError);
+    await this.rest.patch(Routes.channel(channelId), { body: json, reason: body.reason }).catch((err: unknown) => {
+      if (err instanceof RateLimitError) throw new ChannelEditRateLimitedError(err.retryAfter);
+      return mapChannelError(err);
+    });
   }
 
   async deleteChannel(channelId: string, reason?: string): Promise<void> {

@@ -25,6 +25,12 @@ export const InteractionContext = z.object({
    * request): a failure then replaces that message, buttons included, so none stays pressable.
    */
   deferredUpdate: z.optional(z.boolean()),
+  /**
+   * Deferred as a public message (type 5 without the ephemeral flag): a success is shown to
+   * everyone, a failure is not — the public placeholder is deleted and the error sent as an
+   * ephemeral follow-up only the user sees.
+   */
+  deferredPublic: z.optional(z.boolean()),
 });
 export type InteractionContext = z.infer<typeof InteractionContext>;
 

@@ -5,6 +5,8 @@ import type { GuildStore } from '../ports/guild-store';
 import { describeEntitlement } from '../licensing/messages';
 import type { Entitlements } from '../licensing/ports';
 import { relativeTime } from '../tickets/messages';
+import type { TicketStore } from '../tickets/ports';
+import { rolesWithoutThreadAccess, threadVisibilityWarning } from '../tickets/staff-visibility';
 import { missingBotPermissions } from './permissions';
 
 /** Discord's per-guild channel cap. @see https://discord.com/developers/docs/resources/guild#create-guild-channel */
@@ -17,6 +19,8 @@ export interface StatusReportDeps {
   guilds: GuildStore;
   discord: DiscordApi;
   entitlements?: Entitlements;
+  /** Ticket settings: with them, thread-mode staff roles are checked for Manage Threads. */
+  tickets?: Pick<TicketStore, 'getSettings' | 'listCategories'>;
 }
 
 /**
@@ -34,6 +38,7 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
     deps.entitlements?.entitlementFor(ctx.guildId) ?? null,
   ]);
   const missing = missingBotPermissions(ctx.appPermissions);
+  const unseen = deps.tickets ? threadVisibilityWarning(await threadStaffWithoutAccess(ctx.guildId, deps.tickets, deps.discord)) : null;
   const fields: APIEmbed['fields'] = [
     { name: 'Installation', value: record?.status === 'installed' ? `Installed ${relativeTime(record.installedAt)}` : 'Not recorded yet: it appears once the gateway sees this server.', inline: false },
     {
@@ -43,8 +48,9 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
     },
     { name: 'Channels', value: `${channels.length} / ${GUILD_CHANNEL_CAP} used`, inline: true },
     ...(entitlement ? [{ name: 'License', value: describeEntitlement(entitlement), inline: false }] : []),
+    ...(unseen ? [{ name: 'Ticket staff', value: unseen, inline: false }] : []),
   ];
-  const healthy = missing.length === 0 && record?.status === 'installed' && entitlement?.state !== 'inactive' && entitlement?.state !== 'grace';
+  const healthy = !unseen && missing.length === 0 && record?.status === 'installed' && entitlement?.state !== 'inactive' && entitlement?.state !== 'grace';
   return {
     embeds: [
       {
@@ -56,4 +62,16 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
     ],
     allowed_mentions: { parse: [] },
   };
+}
+
+/** Staff roles of thread-mode tickets (the guild's, and thread categories' own) without Manage Threads. */
+async function threadStaffWithoutAccess(guildId: string, tickets: NonNullable<StatusReportDeps['tickets']>, discord: DiscordApi): Promise<string[]> {
+  const settings = await tickets.getSettings(guildId);
+  if (!settings) return [];
+  const categories = await tickets.listCategories(guildId);
+  const threadCategories = categories.filter((c) => (c.mode ?? settings.mode) === 'thread');
+  if (threadCategories.length === 0 && settings.mode !== 'thread') return [];
+  const staff = new Set([...settings.staffRoleIds, ...threadCategories.flatMap((c) => c.staffRoleIds)]);
+  const roles = (await discord.listGuildRoles(guildId)).filter((r) => staff.has(r.id));
+  return rolesWithoutThreadAccess(roles);
 }

@@ -41,6 +41,18 @@ export class CategoryFullError extends Error {
   override readonly name = 'CategoryFullError';
 }
 
+/**
+ * Thrown by `modifyChannel` when Discord rate-limits the channel edit for longer than a job can
+ * wait (renames: 2 per channel per 10 minutes). `retryAfterMs` says when it will be accepted again.
+ * @see https://discord.com/developers/docs/topics/rate-limits
+ */
+export class ChannelEditRateLimitedError extends Error {
+  override readonly name = 'ChannelEditRateLimitedError';
+  constructor(readonly retryAfterMs: number) {
+    super(`Discord rate-limits this channel edit for ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
 /** Thrown by `createChannel` at Discord's 500-channel guild cap (error 30013). */
 export class GuildChannelCapError extends Error {
   override readonly name = 'GuildChannelCapError';
@@ -56,6 +68,8 @@ export interface DiscordApi {
   editOriginalResponse(applicationId: string, token: string, body: MessageBody): Promise<void>;
   /** @see https://discord.com/developers/docs/interactions/receiving-and-responding#create-followup-message */
   createFollowup(applicationId: string, token: string, body: MessageBody): Promise<void>;
+  /** Removes the interaction's original response; one already gone (10008) is not an error. @see https://discord.com/developers/docs/interactions/receiving-and-responding#delete-original-interaction-response */
+  deleteOriginalResponse(applicationId: string, token: string): Promise<void>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild */
   getGuild(guildId: string): Promise<Pick<APIGuild, 'id' | 'name' | 'owner_id'> & Partial<Pick<APIGuild, 'system_channel_id'>>>;
   /** @see https://discord.com/developers/docs/resources/guild#get-guild-channels */

@@ -1,8 +1,9 @@
 import type { TicketChange } from '../contracts/work-job';
 import { DiscordActionError, UserError } from '../errors';
-import type { MessageBody } from '../ports/discord';
-import { bestEffort, isGoneChannel, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
-import { channelLink, roleMention, ticketLabel, userMention } from './messages';
+import { ChannelEditRateLimitedError, type MessageBody } from '../ports/discord';
+import { telemetryCategoryRef } from '../telemetry/category-ref';
+import { bestEffort, isGoneChannel, openerOverwrite, refreshWelcome, scheduleArchive, type TicketEffectsDeps } from './close-ticket';
+import { channelLink, relativeTime, roleMention, ticketLabel, userMention } from './messages';
 import type { Ticket } from './model';
 import { MEMBER_ALLOW } from './provision-ticket';
 import { logToStaff } from './staff-log';
@@ -24,22 +25,34 @@ export async function applyTicketChange(guildId: string, number: number, change:
   const ticket = await requireTicket(guildId, number, deps);
   const actor = userMention(actorId);
   const { channelId } = ticket;
-  const say = (content: string): MessageBody => ({ content, allowed_mentions: { parse: [] } });
+  // The row already holds claims and priorities: they stand even if the welcome message cannot
+  // follow, and the public answer says so instead of an error contradicting the row.
+  let stale = '';
+  const refresh = async () => {
+    try {
+      await refreshWelcome(ticket, deps);
+    } catch (err) {
+      if (!(err instanceof DiscordActionError)) throw err;
+      deps.log.warn('could not update the welcome message', { error: err.message });
+      stale = `\n-# The welcome message could not be updated (${err.message}); it catches up with the next change.`;
+    }
+  };
+  const say = (content: string): MessageBody => ({ content: content + stale, allowed_mentions: { parse: [] } });
   switch (change.kind) {
     case 'claim':
-      await refreshWelcome(ticket, deps);
-      deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode } });
+      await refresh();
+      deps.telemetry.capture({ event: 'ticket_claimed', guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, guildId, ticket.categoryId), mode: ticket.mode } });
       return say(`🙋 ${actor} claimed this ticket and will help you from here.`);
     case 'unclaim':
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`${actor} unclaimed this ticket${change.previous === actorId ? '' : ` from ${userMention(change.previous)}`}; any staff member can pick it up.`);
     case 'transfer':
       // In a private thread the new owner must be a member to see it at all.
       if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.to);
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}.`);
     case 'priority':
-      await refreshWelcome(ticket, deps);
+      await refresh();
       return say(`Priority set to **${priorityName(ticket.priority)}** by ${actor}.`);
     case 'member': {
       const who = userMention(change.userId);
@@ -67,7 +80,12 @@ export async function applyTicketChange(guildId: string, number: number, change:
       return say(`➖ ${actor} removed ${role}'s access to this ticket.`);
     }
     case 'rename':
-      await deps.discord.modifyChannel(channelId, { name: change.name, reason: `Ticket ${ticketLabel(ticket)} renamed` });
+      await deps.discord.modifyChannel(channelId, { name: change.name, reason: `Ticket ${ticketLabel(ticket)} renamed` }).catch((err: unknown) => {
+        if (err instanceof ChannelEditRateLimitedError) {
+          throw new UserError(`Discord allows two renames per channel every 10 minutes — try again ${relativeTime(deps.clock.now() + err.retryAfterMs)}.`);
+        }
+        throw err;
+      });
       return say(`✏️ ${actor} renamed this ticket to **${change.name}**.`);
   }
 }
@@ -90,6 +108,9 @@ export async function finishReopen(guildId: string, number: number, actorId: str
       await deps.discord.addThreadMember(ticket.channelId, ticket.openerId).catch((err) => {
         if (!isUnknownMember(err)) throw err;
       });
+    } else {
+      // The close took Send Messages from the opener; the reopen gives it back.
+      await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
     }
     await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
   } catch (err) {

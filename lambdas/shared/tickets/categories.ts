@@ -5,6 +5,7 @@ import { categoryLabel, channelLink, roleMention } from './messages';
 import { MAX_QUESTIONS, newCategory, type Category, type FormQuestion, type GuildSettings, type SupportHours, type TicketMode } from './model';
 import type { TicketStore } from './ports';
 import { requireSettings } from './settings';
+import { requireStaffRoleCandidate } from './staff';
 
 /**
  * Category administration (`/category`): validation of every field against Discord's limits,
@@ -178,8 +179,7 @@ export function applyCategoryChanges(current: Category, changes: CategoryChanges
   if (changes.totalCap !== undefined) next.limits.totalOpen = inRange(changes.totalCap, LIMIT_RANGES.totalCap, '`total_cap`');
   if (changes.addStaffRole) {
     const role = changes.addStaffRole;
-    if (role.id === ctx.guildId) throw new UserError('@everyone cannot be a staff role: every member would see every ticket.');
-    if (role.managed) throw new UserError('That role belongs to a bot or integration, so no member can have it. Pick a staff role.');
+    requireStaffRoleCandidate(role, ctx.guildId);
     if (!next.staffRoleIds.includes(role.id)) next.staffRoleIds.push(role.id);
     if (next.staffRoleIds.length > MAX_CATEGORY_STAFF_ROLES) throw new UserError(`A category can have at most ${MAX_CATEGORY_STAFF_ROLES} staff roles of its own.`);
   }

@@ -1,15 +1,18 @@
 import type { Clock } from '../clock';
-import { ButtonStyle, ComponentKind } from '../discord-constants';
+import { ButtonStyle, ComponentKind, PermissionFlagsBits } from '../discord-constants';
 import { DiscordActionError } from '../errors';
-import type { DiscordApi, MessageBody } from '../ports/discord';
+import { MEMBER_ALLOW } from '../contracts/ticket-channel';
+import type { DiscordApi, MessageBody, Overwrite } from '../ports/discord';
 import type { Telemetry } from '../ports/telemetry';
 import { MAX_DELAY_SECONDS, type WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
+import { telemetryCategoryRef } from '../telemetry/category-ref';
 import { rateCustomId } from './feedback';
 import { channelLink, relativeTime, ticketLabel, userMention } from './messages';
 import type { Category, Ticket } from './model';
 import type { TicketStore } from './ports';
 import { logToStaff } from './staff-log';
+import { deliveryNonce } from '../transcripts/deliver';
 import { onTicketClosed } from './transcript-handover';
 import { ticketButtons, ticketEmbed } from './welcome';
 
@@ -19,6 +22,8 @@ export interface TicketEffectsDeps {
   discord: DiscordApi;
   workQueue: WorkQueue;
   telemetry: Telemetry;
+  /** Keys the opaque category values telemetry sends instead of category ids. */
+  telemetryKey: string;
   clock: Clock;
   log: { warn(msg: string, extra: Record<string, unknown>): void };
 }
@@ -39,6 +44,16 @@ export async function refreshWelcome(ticket: Ticket, deps: Pick<TicketEffectsDep
   if (!ticket.channelId || !ticket.welcomeMessageId) return;
   const cat = category === undefined ? await deps.tickets.getCategory(ticket.guildId, ticket.categoryId) : category;
   await deps.discord.editMessage(ticket.channelId, ticket.welcomeMessageId, { embeds: [ticketEmbed(ticket, cat ?? { name: 'Ticket', emoji: null })], components: ticketButtons(ticket) });
+}
+
+/**
+ * The opener's overwrite on a ticket channel: the member set while open (as the channel was made),
+ * the same without Send Messages once closed (reading stays, writing stops until a reopen).
+ * @see https://discord.com/developers/docs/resources/channel#edit-channel-permissions
+ */
+export function openerOverwrite(openerId: string, state: 'open' | 'closed'): Overwrite {
+  const deny = state === 'closed' ? PermissionFlagsBits.SendMessages : 0n;
+  return { id: openerId, type: 1, allow: String(MEMBER_ALLOW & ~deny), deny: String(deny) };
 }
 
 /** "by @x", or why nobody did: idleness, or (closes from gateway events) the reason line tells. */
@@ -91,18 +106,29 @@ export async function finishClose(ticket: Ticket, source: CloseSource, deps: Tic
   const [settings, category] = await Promise.all([deps.tickets.getSettings(ticket.guildId), deps.tickets.getCategory(ticket.guildId, ticket.categoryId)]);
   const delay = closeDelayOf(settings);
   const now = deps.clock.now();
+  // A job redelivered after a late failure runs all of this again: the nonces make Discord return
+  // the messages already posted for this close instead of posting them twice.
+  const once = (kind: 'close-notice' | 'close-log' | 'feedback') => (ticket.closedAt === null ? undefined : deliveryNonce({ ...ticket, closedAt: ticket.closedAt }, kind));
+  const nonced = (body: MessageBody, kind: 'close-notice' | 'feedback'): MessageBody => {
+    const nonce = once(kind);
+    return nonce ? { ...body, nonce, enforce_nonce: true } : body;
+  };
   if (ticket.channelId) {
     const channelId = ticket.channelId;
-    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, closeNotice(ticket, delay, now, source)));
+    // A closed ticket channel stays until the close delay has passed: the opener reads, no longer writes.
+    if (ticket.mode === 'channel' && source !== 'channel-removed' && source !== 'opener-left') {
+      await bestEffort('make the channel read-only for the opener', deps, () => deps.discord.setOverwrite(channelId, openerOverwrite(ticket.openerId, 'closed'), `Ticket ${ticketLabel(ticket)} closed`));
+    }
+    await bestEffort('post the close notice', deps, () => deps.discord.postMessage(channelId, nonced(closeNotice(ticket, delay, now, source), 'close-notice')));
     await bestEffort('update the welcome message', deps, () => refreshWelcome(ticket, deps, category));
   }
-  if (settings) await logToStaff(settings, closeLogLine(ticket, source), deps);
+  if (settings) await logToStaff(settings, closeLogLine(ticket, source), deps, once('close-log'));
   await bestEffort('send the feedback prompt', deps, async () => {
     const guild = await deps.discord.getGuild(ticket.guildId).catch(() => null);
-    await deps.discord.sendDirectMessage(ticket.openerId, feedbackPrompt(ticket, guild?.name ?? null));
+    await deps.discord.sendDirectMessage(ticket.openerId, nonced(feedbackPrompt(ticket, guild?.name ?? null), 'feedback'));
   });
   await onTicketClosed(ticket, deps);
-  deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode, source } });
+  deps.telemetry.capture({ event: 'ticket_closed', guildId: ticket.guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, ticket.guildId, ticket.categoryId), mode: ticket.mode, source } });
 }
 
 /**

@@ -2,12 +2,23 @@ import { UserError } from '../errors';
 import { PermissionFlagsBits } from '../discord-constants';
 import { hasPermission, parsePermissions } from '../domain/permissions';
 import { categoryIdFor } from './categories';
+import { roleMention } from './messages';
 import { DEFAULT_SETTINGS, newCategory, type GuildSettings, type TicketMode } from './model';
 import type { TicketStore } from './ports';
+import { requireStaffRoleCandidate } from './staff';
 
 export interface SetupInput {
   guildId: string;
+  /** The staff role list becomes this one role (the first setup's option). */
   staffRoleId: string | null;
+  /** A bot's or integration's role (no member can be given it): refused. */
+  staffRoleManaged?: boolean;
+  /** One more guild staff role, next to those already set. */
+  addStaffRole?: { id: string; managed?: boolean } | null;
+  /** Takes a guild staff role off the list (never the last one). */
+  removeStaffRoleId?: string | null;
+  /** Unsets the log or the transcript channel. */
+  clear?: SetupClearable | null;
   mode: TicketMode | null;
   /** Thread mode parent (a text channel). */
   supportChannelId: string | null;
@@ -19,6 +30,16 @@ export interface SetupInput {
   appPermissions: string | null;
   now: number;
 }
+
+/** What `/setup clear:` can unset. */
+export const SETUP_CLEARABLE = ['log_channel', 'transcript_channel'] as const;
+export type SetupClearable = (typeof SETUP_CLEARABLE)[number];
+
+/**
+ * Guild staff roles at most: each is a permission overwrite on every ticket channel (channel
+ * mode) and a mention in every welcome message; category roles come on top.
+ */
+export const MAX_GUILD_STAFF_ROLES = 10;
 
 export interface SetupResult {
   settings: GuildSettings;
@@ -53,9 +74,23 @@ const NEEDED: Record<TicketMode, Array<[string, bigint]>> = {
  */
 export async function applySetup(input: SetupInput, deps: { tickets: TicketStore }): Promise<SetupResult> {
   const current = await deps.tickets.getSettings(input.guildId);
-  const staffRoleIds = input.staffRoleId ? [input.staffRoleId] : (current?.staffRoleIds ?? []);
+  if (input.staffRoleId) requireStaffRoleCandidate({ id: input.staffRoleId, managed: input.staffRoleManaged }, input.guildId);
+  let staffRoleIds = input.staffRoleId ? [input.staffRoleId] : [...(current?.staffRoleIds ?? [])];
+  if (input.addStaffRole) {
+    requireStaffRoleCandidate(input.addStaffRole, input.guildId);
+    if (!staffRoleIds.includes(input.addStaffRole.id)) staffRoleIds.push(input.addStaffRole.id);
+    if (staffRoleIds.length > MAX_GUILD_STAFF_ROLES) throw new UserError(`A server can have at most ${MAX_GUILD_STAFF_ROLES} staff roles. Remove one first with \`/setup remove_staff_role:\`.`);
+  }
+  if (input.removeStaffRoleId) {
+    if (!staffRoleIds.includes(input.removeStaffRoleId)) throw new UserError(`${roleMention(input.removeStaffRoleId)} is not a staff role here. See \`/config show\`.`);
+    staffRoleIds = staffRoleIds.filter((id) => id !== input.removeStaffRoleId);
+    if (staffRoleIds.length === 0) throw new UserError(`${roleMention(input.removeStaffRoleId)} is the only staff role: add another with \`/setup add_staff_role:\` before removing it.`);
+  }
   if (staffRoleIds.length === 0) throw new UserError('Choose the staff role that works tickets: `/setup staff_role:@Support`.');
-  if (input.staffRoleId === input.guildId) throw new UserError('@everyone cannot be the staff role: every member would see every ticket. Pick a support role.');
+  const clearing = (what: SetupClearable, given: string | null) => {
+    if (input.clear === what && given) throw new UserError(`Give \`${what}\` or clear it, not both.`);
+    return input.clear === what;
+  };
   const mode = input.mode ?? current?.mode ?? 'thread';
   const settings: GuildSettings = {
     ...DEFAULT_SETTINGS,
@@ -64,8 +99,8 @@ export async function applySetup(input: SetupInput, deps: { tickets: TicketStore
     mode,
     supportChannelId: input.supportChannelId ?? current?.supportChannelId ?? null,
     ticketCategoryId: input.ticketCategoryId ?? current?.ticketCategoryId ?? null,
-    logChannelId: input.logChannelId ?? current?.logChannelId ?? null,
-    transcriptChannelId: input.transcriptChannelId ?? current?.transcriptChannelId ?? null,
+    logChannelId: clearing('log_channel', input.logChannelId) ? null : (input.logChannelId ?? current?.logChannelId ?? null),
+    transcriptChannelId: clearing('transcript_channel', input.transcriptChannelId) ? null : (input.transcriptChannelId ?? current?.transcriptChannelId ?? null),
     updatedAt: input.now,
   };
   if (mode === 'thread' && !settings.supportChannelId) {

@@ -58,8 +58,10 @@ export async function embedFor(ticket: Ticket & { closedAt: number }, record: Tr
 /**
  * A nonce per close and message kind (Discord keeps at most 25 characters; the bot is the author
  * everywhere, so it names the guild too): a repeated post within minutes returns the first one.
+ * The transcript's post and DM use it, and so do the close's own messages (notice, log line,
+ * feedback prompt), so a redelivered job posts none of them twice.
  */
-export function deliveryNonce(ticket: Pick<Ticket, 'guildId' | 'number'> & { closedAt: number }, kind: 'embed' | 'dm'): string {
+export function deliveryNonce(ticket: Pick<Ticket, 'guildId' | 'number'> & { closedAt: number }, kind: 'embed' | 'dm' | 'close-notice' | 'close-log' | 'feedback'): string {
   return createHash('sha256').update(`${ticket.guildId}:${ticket.number}:${ticket.closedAt}:${kind}`).digest('base64url').slice(0, 25);
 }
 

@@ -2,6 +2,7 @@ import type * as z from 'zod/mini';
 import type { TicketOpenJob } from '../../shared/contracts/work-job';
 import { channelLink, ticketLabel } from '../../shared/tickets/messages';
 import { provisionTicket } from '../../shared/tickets/provision-ticket';
+import { telemetryCategoryRef } from '../../shared/telemetry/category-ref';
 import { runInteractionJob } from '../interaction-job';
 import type { WorkerDeps } from '../types';
 
@@ -18,7 +19,7 @@ export function openTicket(job: z.infer<typeof TicketOpenJob>, attempt: number, 
     deps,
     async () => {
       const { ticket, channelId } = await provisionTicket(job.guildId, job.number, job.note, deps);
-      deps.telemetry.capture({ event: 'ticket_opened', guildId: job.guildId, properties: { category_id: ticket.categoryId, mode: ticket.mode } });
+      deps.telemetry.capture({ event: 'ticket_opened', guildId: job.guildId, properties: { category_id: telemetryCategoryRef(deps.telemetryKey, job.guildId, ticket.categoryId), mode: ticket.mode } });
       return { content: `Your ticket ${ticketLabel(ticket)} is ready: ${channelLink(channelId)}` };
     },
     {

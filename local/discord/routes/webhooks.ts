@@ -59,6 +59,18 @@ export function webhookRoutes(): RouteDefinition[] {
   };
   const followUp = async (ctx: RouteContext) => {
     const record = await interactionFor(ctx);
+    // The first follow-up to a deferred response still loading becomes that response, visibility
+    // included: a public deferral cannot be answered privately this way (delete @original first).
+    const pending = record.originalMessageId ? findMessage(ctx.model, record.originalChannelId!, record.originalMessageId) : undefined;
+    if (pending && ((pending.flags ?? 0) & MessageFlags.Loading) !== 0) {
+      const body = { ...((ctx.body ?? {}) as Record<string, unknown>) };
+      delete body.flags;
+      pending.flags = (pending.flags ?? 0) & ~MessageFlags.Loading;
+      editMessage(ctx.model, pending, body, ctx.files, `POST ${ctx.route}`, { markEdited: false });
+      record.originalEdits.push({ at: ctx.model.now(), body });
+      ctx.model.changed();
+      return json(readMessage(ctx.model, pending));
+    }
     const message = createInteractionMessage(ctx.model, record, ctx.body ?? {}, ctx.files);
     record.followUpIds.push(message.id);
     ctx.model.changed();
