@@ -112,7 +112,9 @@ describe('opening tickets (thread mode) through signed interactions', () => {
     const rule = e.discord.faults.set(`POST /channels/${e.world.channelId}/threads`, { status: 403, code: 50013 }, 1);
     const { payload } = await runCommand(e, member, 'ticket', [option.subcommand('open')]);
     const reply = await finalReply(e, payload.id);
-    expect(reply.content).toBe('Deskwire is missing a permission for this action. Run /status to see which.');
+    expect(reply.content).toBe(
+      `Your ticket could not be created: Deskwire is missing the **Create Private Threads** permission in <#${e.world.channelId}>. Please ask the server staff to give the bot that permission, then try again.`,
+    );
     expect(rule.remaining).toBe(0);
     const { Items } = await data.db.send(
       new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
