@@ -153,6 +153,36 @@ describe('opening tickets (thread mode) when a step fails', () => {
     expect(await data.store.dueRepairs(Date.now() + MAX_REPAIRS * 60 * 60_000, 100)).not.toContainEqual(expect.objectContaining({ guildId: guild(), number: stuck.number }));
   });
 
+  it('a category with a form checks the limit, the cooldown and the total cap before showing the form', async () => {
+    const questions = [{ id: 'order', label: 'Order number', style: 'short' as const, required: true }];
+    await data.category(guild(), { id: 'form-limited', name: 'Orders', questions, limits: { perMember: 1, cooldownMinutes: 60, totalOpen: 2 } });
+    const ask = (member: string) => runCommand(e, member, 'ticket', [option.subcommand('open', [option.string('category', 'form-limited')])]);
+    const body = (res: { body: unknown }) => res.body as { type: number; data: { content?: string; flags?: number; custom_id?: string } };
+
+    const first = t.member('form-first');
+    expect(body((await ask(first)).res)).toMatchObject({ type: 9, data: { custom_id: 'dw1:open-form:form-limited' } });
+    const submitted = await t.submit(first, support(), 'dw1:open-form:form-limited', { order: 'A-1' });
+    const opened = /<#(\d+)>/.exec((await finalReply(e, submitted.payload.id)).content)![1];
+    // At their limit: refused at once, no form to fill in first.
+    expect(body((await ask(first)).res)).toMatchObject({ type: 4, data: { flags: 64, content: `You already have an open **Orders** ticket: <#${opened}>. Please continue there.` } });
+
+    // Within the cooldown (the ticket closed, so the limit no longer applies).
+    const ticket = (await data.store.ticketByChannel(opened))!;
+    await data.store.closeTicket(ticket, { closedBy: first, reason: null, now: Date.now() });
+    expect(body((await ask(first)).res).data.content).toMatch(/^You recently opened a \*\*Orders\*\* ticket\. You can open another <t:\d+:R>\.$/);
+
+    // The total cap, counted before the form too.
+    const second = t.member('form-second');
+    const third = t.member('form-third');
+    for (const m of [second, third]) {
+      expect(body((await ask(m)).res).type).toBe(9);
+      await finalReply(e, (await t.submit(m, support(), 'dw1:open-form:form-limited', { order: 'B-2' })).payload.id);
+    }
+    const late = t.member('form-late');
+    expect(body((await ask(late)).res)).toMatchObject({ type: 4, data: { flags: 64, content: '**Orders** has reached its limit of 2 open tickets. Please try again later.' } });
+    expect(await rowsOf(late)).toEqual([]);
+  });
+
   describe('a step after the thread or the welcome fails once, and the job is redelivered', () => {
     let poller: SqsPoller;
     /** The worker with one store call failing once, as a DynamoDB error or timeout would. */

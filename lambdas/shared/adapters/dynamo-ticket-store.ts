@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ACTIVITY_WRITE_INTERVAL_MS, firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
-import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
+import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationRefusal, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, queryAll, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 import { TRANSCRIPT_DUE_MS } from '../transcripts/schedule';
@@ -191,6 +191,17 @@ export class DynamoTicketStore implements TicketStore {
       }
       throw err;
     }
+  }
+
+  async reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null> {
+    const [member, stored] = await Promise.all([
+      this.memberRefusal(guildId, openerId, category, now),
+      category.limits.totalOpen === null ? null : this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.category(guildId, category.id), ConsistentRead: true })),
+    ]);
+    if (member && !member.ok) return member;
+    const { totalOpen } = category.limits;
+    if (totalOpen !== null && Number(stored?.Item?.openCount ?? 0) >= totalOpen) return { reason: 'category_full', cap: totalOpen };
+    return null;
   }
 
   /** Why the member may not open a ticket in this category now, or null when they may. */

@@ -50,6 +50,11 @@ export interface TicketStore {
    * cooldown), the category's slot (total cap) and the ticket row in status `opening`.
    */
   reserveTicket(input: ReserveTicketInput): Promise<ReservationResult>;
+  /**
+   * Why `reserveTicket` would refuse this member in this category right now (per-member limit,
+   * cooldown, total cap), read only: asked before a form is shown. The reservation still decides.
+   */
+  reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null>;
   /** Undoes a reservation whose channel could not be made: row deleted, slots released. */
   abandonTicket(ticket: Ticket): Promise<void>;
 
