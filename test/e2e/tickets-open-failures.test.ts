@@ -59,7 +59,7 @@ describe('opening tickets (thread mode) when a step fails', () => {
   const threadsOf = (member: string) => e.discord.threadsOf(guild()).filter((x) => e.discord.threadMembersOf(x.id).includes(member));
   const logLines = () => e.discord.messagesIn(logChannel).map((m) => m.content);
   const openAs = async (member: string) => {
-    const { payload } = await runCommand(e, member, 'ticket', [option.subcommand('open')]);
+    const { payload } = await runCommand(e, member, 'ticket', [option.subcommand('open', [option.string('category', 'general')])]);
     return (await finalReply(e, payload.id)).content;
   };
   /** How many threads the bot made after the first `since` thread requests. */
