@@ -197,4 +197,43 @@ describe('opening tickets (thread mode) through signed interactions', () => {
     // Back to the defaults the other tests in this file assume.
     await runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', [option.boolean('opener_can_close', true), option.integer('auto_close_hours', 0), option.integer('close_delay_seconds', 10)])]);
   });
+
+  it('20 concurrent opens by 5 members with a limit of 2 → 10 tickets with distinct numbers, and rows, slots and count to match', async () => {
+    await data.category(e.world.guild.id, { id: 'crowd', name: 'Crowd', limits: { perMember: 2, cooldownMinutes: 0, totalOpen: null } });
+    const members = Array.from({ length: 5 }, (_, i) => newMember(e, `crowd-${i}`));
+    const clicks = members.flatMap((m) => Array.from({ length: 4 }, () => m));
+    const results = await Promise.all(clicks.map((m) => runCommand(e, m, 'ticket', [option.subcommand('open', [option.string('category', 'crowd')])])));
+    const deferred = results.filter((r) => (r.res.body as { type: number }).type === 5);
+    expect(deferred).toHaveLength(10);
+    for (const r of results.filter((x) => (x.res.body as { type: number }).type === 4)) {
+      expect((r.res.body as { data: { content: string; flags: number } }).data).toMatchObject({ flags: 64, content: expect.stringMatching(/^You already have 2 open \*\*Crowd\*\* tickets/) });
+    }
+    const replies = await Promise.all(deferred.map((r) => finalReply(e, r.payload.id)));
+    for (const reply of replies) expect(reply.content).toMatch(/is ready/);
+
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const rows = (
+      await data.db.send(
+        new QueryCommand({
+          TableName: e.stack.resources.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+          FilterExpression: 'categoryId = :c',
+          ExpressionAttributeValues: { ':pk': `GUILD#${e.world.guild.id}`, ':t': 'TICKET#', ':c': 'crowd' },
+        }),
+      )
+    ).Items!;
+    expect(rows).toHaveLength(10);
+    expect(new Set(rows.map((r) => r.number)).size).toBe(10);
+    expect(new Set(rows.map((r) => r.channelId)).size).toBe(10);
+    expect(rows.every((r) => r.status === 'open')).toBe(true);
+    for (const m of members) {
+      const mine = rows.filter((r) => r.openerId === m).map((r) => Number(r.number)).sort((a, b) => a - b);
+      expect(mine).toHaveLength(2);
+      const slot = await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.memberCategory(e.world.guild.id, m, 'crowd'), ConsistentRead: true }));
+      expect([...(slot.Item!.openNumbers as Set<number>)].map(Number).sort((a, b) => a - b)).toEqual(mine);
+      expect(e.discord.threadsOf(e.world.guild.id).filter((x) => e.discord.threadMembersOf(x.id).includes(m))).toHaveLength(2);
+    }
+    const category = await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.category(e.world.guild.id, 'crowd'), ConsistentRead: true }));
+    expect(Number(category.Item!.openCount)).toBe(10);
+  });
 });
