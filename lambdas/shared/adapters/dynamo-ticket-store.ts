@@ -216,8 +216,8 @@ export class DynamoTicketStore implements TicketStore {
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 
-  async abandonTicket(ticket: Ticket): Promise<void> {
-    await transactWrite(this.db, {
+  async abandonTicket(ticket: Ticket): Promise<boolean> {
+    return transactWrite(this.db, {
         TransactItems: [
           { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } } },
           {
@@ -240,10 +240,10 @@ export class DynamoTicketStore implements TicketStore {
             },
           },
         ],
-      }).catch(async (err) => {
+      }).then(() => true, async (err) => {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [ticketReason, , categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (ticketReason === 'ConditionalCheckFailed') return; // already abandoned (a retried job)
+      if (ticketReason === 'ConditionalCheckFailed') return false; // already abandoned (a retried job), or opened since
       if (categoryReason === 'ConditionalCheckFailed') {
         // No count to release (already 0, or a category removed before deletes left tombstones):
         // release the rest without it, the row only while it is still `opening`.
@@ -251,7 +251,7 @@ export class DynamoTicketStore implements TicketStore {
           this.db,
           new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } }),
         );
-        if (!deleted) return;
+        if (!deleted) return false;
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -260,7 +260,7 @@ export class DynamoTicketStore implements TicketStore {
             ExpressionAttributeValues: { ':n': new Set([ticket.number]) },
           }),
         );
-        return;
+        return true;
       }
       throw err;
     });

@@ -71,7 +71,10 @@ export async function provisionTicket(guildId: string, number: number, note: str
     welcomeId = (ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null) ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
   } catch (err) {
     if (!isRefusal(err)) throw err;
-    throw await rollBack(ticket, channelId, settings, describeRefusal(err, step, ticket.openerId), deps);
+    const refusal = describeRefusal(err, step, ticket.openerId);
+    const openedMeanwhile = await rollBack(ticket, channelId, settings, refusal, deps);
+    if (openedMeanwhile?.channelId) return { ticket: openedMeanwhile, channelId: openedMeanwhile.channelId };
+    throw refusal;
   }
   await deps.tickets.markOpen(ticket, welcomeId, deps.clock.now());
   // Opening is activity: with auto-close on, the ticket enters the due index now.
@@ -112,12 +115,19 @@ async function recordChannel(ticket: Ticket, created: string, deps: ProvisionDep
   return recorded;
 }
 
-/** Undoes an open Discord refused: the channel (best effort), the reservation, and a staff log line. */
-async function rollBack(ticket: Ticket, channelId: string | null, settings: GuildSettings, refusal: TicketNotOpenedError, deps: ProvisionDeps): Promise<TicketNotOpenedError> {
+/**
+ * Undoes an open Discord refused: the reservation, then its channel (best effort) and a staff log
+ * line. The reservation goes first and only while still `opening`, so an attempt racing one that
+ * did open the ticket never deletes a live ticket's channel: that ticket is returned instead.
+ */
+async function rollBack(ticket: Ticket, channelId: string | null, settings: GuildSettings, refusal: TicketNotOpenedError, deps: ProvisionDeps): Promise<Ticket | null> {
+  if (!(await deps.tickets.abandonTicket(ticket))) {
+    const current = await deps.tickets.getTicket(ticket.guildId, ticket.number);
+    if (current && current.status !== 'opening') return current;
+  }
   if (channelId) await deleteQuietly(channelId, ticket, deps);
-  await deps.tickets.abandonTicket(ticket);
   await logToStaff(settings, refusal.staffLine, deps);
-  return refusal;
+  return null;
 }
 
 /** Deleting what a failed open made is best effort: a failure is logged, never the member's problem. */
