@@ -154,8 +154,9 @@ export class DynamoTicketStore implements TicketStore {
                 TableName: this.tableName,
                 Key: Keys.memberCategory(guildId, openerId, category.id),
                 UpdateExpression: 'ADD openNumbers :n SET lastOpenAt = :now',
-                ConditionExpression: '(attribute_not_exists(openNumbers) OR size(openNumbers) < :limit) AND (attribute_not_exists(lastOpenAt) OR lastOpenAt <= :cutoff)',
-                ExpressionAttributeValues: { ':n': new Set([number]), ':now': now, ':limit': perMember, ':cutoff': cooldownCutoff },
+                // Without a cooldown, no time condition: a concurrent click stamped a few ms later must not read as one.
+                ConditionExpression: `(attribute_not_exists(openNumbers) OR size(openNumbers) < :limit)${cooldownMinutes > 0 ? ' AND (attribute_not_exists(lastOpenAt) OR lastOpenAt <= :cutoff)' : ''}`,
+                ExpressionAttributeValues: { ':n': new Set([number]), ':now': now, ':limit': perMember, ...(cooldownMinutes > 0 ? { ':cutoff': cooldownCutoff } : {}) },
               },
             },
             {
@@ -212,6 +213,7 @@ export class DynamoTicketStore implements TicketStore {
       const items = await batchGet(this.db, this.tableName, open.map((n) => Keys.ticket(guildId, Number(n))));
       return { ok: false, reason: 'member_limit', limit: category.limits.perMember, openTickets: items.map(toTicket).sort((a, b) => a.number - b.number) };
     }
+    if (category.limits.cooldownMinutes <= 0) return null;
     const retryAt = Number(res.Item?.lastOpenAt ?? 0) + category.limits.cooldownMinutes * 60_000;
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
