@@ -105,6 +105,14 @@ async function ackLatency() {
     for (let i = 0; i < DEFERRED; i++) deferred.push(await status());
     const buttons: number[] = [];
     for (let i = 0; i < DEFERRED; i++) buttons.push((await panelClick()).ackMs);
+    // A category with a form: the member's limit, cooldown and the cap are read before the modal.
+    await tickets.createCategory(world.guild.id, newCategory({ id: 'bench-form', name: 'Bench form', questions: [{ id: 'q', label: 'Question', style: 'short', required: true }], limits: { perMember: 1_000_000, cooldownMinutes: 0, totalOpen: 1_000_000 }, createdAt: now }));
+    const formButtons: number[] = [];
+    for (let i = 0; i < DEFERRED; i++) {
+      const r = await discord.sendInteraction(componentInteraction({ ...discord.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.memberId }), customId: 'dw1:open:bench-form' } as never));
+      if ((r.body as { type?: number }).type !== 9) throw new Error(`form button answered ${JSON.stringify(r.body)}`);
+      formButtons.push(r.latencyMs);
+    }
     // `/ticket close` in a ticket thread by staff: ticket + settings + category reads, then the
     // inline confirmation; then its Confirm button: the close transaction (slots released) + defer.
     const inTicket = (channelId: string) => discord.interactionContext({ guildId: world.guild.id, channelId, userId: world.userId });
@@ -125,6 +133,7 @@ async function ackLatency() {
       ping: summary(pings),
       deferred: summary(deferred),
       panelButton: summary(buttons),
+      formButton: summary(formButtons),
       openToReady: summary(openToReady),
       closeCommand: summary(closeCommands),
       closeConfirm: summary(confirms),
@@ -167,6 +176,7 @@ const PARTS: Record<string, () => Promise<string[]>> = {
       `| PING | ${ack.ping.n} | ${ms(ack.ping.p50)} | ${ms(ack.ping.p95)} | ${ms(ack.ping.p99)} | ${ms(ack.ping.max)} |`,
       `| /status (deferred) | ${ack.deferred.n} | ${ms(ack.deferred.p50)} | ${ms(ack.deferred.p95)} | ${ms(ack.deferred.p99)} | ${ms(ack.deferred.max)} |`,
       `| panel button (reserve ticket + defer) | ${ack.panelButton.n} | ${ms(ack.panelButton.p50)} | ${ms(ack.panelButton.p95)} | ${ms(ack.panelButton.p99)} | ${ms(ack.panelButton.max)} |`,
+      `| panel button, category with a form (limits read + modal) | ${ack.formButton.n} | ${ms(ack.formButton.p50)} | ${ms(ack.formButton.p95)} | ${ms(ack.formButton.p99)} | ${ms(ack.formButton.max)} |`,
       `| /ticket close (confirmation, inline) | ${ack.closeCommand.n} | ${ms(ack.closeCommand.p50)} | ${ms(ack.closeCommand.p95)} | ${ms(ack.closeCommand.p99)} | ${ms(ack.closeCommand.max)} |`,
       `| close Confirm button (close + release slots + defer) | ${ack.closeConfirm.n} | ${ms(ack.closeConfirm.p50)} | ${ms(ack.closeConfirm.p95)} | ${ms(ack.closeConfirm.p99)} | ${ms(ack.closeConfirm.max)} |`,
       '',

@@ -512,6 +512,10 @@ export class DiscordEmulator {
       const message = fault.message ?? (code === 50001 ? 'Missing Access' : code === 50007 ? 'Cannot send messages to this user' : 'Missing Permissions');
       return { status: 403, body: { message, code } };
     }
+    if (fault.status === 404) {
+      const unknown: Record<number, string> = { 10003: 'Unknown Channel', 10004: 'Unknown Guild', 10007: 'Unknown Member', 10008: 'Unknown Message' };
+      return { status: 404, body: { message: fault.message ?? unknown[fault.code] ?? 'Not Found', code: fault.code } };
+    }
     const texts: Record<number, string> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
     return { status: fault.status, body: { message: `${fault.status}: ${texts[fault.status]}`, code: 0 } };
   }

@@ -6,13 +6,16 @@ import { compileTemplate } from './router';
  * - 429: a rate limit; `retryAfter` in seconds (float), `global` for the global limit.
  * - 5xx: Discord or Cloudflare having a bad moment (clients retry these).
  * - 403: a permission error; `code` defaults to 50013 Missing Permissions.
+ * - 404: something gone, by its JSON code (10003 Unknown Channel, 10007 Unknown Member…), e.g. a
+ *   member who left between two calls.
  *
  * @see https://discord.com/developers/docs/topics/rate-limits#exceeding-a-rate-limit
  */
 export type Fault =
   | { status: 429; retryAfter: number; global?: boolean; scope?: 'user' | 'global' | 'shared' }
   | { status: 500 | 502 | 503 | 504 }
-  | { status: 403; code?: number; message?: string };
+  | { status: 403; code?: number; message?: string }
+  | { status: 404; code: number; message?: string };
 
 /** One registered fault; `remaining` counts down to 0, `hits` counts how often it fired. */
 export interface FaultRule {

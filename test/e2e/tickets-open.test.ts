@@ -112,7 +112,9 @@ describe('opening tickets (thread mode) through signed interactions', () => {
     const rule = e.discord.faults.set(`POST /channels/${e.world.channelId}/threads`, { status: 403, code: 50013 }, 1);
     const { payload } = await runCommand(e, member, 'ticket', [option.subcommand('open')]);
     const reply = await finalReply(e, payload.id);
-    expect(reply.content).toBe('Deskwire is missing a permission for this action. Run /status to see which.');
+    expect(reply.content).toBe(
+      `Your ticket could not be created: Deskwire is missing the **Create Private Threads** permission in <#${e.world.channelId}>. Please ask the server staff to give the bot that permission, then try again.`,
+    );
     expect(rule.remaining).toBe(0);
     const { Items } = await data.db.send(
       new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
@@ -194,5 +196,48 @@ describe('opening tickets (thread mode) through signed interactions', () => {
     expect(member.res.body).toMatchObject({ data: { content: 'You need the **Manage Server** permission to do that.' } });
     // Back to the defaults the other tests in this file assume.
     await runCommand(e, e.world.userId, 'config', [option.subcommand('tickets', [option.boolean('opener_can_close', true), option.integer('auto_close_hours', 0), option.integer('close_delay_seconds', 10)])]);
+  });
+
+  it('20 concurrent opens by 5 members with a limit of 2 → at most 2 each, distinct numbers, and rows, slots and count to match', async () => {
+    await data.category(e.world.guild.id, { id: 'crowd', name: 'Crowd', limits: { perMember: 2, cooldownMinutes: 0, totalOpen: null } });
+    const members = Array.from({ length: 5 }, (_, i) => newMember(e, `crowd-${i}`));
+    const clicks = members.flatMap((m) => Array.from({ length: 4 }, () => m));
+    const results = await Promise.all(clicks.map((m) => runCommand(e, m, 'ticket', [option.subcommand('open', [option.string('category', 'crowd')])])));
+    const deferred = results.filter((r) => (r.res.body as { type: number }).type === 5);
+    // Each member gets at most their 2 (a click that loses a race on a busy item may be told to try again).
+    expect(deferred.length).toBeGreaterThanOrEqual(5);
+    expect(deferred.length).toBeLessThanOrEqual(10);
+    for (const r of results.filter((x) => (x.res.body as { type: number }).type === 4)) {
+      expect((r.res.body as { data: { content: string; flags: number } }).data).toMatchObject({ flags: 64, content: expect.stringMatching(/^(You already have 2 open \*\*Crowd\*\* tickets|A lot is happening here)/) });
+    }
+    const replies = await Promise.all(deferred.map((r) => finalReply(e, r.payload.id)));
+    for (const reply of replies) expect(reply.content).toMatch(/is ready/);
+
+    const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+    const rows = (
+      await data.db.send(
+        new QueryCommand({
+          TableName: e.stack.resources.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+          FilterExpression: 'categoryId = :c',
+          ExpressionAttributeValues: { ':pk': `GUILD#${e.world.guild.id}`, ':t': 'TICKET#', ':c': 'crowd' },
+        }),
+      )
+    ).Items!;
+    expect(rows).toHaveLength(deferred.length);
+    expect(new Set(rows.map((r) => r.number)).size).toBe(deferred.length);
+    expect(new Set(rows.map((r) => r.channelId)).size).toBe(deferred.length);
+    expect(rows.every((r) => r.status === 'open')).toBe(true);
+    for (const m of members) {
+      const mine = rows.filter((r) => r.openerId === m).map((r) => Number(r.number)).sort((a, b) => a - b);
+      expect(mine.length).toBeGreaterThanOrEqual(1);
+      expect(mine.length).toBeLessThanOrEqual(2);
+      expect(mine).toEqual(deferred.filter((r) => r.payload.member?.user.id === m).map(() => expect.any(Number)));
+      const slot = await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.memberCategory(e.world.guild.id, m, 'crowd'), ConsistentRead: true }));
+      expect([...(slot.Item!.openNumbers as Set<number>)].map(Number).sort((a, b) => a - b)).toEqual(mine);
+      expect(e.discord.threadsOf(e.world.guild.id).filter((x) => e.discord.threadMembersOf(x.id).includes(m))).toHaveLength(mine.length);
+    }
+    const category = await data.db.send(new GetCommand({ TableName: e.stack.resources.tableName, Key: Keys.category(e.world.guild.id, 'crowd'), ConsistentRead: true }));
+    expect(Number(category.Item!.openCount)).toBe(deferred.length);
   });
 });

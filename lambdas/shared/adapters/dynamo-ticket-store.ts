@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ACTIVITY_WRITE_INTERVAL_MS, firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
-import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
+import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationRefusal, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, queryAll, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 import { TRANSCRIPT_DUE_MS } from '../transcripts/schedule';
@@ -154,8 +154,9 @@ export class DynamoTicketStore implements TicketStore {
                 TableName: this.tableName,
                 Key: Keys.memberCategory(guildId, openerId, category.id),
                 UpdateExpression: 'ADD openNumbers :n SET lastOpenAt = :now',
-                ConditionExpression: '(attribute_not_exists(openNumbers) OR size(openNumbers) < :limit) AND (attribute_not_exists(lastOpenAt) OR lastOpenAt <= :cutoff)',
-                ExpressionAttributeValues: { ':n': new Set([number]), ':now': now, ':limit': perMember, ':cutoff': cooldownCutoff },
+                // Without a cooldown, no time condition: a concurrent click stamped a few ms later must not read as one.
+                ConditionExpression: `(attribute_not_exists(openNumbers) OR size(openNumbers) < :limit)${cooldownMinutes > 0 ? ' AND (attribute_not_exists(lastOpenAt) OR lastOpenAt <= :cutoff)' : ''}`,
+                ExpressionAttributeValues: { ':n': new Set([number]), ':now': now, ':limit': perMember, ...(cooldownMinutes > 0 ? { ':cutoff': cooldownCutoff } : {}) },
               },
             },
             {
@@ -193,6 +194,17 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
+  async reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null> {
+    const [member, stored] = await Promise.all([
+      this.memberRefusal(guildId, openerId, category, now),
+      category.limits.totalOpen === null ? null : this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.category(guildId, category.id), ConsistentRead: true })),
+    ]);
+    if (member && !member.ok) return member;
+    const { totalOpen } = category.limits;
+    if (totalOpen !== null && Number(stored?.Item?.openCount ?? 0) >= totalOpen) return { reason: 'category_full', cap: totalOpen };
+    return null;
+  }
+
   /** Why the member may not open a ticket in this category now, or null when they may. */
   private async memberRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationResult | null> {
     const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.memberCategory(guildId, openerId, category.id), ConsistentRead: true }));
@@ -201,12 +213,13 @@ export class DynamoTicketStore implements TicketStore {
       const items = await batchGet(this.db, this.tableName, open.map((n) => Keys.ticket(guildId, Number(n))));
       return { ok: false, reason: 'member_limit', limit: category.limits.perMember, openTickets: items.map(toTicket).sort((a, b) => a.number - b.number) };
     }
+    if (category.limits.cooldownMinutes <= 0) return null;
     const retryAt = Number(res.Item?.lastOpenAt ?? 0) + category.limits.cooldownMinutes * 60_000;
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 
-  async abandonTicket(ticket: Ticket): Promise<void> {
-    await transactWrite(this.db, {
+  async abandonTicket(ticket: Ticket): Promise<boolean> {
+    return transactWrite(this.db, {
         TransactItems: [
           { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } } },
           {
@@ -229,10 +242,10 @@ export class DynamoTicketStore implements TicketStore {
             },
           },
         ],
-      }).catch(async (err) => {
+      }).then(() => true, async (err) => {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [ticketReason, , categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (ticketReason === 'ConditionalCheckFailed') return; // already abandoned (a retried job)
+      if (ticketReason === 'ConditionalCheckFailed') return false; // already abandoned (a retried job), or opened since
       if (categoryReason === 'ConditionalCheckFailed') {
         // No count to release (already 0, or a category removed before deletes left tombstones):
         // release the rest without it, the row only while it is still `opening`.
@@ -240,7 +253,7 @@ export class DynamoTicketStore implements TicketStore {
           this.db,
           new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } }),
         );
-        if (!deleted) return;
+        if (!deleted) return false;
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -249,7 +262,7 @@ export class DynamoTicketStore implements TicketStore {
             ExpressionAttributeValues: { ':n': new Set([ticket.number]) },
           }),
         );
-        return;
+        return true;
       }
       throw err;
     });

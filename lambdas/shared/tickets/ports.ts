@@ -50,8 +50,16 @@ export interface TicketStore {
    * cooldown), the category's slot (total cap) and the ticket row in status `opening`.
    */
   reserveTicket(input: ReserveTicketInput): Promise<ReservationResult>;
-  /** Undoes a reservation whose channel could not be made: row deleted, slots released. */
-  abandonTicket(ticket: Ticket): Promise<void>;
+  /**
+   * Why `reserveTicket` would refuse this member in this category right now (per-member limit,
+   * cooldown, total cap), read only: asked before a form is shown. The reservation still decides.
+   */
+  reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null>;
+  /**
+   * Undoes a reservation whose channel could not be made: row deleted, slots released. Only while
+   * it is still `opening`; true when this call undid it (false: already undone, or opened since).
+   */
+  abandonTicket(ticket: Ticket): Promise<boolean>;
 
   getTicket(guildId: string, number: number): Promise<Ticket | null>;
   /** The ticket living in `channelId` (thread or channel), via the channel index. */

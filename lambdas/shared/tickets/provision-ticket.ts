@@ -1,9 +1,13 @@
 import type { Clock } from '../clock';
-import { isUserError, UserError } from '../errors';
+import { UserError } from '../errors';
+import { buildCustomId } from '../custom-id';
+import { messageNonce } from '../message-nonce';
+import { safeError } from '../safe-error';
 import { PermissionFlagsBits } from '../discord-constants';
-import { CategoryFullError, GuildChannelCapError, type DiscordApi, type Overwrite } from '../ports/discord';
+import { CategoryFullError, type DiscordApi, type Overwrite } from '../ports/discord';
 import { channelLink, ticketLabel, userMention } from './messages';
-import { renderTicketName, type Category, type GuildSettings, type Ticket } from './model';
+import { renderTicketName, type GuildSettings, type Ticket } from './model';
+import { describeRefusal, isRefusal, type ProvisionStep, type TicketNotOpenedError } from './opening-failure';
 import type { TicketStore } from './ports';
 import { staffRolesFor } from './staff';
 import { logToStaff } from './staff-log';
@@ -25,8 +29,14 @@ export { MEMBER_ALLOW, ticketOverwrites };
 /**
  * The worker's half of opening a ticket: create the private thread (adding the opener) or the
  * channel (overwrites; overflowing a full parent category), post the welcome message, mark it open
- * and log it. Safe to run again: each step checks what an earlier attempt already did.
- * A refusal from Discord undoes the reservation, so no ticket row is left without its channel.
+ * and log it. Safe to run again: each step checks what an earlier attempt already did (the channel
+ * is recorded once; the welcome carries a nonce per ticket and is looked for before posting again).
+ *
+ * Nothing half-made: when Discord refuses any step before the ticket is open (a missing permission,
+ * the member gone, a cap reached), the open is rolled back completely — the thread or channel we
+ * made is deleted (best effort), the row deleted and the member's slot, the category's count and the
+ * cooldown given back — the staff log says why, and a {@link TicketNotOpenedError} tells the member.
+ * Anything else (an outage, a timeout) is thrown as is, for the job to be retried.
  */
 export async function provisionTicket(guildId: string, number: number, note: string | null, deps: ProvisionDeps): Promise<{ ticket: Ticket; channelId: string }> {
   const ticket = await deps.tickets.getTicket(guildId, number);
@@ -40,33 +50,89 @@ export async function provisionTicket(guildId: string, number: number, note: str
   const category = await deps.tickets.getCategory(guildId, ticket.categoryId);
   const staff = staffRolesFor(settings, category);
   const name = renderTicketName(category?.nameTemplate ?? 'ticket-{number}', { number: ticket.number, username: await openerName(guildId, ticket.openerId, deps), category: category?.name ?? 'ticket' });
+  const parentId = (ticket.mode === 'thread' ? (category?.parentId ?? settings.supportChannelId) : (category?.parentId ?? settings.ticketCategoryId)) ?? null;
 
   let channelId = ticket.channelId;
-  if (!channelId) {
-    try {
-      const created = ticket.mode === 'thread' ? await createThread(ticket, settings, category, name, deps) : await createChannel(ticket, settings, category, staff, name, deps);
-      channelId = await deps.tickets.attachChannel(ticket, created);
-    } catch (err) {
-      if (err instanceof GuildChannelCapError) {
-        await deps.tickets.abandonTicket(ticket);
-        await logToStaff(settings, `⚠️ ${userMention(ticket.openerId)} could not open a ticket: this server has reached Discord’s limit of 500 channels. Delete unused channels or switch to thread mode.`, deps);
-        throw new UserError('This server has reached Discord’s limit of 500 channels, so no ticket channel can be created right now. The staff have been told.');
-      }
-      if (isUserError(err)) {
-        await deps.tickets.abandonTicket(ticket);
-        throw err;
-      }
-      throw err;
+  let step: ProvisionStep | null = null;
+  let welcomeId: string;
+  try {
+    if (!channelId) {
+      step = { kind: ticket.mode === 'thread' ? 'create_thread' : 'create_channel', parentId };
+      const created = ticket.mode === 'thread' ? await createThread(ticket, parentId, name, deps) : await createChannel(ticket, parentId, staff, name, deps);
+      channelId = await recordChannel(ticket, created, deps);
     }
+    if (ticket.mode === 'thread') {
+      step = { kind: 'add_opener', parentId };
+      await deps.discord.addThreadMember(channelId, ticket.openerId);
+    }
+    step = { kind: 'welcome', mode: ticket.mode, parentId };
+    const body = welcomeMessage({ ...ticket, channelId }, category ?? { name: 'Ticket', emoji: null }, staff, note);
+    // A channel recorded by an earlier attempt may already hold the welcome (that attempt failed after posting).
+    welcomeId = (ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null) ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    const refusal = describeRefusal(err, step, ticket.openerId);
+    const openedMeanwhile = await rollBack(ticket, channelId, settings, refusal, deps);
+    if (openedMeanwhile?.channelId) return { ticket: openedMeanwhile, channelId: openedMeanwhile.channelId };
+    throw refusal;
   }
-  if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, ticket.openerId);
-
-  const welcome = await deps.discord.postMessage(channelId, welcomeMessage({ ...ticket, channelId }, category ?? { name: 'Ticket', emoji: null }, staff, note));
-  await deps.tickets.markOpen(ticket, welcome.id, deps.clock.now());
+  await deps.tickets.markOpen(ticket, welcomeId, deps.clock.now());
   // Opening is activity: with auto-close on, the ticket enters the due index now.
   if (settings.autoCloseHours) await deps.tickets.touchTicket(guildId, ticket.number, deps.clock.now(), settings);
   await logToStaff(settings, `🎫 Ticket ${ticketLabel(ticket)} opened by ${userMention(ticket.openerId)} in ${channelLink(channelId)}${category ? ` (${category.name})` : ''}.`, deps);
-  return { ticket: { ...ticket, channelId, status: 'open', welcomeMessageId: welcome.id }, channelId };
+  return { ticket: { ...ticket, channelId, status: 'open', welcomeMessageId: welcomeId }, channelId };
+}
+
+/**
+ * One nonce per ticket and open period (the reservation time): two attempts posting the welcome
+ * within Discord's nonce window get the same message back.
+ */
+export const welcomeNonce = (ticket: Pick<Ticket, 'guildId' | 'number' | 'createdAt'>) => messageNonce(ticket.guildId, ticket.number, ticket.createdAt, 'welcome');
+
+/**
+ * The welcome an earlier attempt posted, found among the channel's first messages by its author
+ * (the bot) and its Close button: covers a retry later than the nonce window.
+ */
+async function earlierWelcome(channelId: string, ticket: Ticket, deps: ProvisionDeps): Promise<string | null> {
+  const close = buildCustomId('ticket-close', String(ticket.number));
+  const first = await deps.discord.listMessages(channelId, { after: '0', limit: 10 });
+  return first.find((m) => m.author.id === deps.botUserId && JSON.stringify(m.components ?? []).includes(`"${close}"`))?.id ?? null;
+}
+
+/**
+ * Records the channel just made. When it cannot be recorded (the write failed, or another attempt
+ * recorded its own first), this one would be left behind by the retry: it is deleted.
+ */
+async function recordChannel(ticket: Ticket, created: string, deps: ProvisionDeps): Promise<string> {
+  let recorded: string;
+  try {
+    recorded = await deps.tickets.attachChannel(ticket, created);
+  } catch (err) {
+    await deleteQuietly(created, ticket, deps);
+    throw err;
+  }
+  if (recorded !== created) await deleteQuietly(created, ticket, deps);
+  return recorded;
+}
+
+/**
+ * Undoes an open Discord refused: the reservation, then its channel (best effort) and a staff log
+ * line. The reservation goes first and only while still `opening`, so an attempt racing one that
+ * did open the ticket never deletes a live ticket's channel: that ticket is returned instead.
+ */
+async function rollBack(ticket: Ticket, channelId: string | null, settings: GuildSettings, refusal: TicketNotOpenedError, deps: ProvisionDeps): Promise<Ticket | null> {
+  if (!(await deps.tickets.abandonTicket(ticket))) {
+    const current = await deps.tickets.getTicket(ticket.guildId, ticket.number);
+    if (current && current.status !== 'opening') return current;
+  }
+  if (channelId) await deleteQuietly(channelId, ticket, deps);
+  await logToStaff(settings, refusal.staffLine, deps);
+  return null;
+}
+
+/** Deleting what a failed open made is best effort: a failure is logged, never the member's problem. */
+async function deleteQuietly(channelId: string, ticket: Ticket, deps: ProvisionDeps): Promise<void> {
+  await deps.discord.deleteChannel(channelId, `Ticket ${ticketLabel(ticket)} could not be opened`).catch((err) => deps.log.warn('could not delete the channel of a ticket that failed to open', { guildId: ticket.guildId, number: ticket.number, channelId, error: safeError(err) }));
 }
 
 async function openerName(guildId: string, userId: string, deps: ProvisionDeps): Promise<string> {
@@ -74,14 +140,12 @@ async function openerName(guildId: string, userId: string, deps: ProvisionDeps):
   return member?.nick ?? member?.user.global_name ?? member?.user.username ?? 'member';
 }
 
-async function createThread(ticket: Ticket, settings: GuildSettings, category: Category | null, name: string, deps: ProvisionDeps): Promise<string> {
-  const parent = category?.parentId ?? settings.supportChannelId;
+async function createThread(ticket: Ticket, parent: string | null, name: string, deps: ProvisionDeps): Promise<string> {
   if (!parent) throw new UserError('No support channel is configured for tickets. A server admin can fix this with `/setup`.');
   return (await deps.discord.createPrivateThread(parent, name, `Ticket ${ticketLabel(ticket)}`)).id;
 }
 
-async function createChannel(ticket: Ticket, settings: GuildSettings, category: Category | null, staff: string[], name: string, deps: ProvisionDeps): Promise<string> {
-  const parent = category?.parentId ?? settings.ticketCategoryId;
+async function createChannel(ticket: Ticket, parent: string | null, staff: string[], name: string, deps: ProvisionDeps): Promise<string> {
   const overwrites = ticketOverwrites(ticket.guildId, ticket.openerId, staff, deps.botUserId);
   const reason = `Ticket ${ticketLabel(ticket)}`;
   try {

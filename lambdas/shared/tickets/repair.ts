@@ -46,7 +46,8 @@ export function repairSweep(deps: RepairSweepDeps): Sweep {
 }
 
 /**
- * The worker's repair: finish opening (each step skips what is done). A reservation that never got
+ * The worker's repair: finish opening (each step skips what is done). A refusal from Discord rolls
+ * the open back (never retried: a refusal does not heal by waiting); a reservation that never got
  * a channel is undone. After the last attempt a ticket whose channel exists is opened without its
  * welcome message and the staff are told, so its slot and channel are never left in limbo.
  */
@@ -57,7 +58,8 @@ export async function repairTicket(guildId: string, number: number, attempt: num
     await provisionTicket(guildId, number, null, deps);
     return 'opened';
   } catch (err) {
-    if (isUserError(err)) return 'abandoned'; // provisionTicket undid a reservation Discord refused
+    // Discord refused a step: provisionTicket rolled the open back (channel, row, slots) and told the staff.
+    if (isUserError(err)) return 'abandoned';
     if (attempt < MAX_REPAIRS) throw err;
     const settings = await deps.tickets.getSettings(guildId);
     if (!ticket.channelId) {

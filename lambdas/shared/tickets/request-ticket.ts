@@ -5,7 +5,7 @@ import { requireFeature } from '../licensing/features';
 import type { Entitlements } from '../licensing/ports';
 import { channelLink, relativeTime, userMention } from './messages';
 import type { Category, FormAnswer, GuildSettings, Ticket } from './model';
-import type { TicketStore } from './ports';
+import type { ReservationRefusal, TicketStore } from './ports';
 import { requireSettings } from './settings';
 import { supportHoursState } from './support-hours';
 
@@ -66,7 +66,12 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     throw new UserError(`Support for **${category.name}** is closed right now. ${hours.description}`);
   }
 
-  if (category.questions.length > 0 && !input.answers) return { kind: 'form', category };
+  if (category.questions.length > 0 && !input.answers) {
+    // Refused before the form, not after the member filled it in (the reservation after submit still decides).
+    const refusal = await deps.tickets.reservationRefusal(input.guildId, input.openerId, category, now);
+    if (refusal) throw refusalError(refusal, category);
+    return { kind: 'form', category };
+  }
   const answers = validateAnswers(category, input.answers ?? {});
 
   const result = await deps.tickets.reserveTicket({
@@ -83,15 +88,20 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     const note = [hoursNote, graceWarning].filter(Boolean).join('\n').slice(0, 500) || null;
     return { kind: 'reserved', ticket: result.ticket, category, note };
   }
-  switch (result.reason) {
+  throw refusalError(result, category);
+}
+
+/** The member's message for a refused reservation. */
+function refusalError(refusal: ReservationRefusal, category: Category): UserError {
+  switch (refusal.reason) {
     case 'member_limit':
-      throw new UserError(memberLimitMessage(result, category));
+      return new UserError(memberLimitMessage(refusal, category));
     case 'cooldown':
-      throw new UserError(`You recently opened a **${category.name}** ticket. You can open another ${relativeTime(result.retryAt)}.`);
+      return new UserError(`You recently opened a **${category.name}** ticket. You can open another ${relativeTime(refusal.retryAt)}.`);
     case 'category_full':
-      throw new UserError(`**${category.name}** has reached its limit of ${result.cap} open tickets. Please try again later.`);
+      return new UserError(`**${category.name}** has reached its limit of ${refusal.cap} open tickets. Please try again later.`);
     case 'category_deleted':
-      throw new UserError('That ticket category no longer exists. Pick another one, or ask the staff.');
+      return new UserError('That ticket category no longer exists. Pick another one, or ask the staff.');
   }
 }
 

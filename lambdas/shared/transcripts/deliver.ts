@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentKind } from '../discord-constants';
 import type { MessageBody } from '../ports/discord';
+import { messageNonce } from '../message-nonce';
 import { categoryLabel, ticketLabel, userMention } from '../tickets/messages';
 import type { Ticket } from '../tickets/model';
 import type { TranscriptBuildDeps } from './build';
@@ -62,7 +62,7 @@ export async function embedFor(ticket: Ticket & { closedAt: number }, record: Tr
  * feedback prompt), so a redelivered job posts none of them twice.
  */
 export function deliveryNonce(ticket: Pick<Ticket, 'guildId' | 'number'> & { closedAt: number }, kind: 'embed' | 'dm' | 'close-notice' | 'close-log' | 'feedback'): string {
-  return createHash('sha256').update(`${ticket.guildId}:${ticket.number}:${ticket.closedAt}:${kind}`).digest('base64url').slice(0, 25);
+  return messageNonce(ticket.guildId, ticket.number, ticket.closedAt, kind);
 }
 
 /**
