@@ -82,7 +82,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const server: Server = createServer((req, res) => {
       void handle(req, res).catch((err) => {
         onError('http', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal_error', message: err instanceof Error ? err.message : String(err) }));
+        // The detail is logged above; the body never echoes internals (paths, stack, SDK messages).
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal_error', message: 'Something went wrong on the local server; see its log.' }));
       });
     });
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -105,7 +106,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', message: `No such endpoint: ${path}` }));
     };
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`Port ${opts.port} is in use — set PORT to a free port (PORT=0 picks one).`) : err),
+      );
       server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
