@@ -78,3 +78,11 @@ export class LicenseRequiredError extends UserError {
   override readonly status = 402;
   override readonly code = 'license_required';
 }
+
+/**
+ * Work on a path with a hard time limit (Discord's 3-second interaction window) did not finish in
+ * time. Not a user error: the user gets the generic "try again" reply, and it is logged and captured.
+ */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
