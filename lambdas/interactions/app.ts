@@ -1,7 +1,8 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
-import { DeadlineExceededError, isUserError } from '../shared/errors';
+import { within } from '../shared/deadline';
+import { isUserError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { errorToInteractionResponse } from '../shared/interaction-reply';
 import { safeError } from '../shared/safe-error';
@@ -24,19 +25,6 @@ export const INTERACTION_DEADLINE_MS = 2_500;
 
 /** The error telemetry send after a failure gets what is left of the 3 s, at most this. */
 const REPORT_BUDGET_MS = 300;
-
-/** `work`, or a {@link DeadlineExceededError} after `ms` (the timer never outlives the race). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Decodes the Function URL body to the exact bytes Discord signed. */
 function rawBody(event: LambdaFunctionURLEvent): Buffer {

@@ -86,3 +86,10 @@ export class LicenseRequiredError extends UserError {
 export class DeadlineExceededError extends Error {
   override readonly name = 'DeadlineExceededError';
 }
+
+/** A feature that needs configuration the operator has not given (HTTP 503 with what to set). */
+export class NotConfiguredError extends UserError {
+  override readonly name = 'NotConfiguredError';
+  override readonly status = 503;
+  override readonly code = 'not_configured';
+}
