@@ -103,8 +103,13 @@ export async function publishGatewayEvent(stack: LocalStack, event: GatewayEvent
  * gateway's MESSAGE_CREATE is mapped and published to events.fifo exactly as the gateway task does.
  */
 export async function writeSandboxMessage(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, channelId: string, as: SandboxActor, content: string): Promise<APIMessage> {
-  const message = emulator.postMessage(channelId, actorId(world, as), { content });
-  const event = mapMessageCreate({ ...message, guild_id: world.guild.id } as never, { at: Date.now(), shardId: 0, tickets: { has: () => true, hasOpener: () => true } });
+  return postUserMessage(stack, emulator, { guildId: world.guild.id, channelId, authorId: actorId(world, as), content });
+}
+
+/** {@link writeSandboxMessage} for any user of the emulator (tests). */
+export async function postUserMessage(stack: LocalStack, emulator: DiscordEmulator, m: { guildId: string; channelId: string; authorId: string; content: string }): Promise<APIMessage> {
+  const message = emulator.postMessage(m.channelId, m.authorId, { content: m.content });
+  const event = mapMessageCreate({ ...message, guild_id: m.guildId } as never, { at: Date.now(), shardId: 0, tickets: { has: () => true, hasOpener: () => true } });
   if (event) await publishGatewayEvent(stack, event);
   return message;
 }
