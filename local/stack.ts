@@ -116,8 +116,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const functionEnv: Record<string, string | undefined> = {
-      LOG_LEVEL: 'WARN',
       ...opts.env,
+      // Empty values (a .env copied from .env.example) mean "not set".
+      LOG_LEVEL: opts.env.LOG_LEVEL || 'WARN',
       AWS_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: endpoints.sqsS3,
@@ -127,8 +128,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       EVENTS_QUEUE_URL: resources.queues.events.url,
       TRANSCRIPTS_QUEUE_URL: resources.queues.transcripts.url,
       ARCHIVE_BUCKET: resources.bucketName,
-      DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL ?? url,
-      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
+      DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL || url,
+      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL || url,
       // Locally the archive's master key and the link-signing secret come from config, or are made
       // for this run (npm start keeps its master key in .local/, beside DynamoDB Local's data).
       ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : opts.env.ARCHIVE_MASTER_KEY || randomBytes(32).toString('base64'),
