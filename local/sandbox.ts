@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoTicketLogStore } from '../lambdas/shared/adapters/dynamo-ticket-log-store';
 import { localDocumentClient } from './aws/provision';
-import { componentInteraction, option, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
+import { option, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
 import { issueLocalLicense } from './licensing';
 import { describeCommands, registerCommands, registerHqCommands } from './register-commands';
 import { customIdsOf, describeMessage, linkOf, pressSandboxComponent, publishGatewayEvent, runSandboxCommand, writeSandboxMessage } from './sandbox-drive';
@@ -217,11 +217,9 @@ async function liveLogCount(stack: LocalStack, guildId: string, channelId: strin
 async function playCallout(emulator: DiscordEmulator, world: SandboxWorld, hq: SandboxHq, print: (line: string) => void): Promise<void> {
   await registerHqCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, hqGuildId: hq.guild.id });
   const terms = await runSandboxCommand(emulator, world, 'callout', { options: [option.string('reason', 'Trying Interactive Support from the sandbox')] });
-  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId });
-  const acceptId = /dw1:callout-accept:[\w.-]+/.exec(JSON.stringify(terms.message?.components ?? []))?.[0];
+  const acceptId = customIdsOf(terms.message).find((id) => id.startsWith('dw1:callout-accept:'));
   if (!acceptId) throw new Error(`/callout did not show the terms: ${describeMessage(terms.message)}`);
-  const accept = componentInteraction({ ...ctx, customId: acceptId, message: terms.message });
-  await emulator.sendInteraction(accept);
+  await pressSandboxComponent(emulator, world, { customId: acceptId, channelId: world.channelId, message: terms.message });
   const alert = await emulator.waitFor(() => emulator.messagesIn(hq.calloutChannelId).find((m) => m.embeds?.length), 10_000);
   print(`  ✓ /callout (owner) → terms accepted → worker made a single-use invite and alerted #callouts in "${hq.guild.guild.name}":`);
   print(describeMessage(alert).replace(/^/gm, '      '));
