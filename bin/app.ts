@@ -1,4 +1,4 @@
-import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Annotations, App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { DeskwireNagChecks } from '../lib/constructs/nag';
 import type { LogLevel } from '../lib/constructs/deskwire-function';
 import { StatefulStack } from '../lib/stateful-stack';
@@ -28,10 +28,21 @@ const VENDOR_CONTEXT = [
   'enforcementAppeal',
 ] as const;
 
-function requiredContext(app: App, key: string, pattern: RegExp, what: string): string {
+/**
+ * Stand-ins for the Discord context so `cdk synth` works on a fresh clone. They can never verify a
+ * real request; `npm run deploy` refuses them (see {@link BuildOptions.forDeploy}).
+ */
+export const PLACEHOLDER_CONTEXT = { discordApplicationId: '100000000000000000', discordPublicKey: '0'.repeat(64) } as const;
+
+/** Set by `npm run deploy` (package.json): the Discord context must be real. */
+export const DEPLOY_ENV_FLAG = 'DESKWIRE_DEPLOY';
+
+function requiredContext(app: App, key: keyof typeof PLACEHOLDER_CONTEXT, pattern: RegExp, what: string, placeholders: string[] | null): string {
   const value = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') {
-    throw new Error(`Missing CDK context "${key}": pass -c ${key}=<${what}> (or set it under "context" in cdk.json).`);
+    if (!placeholders) throw new Error(`Missing CDK context "${key}": pass -c ${key}=<${what}> (or set it under "context" in cdk.json).`);
+    placeholders.push(key);
+    return PLACEHOLDER_CONTEXT[key];
   }
   const text = String(value);
   if (!pattern.test(text)) throw new Error(`CDK context "${key}" must be the ${what}; got "${text}".`);
@@ -53,8 +64,8 @@ function optionalContext(app: App, key: string): string | undefined {
  *
  * | key | required | meaning |
  * |---|---|---|
- * | `discordApplicationId` | yes | Application ID from the Discord developer portal |
- * | `discordPublicKey` | yes | Public key (64 hex) from the same page, for request verification |
+ * | `discordApplicationId` | to deploy | Application ID from the Discord developer portal (synth alone uses a placeholder, with a warning) |
+ * | `discordPublicKey` | to deploy | Public key (64 hex) from the same page, for request verification (likewise) |
  * | `dashboardBaseUrl` | no | public origin of the dashboard (the `DashboardUrl` output or a custom domain); the dashboard API needs it, so the first deploy is followed by a second with it |
  * | `alarmEmail` | no | address subscribed to the alarm topic |
  * | `posthogHost` | no | PostHog ingest host (default `https://us.i.posthog.com`) |
@@ -65,9 +76,20 @@ function optionalContext(app: App, key: string): string | undefined {
  * @see https://docs.aws.amazon.com/cdk/v2/guide/context.html
  * @see https://github.com/cdklabs/cdk-nag
  */
-export function buildApp(app: App, options: { projectRoot?: string } = {}): DeskwireStacks {
-  const discordApplicationId = requiredContext(app, 'discordApplicationId', /^\d{17,20}$/, 'Discord application ID (a 17–20 digit snowflake)');
-  const discordPublicKey = requiredContext(app, 'discordPublicKey', /^[0-9a-fA-F]{64}$/, 'Discord application public key (64 hex characters)');
+export interface BuildOptions {
+  projectRoot?: string;
+  /**
+   * Refuse to build without the Discord context (`npm run deploy` sets {@link DEPLOY_ENV_FLAG}).
+   * Otherwise missing values become placeholders with a synth-time warning, so `cdk synth` works
+   * offline on a fresh clone.
+   */
+  forDeploy?: boolean;
+}
+
+export function buildApp(app: App, options: BuildOptions = {}): DeskwireStacks {
+  const placeholders: string[] | null = options.forDeploy ? null : [];
+  const discordApplicationId = requiredContext(app, 'discordApplicationId', /^\d{17,20}$/, 'Discord application ID (a 17–20 digit snowflake)', placeholders);
+  const discordPublicKey = requiredContext(app, 'discordPublicKey', /^[0-9a-fA-F]{64}$/, 'Discord application public key (64 hex characters)', placeholders);
   const logLevel = (optionalContext(app, 'logLevel')?.toUpperCase() ?? 'INFO') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new Error(`CDK context "logLevel" must be one of ${LOG_LEVELS.join(', ')}.`);
   const dashboardBaseUrl = optionalContext(app, 'dashboardBaseUrl')?.replace(/\/+$/, '');
@@ -112,6 +134,13 @@ export function buildApp(app: App, options: { projectRoot?: string } = {}): Desk
     projectRoot: options.projectRoot,
   });
   stateless.addStackDependency(stateful);
+  if (placeholders?.length) {
+    Annotations.of(stateless).addWarningV2(
+      'deskwire:placeholder-discord-context',
+      `Synthesized with placeholder ${placeholders.join(' and ')}: fine for reading templates, never for deploying. ` +
+        `Deploy with npm run deploy -- ${placeholders.map((k) => `-c ${k}=…`).join(' ')} (it refuses placeholders).`,
+    );
+  }
 
   Tags.of(app).add('Project', 'Deskwire');
   Validations.of(app).addPlugins(new DeskwireNagChecks(app, { verbose: true }));
@@ -121,7 +150,7 @@ export function buildApp(app: App, options: { projectRoot?: string } = {}): Desk
 // `cdk synth` runs this file (cdk.json "app": "tsx bin/app.ts"); tests import buildApp instead.
 if (require.main === module) {
   try {
-    buildApp(new App());
+    buildApp(new App(), { forDeploy: process.env[DEPLOY_ENV_FLAG] === '1' });
   } catch (err) {
     // A missing or malformed context value is an operator's typo, not a crash: say what to pass.
     console.error(err instanceof Error ? err.message : String(err));

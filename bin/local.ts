@@ -47,7 +47,7 @@ async function main() {
 
   const emulator = mode === 'sandbox' ? await startDiscordEmulator({ keyPair: generateInteractionKeyPair() }) : undefined;
   if (emulator) stops.push(() => emulator.close());
-  const world = emulator ? sandbox.seedSandboxGuild(emulator) : undefined;
+  const world = emulator ? sandbox.seedSandboxStaff(emulator, sandbox.seedSandboxGuild(emulator)) : undefined;
   // The vendor HQ, so a callout can be tried end to end (an ENFORCEMENT_KEY from .env wins over the sandbox's random one).
   const hq = emulator ? sandbox.seedSandboxHq(emulator) : undefined;
 
@@ -63,14 +63,16 @@ async function main() {
     DASHBOARD_SESSION_SECRET: process.env.DASHBOARD_SESSION_SECRET || localSecret('session.secret', () => randomBytes(32).toString('base64url')),
   };
 
+  let started: Awaited<ReturnType<typeof startLocalStack>> | undefined;
   const stack = await startLocalStack({
     port: cfg.PORT,
     dataDir: resolve(cfg.LOCAL_DATA_DIR),
     env,
     sweepIntervalMs: cfg.LOCAL_SWEEP_INTERVAL_SECONDS * 1000,
-    extraRoutes: emulator && world ? { 'POST /sandbox/command': sandbox.sandboxCommandRoute(emulator, world) } : undefined,
+    extraRoutes: emulator && world ? { 'POST /sandbox/command': sandbox.sandboxCommandRoute(emulator, world, () => started) } : undefined,
   });
   stops.push(() => stack.close());
+  started = stack;
   if (emulator) emulator.interactionsUrl = `${stack.url}/interactions`;
 
   // For `npm run ops` against this stack.
@@ -111,15 +113,19 @@ async function main() {
   } else if (emulator && world) {
     if (cfg.DISCORD_PUBLIC_KEY) print('\nNote: DISCORD_PUBLIC_KEY is set, so the emulator-signed sandbox interactions below will be refused (401).');
     print('\nSandbox round trip:');
+    let transcriptUrl: string | undefined;
     try {
-      await sandbox.playSandboxScript(stack, emulator, world, print, hq);
+      ({ transcriptUrl } = await sandbox.playSandboxScript(stack, emulator, world, print, hq));
     } catch (err) {
       print(`  ✗ ${err instanceof Error ? err.message : String(err)}`);
     }
+    if (transcriptUrl) print(`\nRead the transcript (signed link, one hour): ${transcriptUrl}`);
     print('');
     print('Drive it further:');
     print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"status"}'                    # any command, signed like Discord`);
     print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"ticket open","as":"member"}'  # limits apply: one open ticket per member`);
+    print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"name":"ticket close","as":"staff","channel":"2","options":{"reason":"done"}}'  # in ticket #2`);
+    print(`  curl -s -X POST ${stack.url}/sandbox/command -d '{"component":"dw1:close-confirm:2","message":"<id>","channel":"2","as":"staff"}'  # press a button on a message the answer showed`);
     print(`  open ${stack.url}/  → "Log in with Discord" logs you in as the sandbox owner`);
     print('  npm test                                  # the whole suite against the same emulators');
   }

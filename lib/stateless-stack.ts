@@ -173,7 +173,6 @@ export class StatelessStack extends Stack {
       table: stateful.table,
       secret: stateful.secret,
       logLevel: props.logLevel,
-      posthogHost: props.posthogHost,
       discordApplicationId: props.discordApplicationId,
       shardCount: props.gatewayShardCount,
     });

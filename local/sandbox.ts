@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIMessage } from 'discord-api-types/v10';
-import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws/provision';
-import { commandInteraction, componentInteraction, option, pingInteraction, type DiscordEmulator, type OptionInput, type SeededGuild } from './discord';
+import { DynamoTicketLogStore } from '../lambdas/shared/adapters/dynamo-ticket-log-store';
+import { localDocumentClient } from './aws/provision';
+import { option, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
 import { issueLocalLicense } from './licensing';
 import { describeCommands, registerCommands, registerHqCommands } from './register-commands';
+import { customIdsOf, describeMessage, linkOf, pressSandboxComponent, publishGatewayEvent, runSandboxCommand, writeSandboxMessage } from './sandbox-drive';
+import { waitUntil } from './net';
 import type { LocalStack } from './stack';
+
+export { describeMessage, publishGatewayEvent, runSandboxCommand, sandboxCommandRoute } from './sandbox-drive';
 
 export interface SandboxWorld {
   guild: SeededGuild;
@@ -17,6 +18,10 @@ export interface SandboxWorld {
   memberId: string;
   /** #support: where ticket threads live. */
   channelId: string;
+  /** A member with the Support (staff) role: claims and closes tickets (`seedSandboxStaff`). */
+  staffId?: string;
+  /** #transcripts: where transcript summaries are posted (`seedSandboxStaff`). */
+  transcriptChannelId?: string;
 }
 
 /** The contract variables that point the functions at the emulator (it plays Discord for them). */
@@ -40,6 +45,14 @@ export function seedSandboxGuild(emulator: DiscordEmulator): SandboxWorld {
   emulator.addMember(guild.id, member.id, []);
   emulator.setOAuthUser(owner.id);
   return { guild, userId: owner.id, memberId: member.id, channelId: support.id };
+}
+
+/** Adds what a full ticket lifecycle needs to the sandbox world: a staff member and a #transcripts channel. */
+export function seedSandboxStaff(emulator: DiscordEmulator, world: SandboxWorld): SandboxWorld {
+  const staff = emulator.createUser({ username: 'sandbox-staff', globalName: 'Sandbox Staff' });
+  emulator.addMember(world.guild.id, staff.id, [world.guild.supportRoleId!]);
+  const transcripts = emulator.createChannel(world.guild.id, { name: 'transcripts', parentId: world.guild.textCategoryId });
+  return { ...world, staffId: staff.id, transcriptChannelId: transcripts.id };
 }
 
 /** The vendor's HQ guild in the emulator: a callout channel, an agent and a member of each enforcement tier. */
@@ -94,59 +107,13 @@ export function seedSandboxHq(emulator: DiscordEmulator): SandboxHq {
   };
 }
 
-/** Publishes a gateway event the way the gateway task does (same contract, group and dedup ids). */
-export async function publishGatewayEvent(stack: LocalStack, event: GatewayEvent): Promise<void> {
-  const sqs = new SQSClient({ endpoint: stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  try {
-    const body = GatewayEvent.parse(event);
-    await sqs.send(
-      new SendMessageCommand({ QueueUrl: stack.resources.queues.events.url, MessageBody: JSON.stringify(body), MessageGroupId: messageGroupId(body), MessageDeduplicationId: deduplicationId(body) }),
-    );
-  } finally {
-    sqs.destroy();
-  }
-}
-
-/**
- * Sends a slash command (`"ticket open"` = command + subcommand) as the sandbox owner or member,
- * signed like Discord, and waits for its final answer (inline, or the worker's edit).
- */
-export async function runSandboxCommand(emulator: DiscordEmulator, world: SandboxWorld, command: string, opts: { as?: 'owner' | 'member'; options?: OptionInput[]; timeoutMs?: number } = {}) {
-  const [name, sub] = command.split(' ');
-  const userId = opts.as === 'member' ? world.memberId : world.userId;
-  const options = sub ? [option.subcommand(sub, opts.options ?? [])] : (opts.options ?? []);
-  const payload = commandInteraction({ ...emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId }), name, options });
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const sent = await emulator.sendInteraction(payload);
-  const deferred = (sent.body as { type?: number } | undefined)?.type === 5;
-  const final: APIMessage | undefined = deferred
-    ? await emulator.waitFor(() => {
-        const m = emulator.originalMessage(payload.id);
-        return m && !(m.flags !== undefined && (m.flags & 128) === 128) ? m : undefined; // 128 = Loading ("thinking…")
-      }, timeoutMs)
-    : emulator.originalMessage(payload.id);
-  return { status: sent.status, ackMs: sent.latencyMs, deferred, message: final };
-}
-
-/** Renders a message as plain text for the terminal. */
-export function describeMessage(m: APIMessage | undefined): string {
-  if (!m) return '(no message)';
-  const lines: string[] = [];
-  if (m.content) lines.push(m.content);
-  for (const e of m.embeds ?? []) {
-    if (e.title) lines.push(`┃ ${e.title}`);
-    if (e.description) lines.push(`┃ ${e.description}`);
-    for (const f of e.fields ?? []) lines.push(`┃ ${f.name}: ${f.value.replace(/\n/g, '\n┃   ')}`);
-  }
-  return lines.join('\n');
-}
-
 /**
  * The scripted round trip `npm start` plays without Discord credentials: the gateway sees the
  * guild, Discord pings the endpoint, a member runs an inline command and a deferred one that goes
- * through the work queue and the worker, which edits the original response.
+ * through the work queue and the worker, which edits the original response; then a ticket's whole
+ * life (open, talk, claim, close, archive, transcript). Returns the transcript viewer link.
  */
-export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void, hq?: SandboxHq): Promise<void> {
+export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, print: (line: string) => void, hq?: SandboxHq): Promise<{ transcriptUrl?: string }> {
   const registered = await registerCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, guildId: world.guild.id });
   print(`  ✓ registered ${describeCommands(registered)} in "${world.guild.guild.name}"`);
 
@@ -165,8 +132,9 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
   print(describeMessage(status.message).replace(/^/gm, '      '));
 
   const support = emulator.state.guilds.get(world.guild.id)!.roles.find((r) => r.id === world.guild.supportRoleId)!;
+  const transcripts = world.transcriptChannelId ? [option.channel('transcript_channel', { id: world.transcriptChannelId, type: 0, name: 'transcripts' })] : [];
   const setup = await runSandboxCommand(emulator, world, 'setup', {
-    options: [option.role('staff_role', support), option.channel('support_channel', { id: world.channelId, type: 0, name: 'support' })],
+    options: [option.role('staff_role', support), option.channel('support_channel', { id: world.channelId, type: 0, name: 'support' }), ...transcripts],
   });
   print(`  ✓ /setup (owner) answered inline in ${setup.ackMs.toFixed(1)} ms: ${describeMessage(setup.message).split('\n')[0]}`);
 
@@ -181,40 +149,78 @@ export async function playSandboxScript(stack: LocalStack, emulator: DiscordEmul
   print(`  ✓ /ticket open (member) deferred in ${ticket.ackMs.toFixed(1)} ms → worker created private thread #${thread?.name ?? '?'} and posted:`);
   print(describeMessage(threadId ? emulator.messagesIn(threadId)[0] : undefined).replace(/^/gm, '      '));
 
+  const transcriptUrl = threadId && world.staffId ? await playTicketLifecycle(stack, emulator, world, threadId, print) : undefined;
   if (hq) await playCallout(emulator, world, hq, print);
+  return { transcriptUrl };
+}
+
+/**
+ * The rest of a ticket's life: the member and staff talk in the thread (gateway MESSAGE_CREATE →
+ * events.fifo → live log), staff claim with the welcome's button and close with a reason (the
+ * confirmation, then Confirm), the worker archives the thread and builds and posts the transcript,
+ * and staff get a viewer link — which is returned.
+ */
+async function playTicketLifecycle(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, threadId: string, print: (line: string) => void): Promise<string> {
+  // Closing archives at once here (the default waits 10 s, so staff can still read the thread).
+  await runSandboxCommand(emulator, world, 'config tickets', { options: [option.integer('close_delay_seconds', 0)] });
+
+  const said: Array<['member' | 'staff', string]> = [
+    ['member', 'Hi! Exporting my report to CSV fails with "error 42".'],
+    ['staff', 'Thanks for the details. That is fixed in today’s release: could you try again?'],
+    ['member', 'It works now, thank you!'],
+  ];
+  const [first, ...rest] = said;
+  await writeSandboxMessage(stack, emulator, world, threadId, ...first);
+  const welcome = emulator.messagesIn(threadId)[0];
+  const claimId = customIdsOf(welcome).find((id) => id.includes('claim'));
+  if (!claimId) throw new Error(`the welcome message has no Claim button: ${describeMessage(welcome)}`);
+  const claim = await pressSandboxComponent(emulator, world, { customId: claimId, channelId: threadId, message: welcome, as: 'staff' });
+  print(`  ✓ Claim pressed (staff) answered in ${claim.ackMs.toFixed(1)} ms: ${describeMessage(claim.message).split('\n')[0]}`);
+  for (const line of rest) await writeSandboxMessage(stack, emulator, world, threadId, ...line);
+  await waitUntil(async () => (await liveLogCount(stack, world.guild.id, threadId)) >= said.length, 20_000, 'the events λ logging the ticket messages');
+  print(`  ✓ ${said.length} messages (member and staff) → gateway message.create → events.fifo → events λ kept them in the live log`);
+
+  const asked = await runSandboxCommand(emulator, world, 'ticket close', { as: 'staff', channelId: threadId, options: [option.string('reason', 'Fixed in today’s release')] });
+  const confirmId = customIdsOf(asked.message).find((id) => id.startsWith('dw1:close-confirm:'));
+  if (!confirmId) throw new Error(`/ticket close did not ask for confirmation: ${describeMessage(asked.message)}`);
+  print(`  ✓ /ticket close reason: (staff) asked for confirmation in ${asked.ackMs.toFixed(1)} ms: ${describeMessage(asked.message).split('\n')[0]}`);
+  const confirmed = await pressSandboxComponent(emulator, world, { customId: confirmId, channelId: threadId, message: asked.message, as: 'staff' });
+  print(`  ✓ Confirm pressed (staff) deferred in ${confirmed.ackMs.toFixed(1)} ms → worker closed the ticket: ${describeMessage(confirmed.message).split('\n')[0]}`);
+  await emulator.waitFor(() => emulator.state.channels.get(threadId)?.thread_metadata?.archived, 20_000);
+  print(`  ✓ worker locked and archived #${emulator.state.channels.get(threadId)?.name ?? threadId}`);
+
+  const number = Number(confirmId.split(':')[2]);
+  const label = `#${String(number).padStart(4, '0')}`;
+  if (world.transcriptChannelId) {
+    const post = await emulator.waitFor(() => emulator.messagesIn(world.transcriptChannelId!).find((m) => m.embeds?.[0]?.title === `Transcript of ticket ${label}`), 30_000);
+    print('  ✓ transcripts λ built the transcript (sealed in the archive) and posted it in #transcripts:');
+    print(describeMessage(post).replace(/^/gm, '      '));
+  }
+  const link = await runSandboxCommand(emulator, world, 'ticket transcript', { as: 'staff', options: [option.integer('number', number)] });
+  const url = linkOf(link.message);
+  if (!url) throw new Error(`/ticket transcript gave no link: ${describeMessage(link.message)}`);
+  print(`  ✓ /ticket transcript number:${number} (staff) → worker signed a viewer link (one hour)`);
+  return url;
+}
+
+/** How many messages the events λ has logged for a ticket channel. */
+async function liveLogCount(stack: LocalStack, guildId: string, channelId: string): Promise<number> {
+  const db = localDocumentClient(stack.endpoints);
+  try {
+    return (await new DynamoTicketLogStore(db, stack.resources.tableName).list(guildId, channelId)).length;
+  } finally {
+    db.destroy();
+  }
 }
 
 /** `/callout` by the owner, the terms accepted, and the alert the vendor's agents see in the HQ. */
 async function playCallout(emulator: DiscordEmulator, world: SandboxWorld, hq: SandboxHq, print: (line: string) => void): Promise<void> {
   await registerHqCommands({ apiBaseUrl: emulator.apiBaseUrl, botToken: emulator.botToken, applicationId: emulator.applicationId, hqGuildId: hq.guild.id });
   const terms = await runSandboxCommand(emulator, world, 'callout', { options: [option.string('reason', 'Trying Interactive Support from the sandbox')] });
-  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: world.channelId, userId: world.userId });
-  const acceptId = /dw1:callout-accept:[\w.-]+/.exec(JSON.stringify(terms.message?.components ?? []))?.[0];
+  const acceptId = customIdsOf(terms.message).find((id) => id.startsWith('dw1:callout-accept:'));
   if (!acceptId) throw new Error(`/callout did not show the terms: ${describeMessage(terms.message)}`);
-  const accept = componentInteraction({ ...ctx, customId: acceptId, message: terms.message });
-  await emulator.sendInteraction(accept);
+  await pressSandboxComponent(emulator, world, { customId: acceptId, channelId: world.channelId, message: terms.message });
   const alert = await emulator.waitFor(() => emulator.messagesIn(hq.calloutChannelId).find((m) => m.embeds?.length), 10_000);
   print(`  ✓ /callout (owner) → terms accepted → worker made a single-use invite and alerted #callouts in "${hq.guild.guild.name}":`);
   print(describeMessage(alert).replace(/^/gm, '      '));
-}
-
-/** `POST /sandbox/command {"name":"status"}` — drive the sandbox from curl. */
-export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWorld) {
-  return async (_req: IncomingMessage, body: Buffer, res: ServerResponse) => {
-    let request: { name?: unknown; as?: unknown } = {};
-    try {
-      request = JSON.parse(body.toString('utf8') || '{}') as typeof request;
-    } catch {
-      /* handled below */
-    }
-    const { name, as } = request;
-    if (typeof name !== 'string' || !/^[\w-]{1,32}( [\w-]{1,32})?$/.test(name) || (as !== undefined && as !== 'owner' && as !== 'member')) {
-      res
-        .writeHead(400, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: 'bad_request', message: 'Send {"name":"<command> [subcommand]","as":"owner"|"member"}, e.g. {"name":"ticket open","as":"member"}.' }));
-      return;
-    }
-    const result = await runSandboxCommand(emulator, world, name, { as });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...result, text: describeMessage(result.message) }, null, 2));
-  };
 }

@@ -82,7 +82,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const server: Server = createServer((req, res) => {
       void handle(req, res).catch((err) => {
         onError('http', err);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal_error', message: err instanceof Error ? err.message : String(err) }));
+        // The detail is logged above; the body never echoes internals (paths, stack, SDK messages).
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'internal_error', message: 'Something went wrong on the local server; see its log.' }));
       });
     });
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -105,7 +106,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', message: `No such endpoint: ${path}` }));
     };
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'EADDRINUSE' ? new Error(`Port ${opts.port} is in use — set PORT to a free port (PORT=0 picks one).`) : err),
+      );
       server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -113,8 +116,9 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const functionEnv: Record<string, string | undefined> = {
-      LOG_LEVEL: 'WARN',
       ...opts.env,
+      // Empty values (a .env copied from .env.example) mean "not set".
+      LOG_LEVEL: opts.env.LOG_LEVEL || 'WARN',
       AWS_REGION: LOCAL_REGION,
       AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
       AWS_ENDPOINT_URL_SQS: endpoints.sqsS3,
@@ -124,8 +128,8 @@ export async function startLocalStack(opts: LocalStackOptions): Promise<LocalSta
       EVENTS_QUEUE_URL: resources.queues.events.url,
       TRANSCRIPTS_QUEUE_URL: resources.queues.transcripts.url,
       ARCHIVE_BUCKET: resources.bucketName,
-      DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL ?? url,
-      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL ?? url,
+      DASHBOARD_BASE_URL: opts.env.DASHBOARD_BASE_URL || url,
+      TRANSCRIPT_VIEWER_URL: opts.env.DASHBOARD_BASE_URL || url,
       // Locally the archive's master key and the link-signing secret come from config, or are made
       // for this run (npm start keeps its master key in .local/, beside DynamoDB Local's data).
       ARCHIVE_MASTER_KEY: opts.env.ARCHIVE_KMS_KEY_ID ? undefined : opts.env.ARCHIVE_MASTER_KEY || randomBytes(32).toString('base64'),

@@ -4,10 +4,14 @@ import { errorToHttpResponse, jsonResponse } from '../shared/http';
 import { safeError } from '../shared/safe-error';
 import { redactViewerPath } from '../shared/transcripts/links';
 import { parseCookies } from './cookies';
-import { callback, login, logout } from './routes/auth';
+import { callback, login, loginNotConfigured, logout } from './routes/auth';
+import { within } from '../shared/deadline';
 import { me } from './routes/me';
 import { transcriptViewer } from './routes/transcripts';
 import type { DashboardDeps, RouteHandler } from './types';
+
+/** The most a request waits for its telemetry to reach PostHog. */
+const TELEMETRY_FLUSH_MS = 1_000;
 
 /** Method + path → handler. Paths are exact; the static front end is served elsewhere. */
 const ROUTES: Record<string, RouteHandler> = {
@@ -38,6 +42,7 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
   try {
     const baseUrl = deps.baseUrl ?? forwardedOrigin(event);
     const request = { method, path, query: new URLSearchParams(event.rawQueryString ?? ''), cookies: parseCookies(event.cookies), event };
+    if (path.startsWith('/auth/') && !deps.oauth) throw loginNotConfigured();
     if (path.startsWith('/transcripts/') && deps.viewer) return await transcriptViewer(request, { ...deps, baseUrl, viewer: deps.viewer });
     const route = ROUTES[`${method} ${path}`];
     if (!route) {
@@ -54,6 +59,8 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
     }
     return errorToHttpResponse(err);
   } finally {
-    await deps.telemetry.flush().catch(() => undefined);
+    // Nothing may run after the response, so the flush is awaited, but bounded (it is a no-op when
+    // nothing was captured); a failed one costs the events, never the answer.
+    await within(deps.telemetry.flush(), TELEMETRY_FLUSH_MS).catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
   }
 }

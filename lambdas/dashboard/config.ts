@@ -5,7 +5,8 @@ import { CommonConfig, Fields, parseConfig } from '../shared/config';
 /** The dashboard λ's environment. */
 export const DashboardConfig = z
   .extend(CommonConfig, {
-  DISCORD_CLIENT_SECRET: Fields.nonEmpty,
+  /** OAuth2 login; without it `/auth/*` answers 503 and everything else (signed transcript links) works. */
+  DISCORD_CLIENT_SECRET: z.optional(Fields.nonEmpty),
   /**
    * Public origin of the dashboard (OAuth2 redirect URI base), e.g. https://dashboard.example.com.
    * Optional behind CloudFront, which sends the public host as `x-forwarded-host`.

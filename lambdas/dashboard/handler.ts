@@ -29,7 +29,7 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
   const archive = archiveFromConfig(cfg, db, systemClock.now);
   const telemetry = telemetryFromConfig(cfg, 'dashboard');
   return {
-    oauth: new RestDiscordOAuth({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, clientId: cfg.DISCORD_APPLICATION_ID, clientSecret: cfg.DISCORD_CLIENT_SECRET }),
+    oauth: cfg.DISCORD_CLIENT_SECRET ? new RestDiscordOAuth({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, clientId: cfg.DISCORD_APPLICATION_ID, clientSecret: cfg.DISCORD_CLIENT_SECRET }) : null,
     sessions: new DynamoSessionStore(db, cfg.TABLE_NAME),
     guilds: new DynamoGuildStore(db, cfg.TABLE_NAME),
     telemetry,

@@ -8,7 +8,8 @@ import type { Telemetry } from '../shared/ports/telemetry';
 import type { ViewerDeps } from '../shared/transcripts/viewer';
 
 export interface DashboardDeps {
-  oauth: DiscordOAuth;
+  /** Discord OAuth2 login; null without a client secret (`/auth/*` then answers 503). */
+  oauth: DiscordOAuth | null;
   sessions: SessionStore;
   guilds: GuildStore;
   telemetry: Telemetry;

@@ -61,12 +61,26 @@ function parseBody(body: string): unknown {
   }
 }
 
+/** The guild a gateway event body names, when it can be read (it may be the very body that failed). */
+function guildIdOf(body: string): string | null {
+  try {
+    const guildId = (JSON.parse(body) as { guildId?: unknown } | null)?.guildId;
+    return typeof guildId === 'string' && /^\d{1,20}$/.test(guildId) ? guildId : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The events λ: a FIFO batch (a failure skips the rest of its channel's group), then a telemetry flush. */
 export async function handleEventsBatch(event: SQSEvent, context: Context, deps: EventsDeps): Promise<SQSBatchResponse> {
   try {
     return await processSqsBatch(event, context, (r) => processGatewayRecord(r, deps), {
       fifo: true,
-      onError: (r, err) => deps.log.warn('gateway event failed; it will be retried', { messageId: r.messageId, attempt: receiveCount(r), error: safeError(err) }),
+      onError: (r, err) => {
+        deps.log.warn('gateway event failed; it will be retried', { messageId: r.messageId, attempt: receiveCount(r), error: safeError(err) });
+        // Logged + captured (DESIGN §5.5): the error's type and the guild, never the event's content.
+        deps.telemetry.captureException(err, guildIdOf(r.body));
+      },
     });
   } finally {
     await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));

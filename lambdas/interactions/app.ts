@@ -1,6 +1,7 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
+import { within } from '../shared/deadline';
 import { isUserError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { errorToInteractionResponse } from '../shared/interaction-reply';
@@ -11,7 +12,19 @@ import { isSignedByDiscord, type PublicKey } from './verify';
 
 export interface InteractionsApp extends InteractionDeps {
   publicKey: PublicKey;
+  /** Time allowed for routing before the generic "try again" reply (default {@link INTERACTION_DEADLINE_MS}). */
+  deadlineMs?: number;
 }
+
+/**
+ * How long routing may take before we answer "try again": Discord gives 3 s for the first reply,
+ * and the answer must still travel back. The clients' own timeouts (~1 s, 2 attempts) normally end
+ * a slow AWS call before this does.
+ */
+export const INTERACTION_DEADLINE_MS = 2_500;
+
+/** The error telemetry send after a failure gets what is left of the 3 s, at most this. */
+const REPORT_BUDGET_MS = 300;
 
 /** Decodes the Function URL body to the exact bytes Discord signed. */
 function rawBody(event: LambdaFunctionURLEvent): Buffer {
@@ -72,7 +85,9 @@ export async function handleInteractionRequest(event: LambdaFunctionURLEvent, ap
   const body = rawBody(event);
   const timestamp = header(event, 'x-signature-timestamp');
   const signed = await isSignedByDiscord(body, header(event, 'x-signature-ed25519'), timestamp, app.publicKey);
-  if (!signed || Math.abs(app.clock.now() / 1000 - Number(timestamp)) > MAX_TIMESTAMP_SKEW_SECONDS) {
+  // A signed but non-numeric timestamp is refused too (NaN would slip past the skew check).
+  const signedAt = Number(timestamp);
+  if (!signed || !/^\d{1,12}$/.test(timestamp ?? '') || Math.abs(app.clock.now() / 1000 - signedAt) > MAX_TIMESTAMP_SKEW_SECONDS) {
     return jsonResponse(401, { error: 'invalid_signature', message: 'Missing or invalid request signature.' });
   }
 
@@ -87,13 +102,13 @@ export async function handleInteractionRequest(event: LambdaFunctionURLEvent, ap
   if (interaction.type === InteractionType.Ping) return jsonResponse(200, { type: InteractionResponseType.Pong });
 
   try {
-    return jsonResponse(200, await routeInteraction(interaction, app));
+    return jsonResponse(200, await within(routeInteraction(interaction, app), app.deadlineMs ?? INTERACTION_DEADLINE_MS));
   } catch (err) {
     if (!isUserError(err)) {
       app.log.error('interaction failed', { interactionId: interaction.id, guildId: interaction.guild_id, type: interaction.type, error: safeError(err) });
-      await reportError(err, interaction, app);
+      await within(reportError(err, interaction, app), REPORT_BUDGET_MS).catch(() => app.log.warn('error telemetry not queued in time', { interactionId: interaction.id }));
     }
-    return jsonResponse(200, errorToInteractionResponse(err));
+    return jsonResponse(200, errorToInteractionResponse(err, { autocomplete: interaction.type === InteractionType.ApplicationCommandAutocomplete }));
   }
 }
 

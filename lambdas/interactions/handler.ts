@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { documentClient, sqsClient } from '../shared/adapters/aws-clients';
+import { documentClient, INTERACTION_CLIENT_LIMITS, sqsClient } from '../shared/adapters/aws-clients';
 import { DynamoPanelStore } from '../shared/adapters/dynamo-panel-store';
 import { DynamoAttemptLimiter } from '../shared/adapters/dynamo-attempt-limiter';
 import { DynamoCalloutStore } from '../shared/adapters/dynamo-callout-store';
@@ -29,11 +29,12 @@ const log = createLogger('interactions');
  */
 export async function buildInteractionsApp(env: Record<string, string | undefined> = process.env): Promise<InteractionsApp> {
   const cfg = loadInteractionsConfig(env);
-  const db = documentClient(cfg);
+  // Bounded: a slow AWS call must end in time for the "try again" reply (see `handleInteractionRequest`).
+  const db = documentClient(cfg, INTERACTION_CLIENT_LIMITS);
   const licenses = new DynamoLicenseStore(db, cfg.TABLE_NAME);
   return {
     publicKey: await importPublicKey(cfg.DISCORD_PUBLIC_KEY),
-    workQueue: new SqsWorkQueue(sqsClient(cfg), cfg.WORK_QUEUE_URL),
+    workQueue: new SqsWorkQueue(sqsClient(cfg, INTERACTION_CLIENT_LIMITS), cfg.WORK_QUEUE_URL),
     tickets: new DynamoTicketStore(db, cfg.TABLE_NAME),
     panels: new DynamoPanelStore(db, cfg.TABLE_NAME),
     licenses,

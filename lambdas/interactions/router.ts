@@ -1,5 +1,5 @@
 import type { APIInteraction, APIInteractionResponse } from 'discord-api-types/v10';
-import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
+import { InteractionType } from '../shared/discord-constants';
 import { enforcedGuildMessage } from '../shared/enforcement/model';
 import type { WorkJob } from '../shared/contracts/work-job';
 import { parseCustomId } from '../shared/custom-id';
@@ -35,11 +35,8 @@ async function withEnforcement(interaction: APIInteraction, deps: InteractionDep
   const guildId = interaction.guild_id;
   if (!guildId || guildId === deps.hq?.guildId) return deps;
   const states = await deps.enforcement.states(guildId, interaction.member?.user.id ?? interaction.user?.id ?? null);
-  if (states.guild) {
-    // Autocomplete cannot show a message: it gets no choices.
-    if (interaction.type === InteractionType.ApplicationCommandAutocomplete) return { refusal: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } } };
-    throw new ForbiddenError(enforcedGuildMessage(deps.appeal));
-  }
+  // (An autocomplete gets no choices instead: the handler's error mapping sees to it.)
+  if (states.guild) throw new ForbiddenError(enforcedGuildMessage(deps.appeal));
   return states.user ? { ...deps, enforcedUser: states.user } : deps;
 }
 

@@ -78,3 +78,18 @@ export class LicenseRequiredError extends UserError {
   override readonly status = 402;
   override readonly code = 'license_required';
 }
+
+/**
+ * Work on a path with a hard time limit (Discord's 3-second interaction window) did not finish in
+ * time. Not a user error: the user gets the generic "try again" reply, and it is logged and captured.
+ */
+export class DeadlineExceededError extends Error {
+  override readonly name = 'DeadlineExceededError';
+}
+
+/** A feature that needs configuration the operator has not given (HTTP 503 with what to set). */
+export class NotConfiguredError extends UserError {
+  override readonly name = 'NotConfiguredError';
+  override readonly status = 503;
+  override readonly code = 'not_configured';
+}

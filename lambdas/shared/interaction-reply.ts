@@ -24,7 +24,12 @@ export function userFacingMessage(err: unknown): string {
   return isUserError(err) ? err.message : GENERIC_ERROR_MESSAGE;
 }
 
-/** The one mapping from an error to an interaction reply (always ephemeral). */
-export function errorToInteractionResponse(err: unknown): APIInteractionResponse {
+/**
+ * The one mapping from an error to an interaction reply (always ephemeral). An autocomplete
+ * interaction cannot show a message — Discord accepts only a type-8 result there — so it gets no
+ * choices. @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-interaction-callback-type
+ */
+export function errorToInteractionResponse(err: unknown, opts: { autocomplete?: boolean } = {}): APIInteractionResponse {
+  if (opts.autocomplete) return { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } };
   return ephemeralReply(userFacingMessage(err));
 }

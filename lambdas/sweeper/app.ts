@@ -51,7 +51,7 @@ export function sweepsFor(deps: SweeperDeps): Sweep[] {
 /** One scheduled run: all sweeps, a log line per sweep, a telemetry flush. */
 export async function runScheduledSweep(deps: SweeperDeps): Promise<SweepResult[]> {
   try {
-    const results = await runSweeps(sweepsFor(deps), deps.clock);
+    const results = await runSweeps(sweepsFor(deps), deps.clock, (_sweep, err) => deps.telemetry.captureException(err, null));
     for (const r of results) (r.error || r.failed ? deps.log.error : deps.log.info).call(deps.log, 'sweep finished', { ...r });
     return results;
   } finally {

@@ -49,8 +49,12 @@ export function dockerignoreOf(buildContext: string, dockerfile: string): string
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
 
-/** Secret fields the task receives as environment variables. */
-const GATEWAY_SECRETS: SecretField[] = ['DISCORD_BOT_TOKEN', 'POSTHOG_API_KEY'];
+/**
+ * Secret fields the task receives as environment variables: the bot token only. The task sends no
+ * telemetry (a thin bridge: its failures are connection and publish problems, logged and alarmed),
+ * so it is not given the PostHog key.
+ */
+const GATEWAY_SECRETS: SecretField[] = ['DISCORD_BOT_TOKEN'];
 
 export interface GatewayServiceProps {
   /** Docker build context: the repository root (the image needs the lockfile and shared contracts). */
@@ -61,7 +65,6 @@ export interface GatewayServiceProps {
   readonly table: dynamodb.ITable;
   readonly secret: secretsmanager.ISecret;
   readonly logLevel: LogLevel;
-  readonly posthogHost: string;
   readonly discordApplicationId: string;
   /**
    * Total shard count. Unset lets the task ask Discord for the recommended count and run all shards
@@ -145,7 +148,6 @@ export class GatewayService extends Construct {
         [RESOURCE_ENV.eventsQueue]: props.eventsQueue.queueUrl,
         [RESOURCE_ENV.table]: props.table.tableName,
         DISCORD_APPLICATION_ID: props.discordApplicationId,
-        POSTHOG_HOST: props.posthogHost,
         LOG_LEVEL: props.logLevel,
         HEALTH_PORT: String(GATEWAY_HEALTH_PORT),
         ...shards,
@@ -191,7 +193,7 @@ export class GatewayService extends Construct {
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
       reason:
-        'The plain environment holds only non-secret configuration (queue URL, table name, application id, log level, shard plan); the bot token and API keys come from Secrets Manager through `secrets`.',
+        'The plain environment holds only non-secret configuration (queue URL, table name, application id, log level, shard plan); the bot token comes from Secrets Manager through `secrets`.',
     });
     acknowledgeFindings(this.taskDefinition.obtainExecutionRole(), {
       ruleId: 'AwsSolutions-IAM5',

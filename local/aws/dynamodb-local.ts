@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageDir } from './package-dir';
@@ -15,21 +15,21 @@ function jarDirectory(): string {
   return join(packageDir('amplify-dynamodb-simulator'), 'emulator');
 }
 
-/** Throws a message a newcomer can act on when Java 17+ is missing. */
-export function assertJava(): void {
-  let out: string;
-  try {
-    out = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { code?: string; stderr?: string };
-    if (e.code === 'ENOENT') {
-      throw new Error('DynamoDB Local needs Java 17 or newer and `java` is not on PATH. Install it (e.g. `apt-get install openjdk-17-jre-headless`) and retry.');
-    }
-    out = e.stderr ?? '';
+/**
+ * Throws a message a newcomer can act on when Java 17+ is missing. `java -version` prints to
+ * stderr (and exits 0), so both streams are read.
+ */
+export function assertJava(env: NodeJS.ProcessEnv = process.env): void {
+  const run = spawnSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
+  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+    throw new Error('DynamoDB Local needs Java 17 or newer and `java` is not on PATH. Install it (e.g. `apt-get install openjdk-17-jre-headless`) and retry.');
   }
-  const match = /version "(\d+)/.exec(out);
-  if (match && Number(match[1]) < 17) {
-    throw new Error(`DynamoDB Local needs Java 17 or newer; found Java ${match[1]}.`);
+  const out = `${run.stderr ?? ''}${run.stdout ?? ''}`;
+  // `version "17.0.2"`, `version "21"`; Java 8 and older print `version "1.8.0_…"`.
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(out);
+  const major = match ? (match[1] === '1' ? Number(match[2] ?? 0) : Number(match[1])) : undefined;
+  if (major !== undefined && major < 17) {
+    throw new Error(`DynamoDB Local needs Java 17 or newer; found Java ${major}. Install Java 17+ (e.g. \`apt-get install openjdk-17-jre-headless\`) or put it first on PATH.`);
   }
 }
 

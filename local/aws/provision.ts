@@ -7,6 +7,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { indexProjection, localResourceNames, QUEUES, TABLE, type QueueKey } from '../../lib/resources';
@@ -20,6 +21,13 @@ export interface LocalEndpoints {
   dynamodb: string;
   /** Serves SQS and S3. */
   sqsS3: string;
+}
+
+/** A document client on DynamoDB Local, configured as the functions' (`destroy()` it when done). */
+export function localDocumentClient(endpoints: Pick<LocalEndpoints, 'dynamodb'>): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: endpoints.dynamodb, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
 }
 
 export interface ProvisionedResources {

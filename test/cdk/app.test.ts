@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../bin/app';
+import { buildApp, DEPLOY_ENV_FLAG, PLACEHOLDER_CONTEXT } from '../../bin/app';
 
 // CloudFormation schema validation runs once, in nag.test.ts; it costs ~3 s per synth.
 const APP_PROPS = { builtinCloudFormationValidation: false };
@@ -13,11 +13,23 @@ const CONTEXT = {
 const withContext = (context: Record<string, unknown>) => () => buildApp(new App({ ...APP_PROPS, context }));
 
 describe('buildApp', () => {
-  test('missing Discord context names the -c flag to pass', () => {
+  test('deploying without the Discord context names the -c flag to pass', () => {
+    const forDeploy = (context: Record<string, unknown>) => () => buildApp(new App({ ...APP_PROPS, context }), { forDeploy: true });
     const { discordApplicationId: _id, ...noId } = CONTEXT;
-    expect(withContext(noId)).toThrow('Missing CDK context "discordApplicationId": pass -c discordApplicationId=<');
+    expect(forDeploy(noId)).toThrow('Missing CDK context "discordApplicationId": pass -c discordApplicationId=<');
     const { discordPublicKey: _key, ...noKey } = CONTEXT;
-    expect(withContext(noKey)).toThrow('Missing CDK context "discordPublicKey": pass -c discordPublicKey=<');
+    expect(forDeploy(noKey)).toThrow('Missing CDK context "discordPublicKey": pass -c discordPublicKey=<');
+  });
+
+  test('synth without the Discord context (a fresh clone) uses placeholders and warns; deploy is refused by npm run deploy', () => {
+    const { stateless } = buildApp(new App({ ...APP_PROPS, context: { 'aws:cdk:bundling-stacks': [] } }));
+    Annotations.fromStack(stateless).hasWarning('*', Match.stringLikeRegexp('placeholder discordApplicationId and discordPublicKey: fine for reading templates, never for deploying'));
+    const env = Template.fromStack(stateless).findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { DISCORD_PUBLIC_KEY: PLACEHOLDER_CONTEXT.discordPublicKey } } } });
+    expect(Object.keys(env).length).toBeGreaterThan(0);
+    expect(Annotations.fromStack(buildApp(new App({ ...APP_PROPS, context: CONTEXT })).stateless).findWarning('*', Match.stringLikeRegexp('placeholder'))).toEqual([]);
+    const scripts = (require('../../package.json') as { scripts: Record<string, string> }).scripts;
+    expect(scripts.deploy).toBe(`${DEPLOY_ENV_FLAG}=1 cdk deploy --all`);
+    expect(scripts.synth).toBe('cdk synth');
   });
 
   test('malformed Discord context is rejected at synth rather than at cold start', () => {

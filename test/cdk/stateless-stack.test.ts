@@ -238,9 +238,8 @@ describe('DeskwireStateless gateway', () => {
             { Name: RESOURCE_ENV.eventsQueue, Value: imported('QueuesEventsQueue') },
             { Name: RESOURCE_ENV.table, Value: imported('Table') },
           ]),
-          Secrets: Match.arrayWith([
-            { Name: 'DISCORD_BOT_TOKEN', ValueFrom: { 'Fn::Join': ['', [imported('Secret'), ':DISCORD_BOT_TOKEN::']] } },
-          ]),
+          // The bot token only: the task sends no telemetry, so it holds no PostHog key.
+          Secrets: [{ Name: 'DISCORD_BOT_TOKEN', ValueFrom: { 'Fn::Join': ['', [imported('Secret'), ':DISCORD_BOT_TOKEN::']] } }],
           HealthCheck: Match.objectLike({ Command: GATEWAY_HEALTH_COMMAND }),
           LogConfiguration: Match.objectLike({ LogDriver: 'awslogs' }),
         }),

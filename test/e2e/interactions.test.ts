@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
-import { commandInteraction, componentInteraction, pingInteraction, signedHeaders } from '../../local/discord';
+import { autocompleteInteraction, commandInteraction, componentInteraction, option, pingInteraction, signedHeaders } from '../../local/discord';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/aws/provision';
 import { queueDepth } from '../../lambdas/shared/adapters/sqs-dead-letters';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -196,5 +196,10 @@ describe('interactions endpoint through the local stack (signed like Discord)', 
     expect(stale.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('no longer available') } });
     const foreign = await e.discord.sendInteraction(componentInteraction({ ...ctx(), customId: 'other-bot-button' } as never));
     expect(foreign.body).toMatchObject({ type: 4, data: { flags: 64 } });
+  });
+
+  it('answers an autocomplete for an unknown command with no choices (type 8: the only reply Discord accepts there)', async () => {
+    const typing = await e.discord.sendInteraction(autocompleteInteraction({ ...ctx(), name: 'removed-command', options: [option.string('thing', 'ab', true)] }));
+    expect([typing.status, typing.body]).toEqual([200, { type: 8, data: { choices: [] } }]);
   });
 });

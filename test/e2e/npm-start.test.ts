@@ -50,8 +50,35 @@ describe('npm start (sandbox) as a process', () => {
       expect(out).toMatch(/✓ ops issued a license key \(npm run ops -- license issue\): DW(-[0-9A-Z]{5}){5}/);
       expect(out).toMatch(/✓ \/license activate \(owner\) answered inline in [\d.]+ ms: ✅ Deskwire is activated in this server: \*\*Enterprise\*\* license/);
       expect(out).toMatch(/✓ \/ticket open \(member\) deferred in [\d.]+ ms → worker created private thread #ticket-\d{4} and posted:/);
+      // The rest of the ticket's life, and its transcript served by the printed link.
+      expect(out).toMatch(/✓ Claim pressed \(staff\) answered in [\d.]+ ms: 🙋 <@\d+> claimed this ticket/);
+      expect(out).toContain('✓ 3 messages (member and staff) → gateway message.create → events.fifo → events λ kept them in the live log');
+      expect(out).toMatch(/✓ \/ticket close reason: \(staff\) asked for confirmation in [\d.]+ ms: Close ticket #0001\?/);
+      expect(out).toMatch(/✓ Confirm pressed \(staff\) deferred in [\d.]+ ms → worker closed the ticket: 🔒 Ticket #0001 is closed\./);
+      expect(out).toContain('✓ worker locked and archived #ticket-0001');
+      expect(out).toContain('✓ transcripts λ built the transcript (sealed in the archive) and posted it in #transcripts:');
+      expect(out).toContain('┃ Close reason: Fixed in today’s release');
       expect(out).toMatch(/✓ \/callout \(owner\) → terms accepted → worker made a single-use invite and alerted #callouts in "Deskwire HQ"/);
       expect(out).not.toContain('✗');
+      const transcriptUrl = /Read the transcript \(signed link, one hour\): (\S+)/.exec(out)?.[1];
+      expect(transcriptUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/transcripts\/\d+\/1\/[\w.-]+\/$/);
+      const page = await fetch(transcriptUrl!);
+      expect([page.status, page.headers.get('content-type')]).toEqual([200, expect.stringContaining('text/html')]);
+      const html = await page.text();
+      for (const said of ['Exporting my report to CSV fails with &quot;error 42&quot;.', 'That is fixed in today’s release', 'It works now, thank you!']) expect(html).toContain(said);
+
+      // Driving it from curl: a bad body is a 400 that says what to send; a command runs in a ticket by number.
+      const base = /HTTP {10}(\S+)/.exec(out)![1];
+      const drive = async (body: string) => {
+        const res = await fetch(`${base}/sandbox/command`, { method: 'POST', body });
+        return [res.status, (await res.json()) as { error?: string; message?: unknown; text?: string }] as const;
+      };
+      expect(await drive('null')).toEqual([400, { error: 'bad_request', message: expect.stringContaining('The body must be a JSON object. Send {"name"') }]);
+      expect(await drive('{"name":"nope"}')).toEqual([400, { error: 'bad_request', message: 'There is no command /nope in the sandbox server.' }]);
+      expect(await drive('{"name":"status","channel":"42"}')).toEqual([400, { error: 'bad_request', message: 'There is no ticket #42 with a thread or channel in the sandbox server.' }]);
+      expect(await drive('{"name":"status","as":"admin"}')).toEqual([400, { error: 'bad_request', message: '"as" must be "owner", "member" or "staff".' }]);
+      const [, reopened] = await drive('{"name":"ticket reopen","as":"staff","channel":"1"}');
+      expect(reopened.text).toMatch(/#0001/);
       expect(running(dataDir)).toBe(true); // DynamoDB Local persists under the data dir
     } finally {
       child.kill('SIGTERM');

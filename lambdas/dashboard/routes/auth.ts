@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { PermissionFlagsBits } from '../../shared/discord-constants';
 import { DAY_MS } from '../../shared/clock';
-import { UnauthorizedError, UserError } from '../../shared/errors';
+import { NotConfiguredError, UnauthorizedError, UserError } from '../../shared/errors';
 import { jsonResponse } from '../../shared/http';
 import { hasPermission, parsePermissions } from '../../shared/domain/permissions';
 import { clearCookie, SESSION_COOKIE, setCookie, STATE_COOKIE } from '../cookies';
@@ -13,6 +13,14 @@ const STATE_TTL_SECONDS = 600;
 const redirect = (location: string, cookies: string[] = []) => ({ statusCode: 302, headers: { location, 'cache-control': 'no-store' }, cookies, body: '' });
 const callbackUrl = (baseUrl: string) => `${baseUrl}/auth/callback`;
 
+/** The answer to every `/auth/*` request when no client secret is configured. */
+export const loginNotConfigured = () => new NotConfiguredError('dashboard login is not configured: set DISCORD_CLIENT_SECRET');
+
+function oauthOf(deps: RouteDeps) {
+  if (!deps.oauth) throw loginNotConfigured();
+  return deps.oauth;
+}
+
 /** The public origin the login must return to (configured, or CloudFront's forwarded host). */
 function origin(deps: RouteDeps): string {
   if (!deps.baseUrl) throw new UserError('Open the dashboard through its public address to log in.');
@@ -22,7 +30,7 @@ function origin(deps: RouteDeps): string {
 /** GET /auth/login → Discord's consent screen, with a CSRF `state` bound to this browser. */
 export const login: RouteHandler = async (_req, deps) => {
   const state = randomBytes(24).toString('base64url');
-  return redirect(deps.oauth.authorizeUrl(state, callbackUrl(origin(deps))), [setCookie(STATE_COOKIE, state, STATE_TTL_SECONDS, origin(deps))]);
+  return redirect(oauthOf(deps).authorizeUrl(state, callbackUrl(origin(deps))), [setCookie(STATE_COOKIE, state, STATE_TTL_SECONDS, origin(deps))]);
 };
 
 /**
@@ -38,8 +46,9 @@ export const callback: RouteHandler = async (req, deps) => {
   if (!code || given.length === 0 || given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
     throw new UnauthorizedError('The login link expired or was opened in another browser. Please log in again.');
   }
-  const token = await deps.oauth.exchangeCode(code, callbackUrl(origin(deps)));
-  const [user, guilds] = await Promise.all([deps.oauth.currentUser(token), deps.oauth.currentUserGuilds(token)]);
+  const oauth = oauthOf(deps);
+  const token = await oauth.exchangeCode(code, callbackUrl(origin(deps)));
+  const [user, guilds] = await Promise.all([oauth.currentUser(token), oauth.currentUserGuilds(token)]);
   const now = deps.clock.now();
   const id = randomBytes(32).toString('base64url');
   await deps.sessions.create({

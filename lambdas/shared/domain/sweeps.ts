@@ -63,7 +63,10 @@ export function purgeSweep(deps: PurgeSweepDeps): Sweep {
           deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
           return true;
         },
-        (guildId, err) => deps.log.error('guild purge failed', { guildId, error: safeError(err) }),
+        (guildId, err) => {
+          deps.log.error('guild purge failed', { guildId, error: safeError(err) });
+          deps.telemetry.captureException(err, guildId);
+        },
       );
     },
   };
@@ -88,14 +91,18 @@ export async function sweepEach<T>(name: string, due: T[], step: (item: T) => Pr
   return { name, due: due.length, done, failed };
 }
 
-/** Runs every sweep; one failing sweep does not stop the others. */
-export async function runSweeps(sweeps: Sweep[], clock: Clock): Promise<SweepResult[]> {
+/**
+ * Runs every sweep; one failing sweep does not stop the others. A sweep that cannot run at all is
+ * reported to `onSweepError` (the sweeper captures it).
+ */
+export async function runSweeps(sweeps: Sweep[], clock: Clock, onSweepError?: (sweep: Sweep, err: unknown) => void): Promise<SweepResult[]> {
   const now = clock.now();
   const results: SweepResult[] = [];
   for (const sweep of sweeps) {
     try {
       results.push(await sweep.run(now));
     } catch (err) {
+      onSweepError?.(sweep, err);
       results.push({ name: sweep.name, due: 0, done: 0, failed: 1, error: err instanceof Error ? err.message : String(err) });
     }
   }

@@ -1,0 +1,237 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIMessage } from 'discord-api-types/v10';
+import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
+import { DynamoTicketStore } from '../lambdas/shared/adapters/dynamo-ticket-store';
+import { mapMessageCreate } from '../gateway-task/src/dispatch-mappers';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDocumentClient } from './aws/provision';
+import { commandInteraction, componentInteraction, option, type DiscordEmulator, type OptionInput } from './discord';
+import { findMessage } from './discord/messages';
+import type { SandboxWorld } from './sandbox';
+import type { LocalStack } from './stack';
+
+/** Who runs a sandbox command or presses a button. */
+export type SandboxActor = 'owner' | 'member' | 'staff';
+
+const LOADING = 128; // message flag "Loading" (the "thinking…" placeholder of a deferred reply)
+
+/** The final answer to one signed interaction: the HTTP reply, then the worker's edit when deferred. */
+export interface SandboxAnswer {
+  status: number;
+  ackMs: number;
+  /** Interaction response type of the HTTP reply (4 inline, 5 deferred, 6 deferred update, 7 update, 9 modal). */
+  type?: number;
+  deferred: boolean;
+  message?: APIMessage;
+  /** A deferred answer that the worker did not give in time (see the worker's log, or the DLQ). */
+  timedOut?: boolean;
+}
+
+export const actorId = (world: SandboxWorld, as: SandboxActor = 'owner'): string => {
+  if (as === 'member') return world.memberId;
+  if (as === 'staff') {
+    if (!world.staffId) throw new Error('This sandbox has no staff member.');
+    return world.staffId;
+  }
+  return world.userId;
+};
+
+/**
+ * Sends a signed interaction as Discord would and waits for what the user finally sees: the inline
+ * reply, or the worker's edit of the deferred reply (type 5) or of the message a component was on (type 6).
+ *
+ * @see https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-response-object-interaction-callback-type
+ */
+export async function sendAndAwait(emulator: DiscordEmulator, payload: Record<string, any>, timeoutMs = 10_000): Promise<SandboxAnswer> {
+  const editedBefore = (payload.message as APIMessage | undefined)?.edited_timestamp ?? null;
+  const sent = await emulator.sendInteraction(payload);
+  const type = (sent.body as { type?: number } | undefined)?.type;
+  const answer = { status: sent.status, ackMs: sent.latencyMs, type, deferred: type === 5 || type === 6 };
+  const settled = async (done: (m: APIMessage | undefined) => boolean) => {
+    const message = await emulator.waitFor(() => {
+      const m = emulator.originalMessage(payload.id as string);
+      return m && done(m) ? m : undefined;
+    }, timeoutMs).catch(() => undefined);
+    return message ? { ...answer, message } : { ...answer, timedOut: true };
+  };
+  if (type === 5) return settled((m) => ((m?.flags ?? 0) & LOADING) === 0);
+  if (type === 6) return settled((m) => Boolean(m?.edited_timestamp && m.edited_timestamp !== editedBefore));
+  return { ...answer, message: emulator.originalMessage(payload.id as string) };
+}
+
+/**
+ * Sends a slash command (`"ticket open"` = command + subcommand) as the sandbox owner, member or
+ * staff member in #support (or `channelId`), signed like Discord, and waits for its final answer.
+ */
+export async function runSandboxCommand(
+  emulator: DiscordEmulator,
+  world: SandboxWorld,
+  command: string,
+  opts: { as?: SandboxActor; options?: OptionInput[]; channelId?: string; timeoutMs?: number } = {},
+): Promise<SandboxAnswer> {
+  const [name, sub] = command.split(' ');
+  const options = sub ? [option.subcommand(sub, opts.options ?? [])] : (opts.options ?? []);
+  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: opts.channelId ?? world.channelId, userId: actorId(world, opts.as) });
+  return sendAndAwait(emulator, commandInteraction({ ...ctx, name, options }), opts.timeoutMs);
+}
+
+/** Presses a button (`customId`) on `message` in `channelId` as the given sandbox user. */
+export async function pressSandboxComponent(
+  emulator: DiscordEmulator,
+  world: SandboxWorld,
+  press: { customId: string; channelId: string; message?: APIMessage; as?: SandboxActor; timeoutMs?: number },
+): Promise<SandboxAnswer> {
+  const ctx = emulator.interactionContext({ guildId: world.guild.id, channelId: press.channelId, userId: actorId(world, press.as) });
+  return sendAndAwait(emulator, componentInteraction({ ...ctx, customId: press.customId, message: press.message }), press.timeoutMs);
+}
+
+/** Publishes a gateway event the way the gateway task does (same contract, group and dedup ids). */
+export async function publishGatewayEvent(stack: LocalStack, event: GatewayEvent): Promise<void> {
+  const sqs = new SQSClient({ endpoint: stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  try {
+    const body = GatewayEvent.parse(event);
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: stack.resources.queues.events.url, MessageBody: JSON.stringify(body), MessageGroupId: messageGroupId(body), MessageDeduplicationId: deduplicationId(body) }),
+    );
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/**
+ * A user writes in a channel: the message is posted in the emulator (Discord's history) and the
+ * gateway's MESSAGE_CREATE is mapped and published to events.fifo exactly as the gateway task does.
+ */
+export async function writeSandboxMessage(stack: LocalStack, emulator: DiscordEmulator, world: SandboxWorld, channelId: string, as: SandboxActor, content: string): Promise<APIMessage> {
+  return postUserMessage(stack, emulator, { guildId: world.guild.id, channelId, authorId: actorId(world, as), content });
+}
+
+/** {@link writeSandboxMessage} for any user of the emulator (tests). */
+export async function postUserMessage(stack: LocalStack, emulator: DiscordEmulator, m: { guildId: string; channelId: string; authorId: string; content: string }): Promise<APIMessage> {
+  const message = emulator.postMessage(m.channelId, m.authorId, { content: m.content });
+  const event = mapMessageCreate({ ...message, guild_id: m.guildId } as never, { at: Date.now(), shardId: 0, tickets: { has: () => true, hasOpener: () => true } });
+  if (event) await publishGatewayEvent(stack, event);
+  return message;
+}
+
+/** Custom ids (`dw1:…`) of a message's components. */
+export const customIdsOf = (message: APIMessage | undefined): string[] => JSON.stringify(message?.components ?? []).match(/dw1:[^"]+/g) ?? [];
+
+/** The first link button's URL of a message. */
+export const linkOf = (message: APIMessage | undefined): string | undefined => /"url":"([^"]+)"/.exec(JSON.stringify(message?.components ?? []))?.[1];
+
+/** Renders a message as plain text for the terminal. */
+export function describeMessage(m: APIMessage | undefined): string {
+  if (!m) return '(no message)';
+  const lines: string[] = [];
+  if (m.content) lines.push(m.content);
+  for (const e of m.embeds ?? []) {
+    if (e.title) lines.push(`┃ ${e.title}`);
+    if (e.description) lines.push(`┃ ${e.description}`);
+    for (const f of e.fields ?? []) lines.push(`┃ ${f.name}: ${f.value.replace(/\n/g, '\n┃   ')}`);
+  }
+  const buttons = customIdsOf(m);
+  if (buttons.length) lines.push(`[buttons: ${buttons.join('  ')}]`);
+  return lines.join('\n');
+}
+
+/** A 400 from the sandbox driver: what was wrong and what to send instead. */
+class SandboxRequestError extends Error {}
+
+const USAGE =
+  'Send {"name":"<command> [subcommand]","as":"owner"|"member"|"staff","channel":"<ticket number or channel id>","options":{"<name>":<value>}} ' +
+  'or {"component":"<custom_id>","message":"<message id>","channel":"<ticket number or channel id>","as":…}, e.g. {"name":"ticket close","as":"staff","channel":"1","options":{"reason":"done"}}.';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Option values from JSON: strings, integers, numbers and booleans; `"<@id>"`, `"<#id>"` and
+ * `"<@&id>"` become user, channel and role options resolved from the emulator, as Discord sends them.
+ */
+function optionsFrom(emulator: DiscordEmulator, guildId: string, raw: unknown): OptionInput[] {
+  if (raw === undefined) return [];
+  if (!isObject(raw)) throw new SandboxRequestError('"options" must be an object of option name → value.');
+  return Object.entries(raw).map(([name, value]) => {
+    if (typeof value === 'boolean') return option.boolean(name, value);
+    if (typeof value === 'number') return Number.isInteger(value) ? option.integer(name, value) : option.number(name, value);
+    if (typeof value !== 'string') throw new SandboxRequestError(`Option "${name}" must be a string, number or boolean.`);
+    const mention = /^<(@&|@|#)(\d+)>$/.exec(value);
+    if (!mention) return option.string(name, value);
+    const [, kind, id] = mention;
+    if (kind === '@') {
+      const user = emulator.state.users.get(id)?.user;
+      if (!user) throw new SandboxRequestError(`Option "${name}": no user ${id} in the sandbox.`);
+      return option.user(name, user);
+    }
+    if (kind === '#') {
+      const channel = emulator.state.channels.get(id);
+      if (!channel) throw new SandboxRequestError(`Option "${name}": no channel ${id} in the sandbox.`);
+      return option.channel(name, { id, type: channel.type, name: channel.name ?? 'channel' });
+    }
+    const role = emulator.state.guilds.get(guildId)?.roles.find((r) => r.id === id);
+    if (!role) throw new SandboxRequestError(`Option "${name}": no role ${id} in the sandbox server.`);
+    return option.role(name, role);
+  });
+}
+
+/** `"channel"`: a ticket number (its thread or channel) or a channel id of the sandbox server; #support when absent. */
+async function channelFrom(emulator: DiscordEmulator, world: SandboxWorld, stack: LocalStack, raw: unknown): Promise<string> {
+  if (raw === undefined) return world.channelId;
+  const text = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof text !== 'string' || !/^\d{1,20}$/.test(text)) throw new SandboxRequestError('"channel" must be a ticket number or a channel id.');
+  if (text.length <= 9) {
+    const db = localDocumentClient(stack.endpoints);
+    try {
+      const ticket = await new DynamoTicketStore(db, stack.resources.tableName).getTicket(world.guild.id, Number(text));
+      if (!ticket?.channelId) throw new SandboxRequestError(`There is no ticket #${text} with a thread or channel in the sandbox server.`);
+      return ticket.channelId;
+    } finally {
+      db.destroy();
+    }
+  }
+  const channel = emulator.state.channels.get(text);
+  if (!channel || channel.guild_id !== world.guild.id) throw new SandboxRequestError(`There is no channel ${text} in the sandbox server.`);
+  return text;
+}
+
+/**
+ * `POST /sandbox/command` — drive the sandbox from curl: a slash command (`name`, `options`) or a
+ * button press (`component`, `message`), as the owner, the member or the staff member, in #support
+ * or a ticket (`channel`). Bad bodies get a 400 that says what to send.
+ */
+export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWorld, stack: () => LocalStack | undefined) {
+  return async (_req: IncomingMessage, body: Buffer, res: ServerResponse) => {
+    const reply = (status: number, value: unknown) => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value, null, 2));
+    const local = stack();
+    if (!local) return reply(503, { error: 'starting', message: 'The sandbox is still starting; try again in a moment.' });
+    try {
+      let request: unknown;
+      try {
+        request = JSON.parse(body.toString('utf8') || '{}');
+      } catch {
+        throw new SandboxRequestError(`The body is not JSON. ${USAGE}`);
+      }
+      if (!isObject(request)) throw new SandboxRequestError(`The body must be a JSON object. ${USAGE}`);
+      const { name, as, component, message: messageId } = request;
+      if (as !== undefined && as !== 'owner' && as !== 'member' && as !== 'staff') throw new SandboxRequestError('"as" must be "owner", "member" or "staff".');
+      const channelId = await channelFrom(emulator, world, local, request.channel);
+      let answer: SandboxAnswer;
+      if (component !== undefined) {
+        if (typeof component !== 'string' || !component.startsWith('dw1:')) throw new SandboxRequestError('"component" must be a custom_id ("dw1:…") shown under a message\'s buttons.');
+        if (messageId !== undefined && (typeof messageId !== 'string' || !/^\d{1,20}$/.test(messageId))) throw new SandboxRequestError('"message" must be a message id.');
+        const message = messageId ? findMessage(emulator.model, channelId, messageId) : undefined;
+        if (messageId && !message) throw new SandboxRequestError(`There is no message ${messageId} in that channel.`);
+        answer = await pressSandboxComponent(emulator, world, { customId: component, channelId, message, as });
+      } else {
+        if (typeof name !== 'string' || !/^[\w-]{1,32}( [\w-]{1,32})?$/.test(name)) throw new SandboxRequestError(`"name" must be a command, with its subcommand if it has one. ${USAGE}`);
+        const registered = [...(emulator.state.commands.guild.get(world.guild.id)?.values() ?? [])].find((c) => c.name === name.split(' ')[0]);
+        if (!registered) throw new SandboxRequestError(`There is no command /${name.split(' ')[0]} in the sandbox server.`);
+        answer = await runSandboxCommand(emulator, world, name, { as, channelId, options: optionsFrom(emulator, world.guild.id, request.options) });
+      }
+      reply(200, { ...answer, text: describeMessage(answer.message) });
+    } catch (err) {
+      if (err instanceof SandboxRequestError) return reply(400, { error: 'bad_request', message: err.message });
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,91 @@
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { handleInteractionRequest, type InteractionsApp } from '../../lambdas/interactions/app';
+import { buildInteractionsApp } from '../../lambdas/interactions/handler';
+import { importPublicKey } from '../../lambdas/interactions/verify';
+import type { WorkJob } from '../../lambdas/shared/contracts/work-job';
+import { GENERIC_ERROR_MESSAGE } from '../../lambdas/shared/interaction-reply';
+import { createLogger } from '../../lambdas/shared/logger';
+import { autocompleteInteraction, commandInteraction, generateInteractionKeyPair, option, signedHeaders } from '../../local/discord';
+import { ManualClock } from '../support/clock';
+
+const keys = generateInteractionKeyPair();
+const clock = new ManualClock();
+const guildId = '1300000000000000001';
+const envelope = { id: '1300000000000000009', applicationId: '1300000000000000002', token: 'tok', guild: { id: guildId }, channel: { id: '1300000000000000003' }, user: { id: '1300000000000000004' } };
+
+/** Ports that answer nothing useful: any call not overridden throws, as a broken dependency would. */
+const failing = (what: string) =>
+  new Proxy({}, { get: (_t, name) => (typeof name === 'string' && name !== 'then' ? () => Promise.reject(new TypeError(`${what}.${name} failed`)) : undefined) }) as never;
+
+async function app(over: Partial<InteractionsApp>): Promise<{ app: InteractionsApp; jobs: WorkJob[] }> {
+  const jobs: WorkJob[] = [];
+  const base = {
+    publicKey: await importPublicKey(keys.publicKeyHex),
+    workQueue: { enqueue: async (job: WorkJob) => void jobs.push(job) },
+    enforcement: { states: async () => ({ guild: null, user: null }) },
+    tickets: failing('tickets'),
+    panels: failing('panels'),
+    licenses: failing('licenses'),
+    entitlements: failing('entitlements'),
+    attempts: failing('attempts'),
+    callouts: failing('callouts'),
+    hq: null,
+    appeal: 'appeal here',
+    clock,
+    log: createLogger('interactions-test'),
+  };
+  return { app: { ...base, ...over } as unknown as InteractionsApp, jobs };
+}
+
+function request(payload: unknown, timestamp = String(Math.floor(clock.now() / 1000))): LambdaFunctionURLEvent {
+  const body = JSON.stringify(payload);
+  return { body, isBase64Encoded: false, headers: signedHeaders(body, keys, timestamp), requestContext: { http: { method: 'POST' } } } as unknown as LambdaFunctionURLEvent;
+}
+
+const parsed = (res: LambdaFunctionURLResult) => (typeof res === 'string' ? [200, JSON.parse(res)] : [res.statusCode, JSON.parse(res.body ?? 'null')]);
+
+describe('interactions handler', () => {
+  it('answers the generic ephemeral "try again" when routing passes the deadline (a port that never answers), and captures it', async () => {
+    const { app: slow, jobs } = await app({ enforcement: { states: () => new Promise(() => undefined) } as never, deadlineMs: 20 });
+    const res = await handleInteractionRequest(request(commandInteraction({ ...envelope, name: 'help' })), slow);
+    expect(parsed(res)).toEqual([200, { type: 4, data: { content: GENERIC_ERROR_MESSAGE, flags: 64, allowed_mentions: { parse: [] } } }]);
+    expect(jobs).toEqual([
+      { type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: { error_type: 'DeadlineExceededError', interaction_type: 2 }, at: clock.now() }] },
+    ]);
+  });
+
+  it('answers an autocomplete whose handler throws, or whose command is unknown, with no choices (type 8)', async () => {
+    const { app: broken, jobs } = await app({});
+    const typing = autocompleteInteraction({ ...envelope, name: 'ticket', options: [option.subcommand('open', [option.string('category', 'bil', true)])] });
+    expect(parsed(await handleInteractionRequest(request(typing), broken))).toEqual([200, { type: 8, data: { choices: [] } }]);
+    expect(jobs.map((j) => j.type === 'telemetry.capture' && j.events[0].properties)).toEqual([{ error_type: 'TypeError', interaction_type: 4 }]);
+    const unknown = autocompleteInteraction({ ...envelope, name: 'removed-command', options: [option.string('x', 'a', true)] });
+    expect(parsed(await handleInteractionRequest(request(unknown), broken))).toEqual([200, { type: 8, data: { choices: [] } }]);
+  });
+
+  it('refuses a signed request whose timestamp is not a number (401), rather than skipping the replay check', async () => {
+    const { app: ok } = await app({});
+    for (const timestamp of ['soon', '', '1e3', `${Math.floor(clock.now() / 1000)}.5`]) {
+      expect(parsed(await handleInteractionRequest(request(commandInteraction({ ...envelope, name: 'help' }), timestamp), ok))).toEqual([
+        401,
+        { error: 'invalid_signature', message: 'Missing or invalid request signature.' },
+      ]);
+    }
+  });
+
+  it('gives its DynamoDB and SQS clients a short request timeout and two attempts at most', async () => {
+    const built = await buildInteractionsApp({
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'table',
+      DISCORD_APPLICATION_ID: '1300000000000000002',
+      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+      WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
+    });
+    const clients = [(built.tickets as unknown as { db: { config: never } }).db, (built.workQueue as unknown as { sqs: { config: never } }).sqs];
+    for (const client of clients) {
+      const config = client.config as { maxAttempts: () => Promise<number>; requestHandler: { configProvider: Promise<{ requestTimeout: number; connectionTimeout: number }> } };
+      expect(await config.maxAttempts()).toBe(2);
+      expect(await config.requestHandler.configProvider).toMatchObject({ requestTimeout: 1000, connectionTimeout: 500 });
+    }
+  });
+});
