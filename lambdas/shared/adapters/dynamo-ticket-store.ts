@@ -218,10 +218,16 @@ export class DynamoTicketStore implements TicketStore {
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 
-  async abandonTicket(ticket: Ticket): Promise<boolean> {
+  async abandonTicket(ticket: Ticket, channelId: string | null): Promise<boolean> {
+    // Still opening, and holding this attempt's channel or none: never the row of a channel another attempt recorded.
+    const opening = {
+      ConditionExpression: `#status = :opening AND (attribute_not_exists(channelId) OR channelId = :null${channelId ? ' OR channelId = :ours' : ''})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':opening': 'opening', ':null': null, ...(channelId ? { ':ours': channelId } : {}) },
+    };
     return transactWrite(this.db, {
         TransactItems: [
-          { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } } },
+          { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ...opening } },
           {
             Update: {
               TableName: this.tableName,
@@ -251,7 +257,7 @@ export class DynamoTicketStore implements TicketStore {
         // release the rest without it, the row only while it is still `opening`.
         const deleted = await sendIf(
           this.db,
-          new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } }),
+          new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ...opening }),
         );
         if (!deleted) return false;
         await this.db.send(

@@ -1,0 +1,147 @@
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RestDiscordApi } from '../../lambdas/shared/adapters/discord-rest';
+import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
+import type { DiscordApi } from '../../lambdas/shared/ports/discord';
+import { newCategory, DEFAULT_SETTINGS, type Category, type Ticket } from '../../lambdas/shared/tickets/model';
+import { provisionTicket, TicketBusyError, type ProvisionDeps } from '../../lambdas/shared/tickets/provision-ticket';
+import { startDiscordEmulator, type DiscordEmulator } from '../../local/discord';
+import { seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
+import { provisionForTest } from '../support/aws';
+
+/**
+ * Opening attempts that overlap or whose writes report failure after being applied, with the
+ * interleaving fixed by hand: the real store on DynamoDB Local, the real REST adapter on the
+ * Discord emulator. Nothing the ticket's row points at is ever deleted, and nothing is orphaned.
+ */
+let aws: Awaited<ReturnType<typeof provisionForTest>>;
+let discord: DiscordEmulator;
+let api: RestDiscordApi;
+let world: SandboxWorld;
+let store: DynamoTicketStore;
+let category: Category;
+const warnings: string[] = [];
+
+beforeAll(async () => {
+  aws = await provisionForTest('provision-races');
+  discord = await startDiscordEmulator();
+  api = new RestDiscordApi({ apiBaseUrl: discord.apiBaseUrl, botToken: discord.botToken, timeoutMs: 5000 });
+  world = seedSandboxGuild(discord);
+  store = new DynamoTicketStore(aws.db, aws.resources.tableName);
+  await store.saveSettings(world.guild.id, {
+    ...DEFAULT_SETTINGS,
+    staffRoleIds: [world.guild.supportRoleId!],
+    mode: 'thread',
+    supportChannelId: world.channelId,
+    ticketCategoryId: null,
+    logChannelId: null,
+    transcriptChannelId: null,
+    updatedAt: Date.now(),
+  });
+  category = newCategory({ id: 'general', name: 'General', createdAt: Date.now() });
+  await store.createCategory(world.guild.id, category);
+});
+
+afterAll(async () => {
+  api.rest.clearHashSweeper();
+  api.rest.clearHandlerSweeper();
+  await discord.close();
+  aws.destroy();
+});
+
+afterEach(() => discord.faults.clear());
+
+function deps(over: { tickets?: DynamoTicketStore; discord?: Partial<DiscordApi> } = {}): ProvisionDeps {
+  const base = api as unknown as Record<string | symbol, unknown>;
+  const extra = (over.discord ?? {}) as Record<string | symbol, unknown>;
+  const discordApi = new Proxy(base, { get: (t, k) => (k in extra ? extra[k] : typeof t[k] === 'function' ? (t[k] as (...a: unknown[]) => unknown).bind(t) : t[k]) }) as unknown as DiscordApi;
+  return { tickets: over.tickets ?? store, discord: discordApi, clock: { now: () => Date.now() }, botUserId: discord.applicationId, log: { warn: (msg) => warnings.push(msg) } };
+}
+
+async function reserve(): Promise<Ticket> {
+  const member = discord.createUser({ username: `opener${Math.floor(Math.random() * 1e6)}` });
+  discord.addMember(world.guild.id, member.id, []);
+  const reserved = await store.reserveTicket({ guildId: world.guild.id, category, openerId: member.id, mode: 'thread', answers: [], aboutMessageUrl: null, now: Date.now() });
+  if (!reserved.ok) throw new Error(reserved.reason);
+  return reserved.ticket;
+}
+
+const threadsOf = (member: string) => discord.threadsOf(world.guild.id).filter((x) => discord.threadMembersOf(x.id).includes(member));
+const welcomesIn = (channelId: string) => discord.messagesIn(channelId).filter((m) => m.author.id === discord.applicationId && JSON.stringify(m.components ?? []).includes('ticket-close'));
+
+it('recording the thread times out after DynamoDB applied it: the thread is kept, and the retry opens the ticket in it', async () => {
+  const ticket = await reserve();
+  // The attach write reaches DynamoDB, then the call reports a timeout (the answer was lost).
+  let lose = true;
+  const lossy = {
+    send: async (command: unknown) => {
+      const out = await aws.db.send(command as never);
+      if (lose && command instanceof UpdateCommand && String(command.input.UpdateExpression).includes('SET channelId = :c')) {
+        lose = false;
+        throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+      }
+      return out;
+    },
+  } as unknown as DynamoDBDocumentClient;
+  await expect(provisionTicket(world.guild.id, ticket.number, null, deps({ tickets: new DynamoTicketStore(lossy, aws.resources.tableName) }))).rejects.toThrow('socket timed out');
+  expect(lose).toBe(false);
+  const recorded = (await store.getTicket(world.guild.id, ticket.number))!;
+  expect(recorded.status).toBe('opening');
+  expect(recorded.channelId).toBeTruthy();
+  // The row points at it, so it was not deleted.
+  expect(discord.state.channels.has(recorded.channelId!)).toBe(true);
+
+  // The retry (the job redelivered) finishes in that thread.
+  const { ticket: opened, channelId } = await provisionTicket(world.guild.id, ticket.number, null, deps());
+  expect(channelId).toBe(recorded.channelId);
+  expect(opened.status).toBe('open');
+  expect((await store.getTicket(world.guild.id, ticket.number))?.status).toBe('open');
+  expect(threadsOf(ticket.openerId).map((t) => t.id)).toEqual([channelId]);
+  expect(welcomesIn(channelId)).toHaveLength(1);
+});
+
+it('an attempt refused at the create (thread cap) while another recorded its thread steps back: the other thread and row stay, and the ticket opens', async () => {
+  const ticket = await reserve();
+  let releaseB!: () => void;
+  const bMayPost = new Promise<void>((resolve) => (releaseB = resolve));
+  let bStalled!: () => void;
+  const bAtWelcome = new Promise<void>((resolve) => (bStalled = resolve));
+  // B: creates and records its thread, then waits before posting the welcome.
+  const bDeps = deps({
+    discord: {
+      postMessage: async (channelId, body) => {
+        bStalled();
+        await bMayPost;
+        return api.postMessage(channelId, body);
+      },
+    },
+  });
+  let b: Promise<unknown> | undefined;
+  // A read the row before B recorded its thread; by A's create, B has taken the guild's last thread slot.
+  const aDeps = deps({
+    discord: {
+      createPrivateThread: async (parentId, name, reason) => {
+        b = provisionTicket(world.guild.id, ticket.number, null, bDeps);
+        await bAtWelcome;
+        discord.faults.set(`POST /channels/${world.channelId}/threads`, { status: 403, code: 160006, message: 'Maximum number of active threads reached' }, 1);
+        return api.createPrivateThread(parentId, name, reason);
+      },
+    },
+  });
+  const a = await provisionTicket(world.guild.id, ticket.number, null, aDeps).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  // Not a refusal of the ticket: the job is retried, and nothing of B's was touched.
+  expect(a).toBeInstanceOf(TicketBusyError);
+  const row = (await store.getTicket(world.guild.id, ticket.number))!;
+  expect(row).toMatchObject({ status: 'opening', channelId: expect.any(String) });
+  expect(discord.state.channels.has(row.channelId!)).toBe(true);
+
+  releaseB();
+  await b;
+  expect((await store.getTicket(world.guild.id, ticket.number))).toMatchObject({ status: 'open', channelId: row.channelId });
+  // A's retry finds it open.
+  expect((await provisionTicket(world.guild.id, ticket.number, null, deps())).channelId).toBe(row.channelId);
+  expect(threadsOf(ticket.openerId).map((t) => t.id)).toEqual([row.channelId]);
+  expect(welcomesIn(row.channelId!)).toHaveLength(1);
+});
