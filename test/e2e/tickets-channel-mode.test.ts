@@ -93,19 +93,52 @@ describe('opening tickets in channel mode', () => {
     expect(ticketChannelsOf(member)).toHaveLength(1);
   });
 
-  it('Discord refusing the channel (403): a clear message, no row, slots given back, the staff told which permission', async () => {
+  const CHANNEL_NEEDS = '**View Channels**, **Send Messages**, **Manage Channels**, **Manage Roles**, **Embed Links**, **Attach Files** and **Read Message History**';
+
+  it('Discord refusing the channel (403): a clear message, no row, slots given back, the staff told which permissions that step needs', async () => {
     const member = newMember(e, 'chan-refused');
     const rule = e.discord.faults.set(`POST /guilds/${e.world.guild.id}/channels`, { status: 403, code: 50013 }, 1);
     const reply = await open(member);
     expect(rule.hits).toBe(1);
     expect(reply.content).toBe(
-      `Your ticket could not be created: Deskwire is missing the **Manage Channels** permission in the category <#${ticketsCategoryId}>. Please ask the server staff to give the bot that permission, then try again.`,
+      `Your ticket could not be created: Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}> and is missing at least one of them. Please ask the server staff to give the bot those permissions, then try again.`,
     );
     await expectNothingKept(member);
     expect(e.discord.messagesIn(logChannelId).at(-1)!.content).toBe(
-      `⚠️ <@${member}> could not open a ticket: Deskwire is missing the **Manage Channels** permission in the category <#${ticketsCategoryId}> (needed to create the ticket channel). Give it to the bot’s role there; the member can then try again.`,
+      `⚠️ <@${member}> could not open a ticket: Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}> (to create the ticket channel) and is missing at least one of them. Give them to the bot’s role there (\`/status\` there names the missing ones); the member can then try again.`,
     );
     expect(await open(member)).toMatchObject({ content: expect.stringMatching(/is ready/) });
+  });
+
+  it('a bot holding exactly what /setup asks for in channel mode opens tickets; without Manage Roles the refusal names it among what the step needs', async () => {
+    const g = e.world.guild.id;
+    const botRole = e.discord.state.guilds.get(g)!.roles.find((r) => r.id === e.world.guild.botRoleId)!;
+    const before = botRole.permissions;
+    try {
+      // What /setup lists as missing when the bot has nothing: grant exactly that.
+      const c = e.discord.interactionContext({ guildId: g, channelId: e.world.channelId, userId: e.world.userId });
+      const { commandInteraction } = await import('../../local/discord');
+      const setup = await e.discord.sendInteraction(commandInteraction({ ...c, appPermissions: '0', name: 'setup', options: [] }));
+      const listed = /missing (.*) here:/.exec((setup.body as { data: { content: string } }).data.content)![1];
+      const names = [...listed.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]);
+      expect(names).toEqual(['View Channels', 'Send Messages', 'Manage Channels', 'Manage Roles', 'Embed Links', 'Attach Files', 'Read Message History']);
+      const byName: Record<string, bigint> = { 'View Channels': PermissionFlagsBits.ViewChannel, 'Send Messages': PermissionFlagsBits.SendMessages, 'Manage Channels': PermissionFlagsBits.ManageChannels, 'Manage Roles': PermissionFlagsBits.ManageRoles, 'Embed Links': PermissionFlagsBits.EmbedLinks, 'Attach Files': PermissionFlagsBits.AttachFiles, 'Read Message History': PermissionFlagsBits.ReadMessageHistory };
+      const exactly = names.reduce((acc, n) => acc | byName[n], 0n);
+      botRole.permissions = String(exactly);
+      const member = newMember(e, 'chan-exact');
+      expect((await open(member)).content).toMatch(/is ready/);
+      expect(ticketChannelsOf(member)).toHaveLength(1);
+
+      // Discord itself refuses (no injected fault): the answer names Manage Roles among the step's needs.
+      botRole.permissions = String(exactly & ~PermissionFlagsBits.ManageRoles);
+      const refused = newMember(e, 'chan-no-roles');
+      const reply = await open(refused);
+      expect(reply.content).toContain(`Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}>`);
+      expect(ticketChannelsOf(refused)).toEqual([]);
+      await expectNothingKept(refused);
+    } finally {
+      botRole.permissions = before;
+    }
   });
 
   it('50013 on the welcome post: the channel just made is deleted and the open rolled back', async () => {

@@ -65,10 +65,12 @@ export async function provisionTicket(guildId: string, number: number, note: str
       step = { kind: 'add_opener', parentId };
       await deps.discord.addThreadMember(channelId, ticket.openerId);
     }
+    // A channel recorded by an earlier attempt may already hold the welcome (that attempt failed after posting).
+    step = { kind: 'find_welcome', mode: ticket.mode, parentId };
+    const earlier = ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null;
     step = { kind: 'welcome', mode: ticket.mode, parentId };
     const body = welcomeMessage({ ...ticket, channelId }, category ?? { name: 'Ticket', emoji: null }, staff, note);
-    // A channel recorded by an earlier attempt may already hold the welcome (that attempt failed after posting).
-    welcomeId = (ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null) ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
+    welcomeId = earlier ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
   } catch (err) {
     if (!isRefusal(err)) throw err;
     const refusal = describeRefusal(err, step, ticket.openerId);
