@@ -108,11 +108,11 @@ export async function finishReopen(guildId: string, number: number, actorId: str
       await deps.discord.addThreadMember(ticket.channelId, ticket.openerId).catch((err) => {
         if (!isUnknownMember(err)) throw err;
       });
-    } else {
-      // The close took Send Messages from the opener; the reopen gives it back.
-      await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
     }
     await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
+    // The close took Send Messages from the opener; the reopen gives it back last, so a reopen
+    // failing before this leaves the closed channel read-only.
+    if (ticket.mode === 'channel') await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
   } catch (err) {
     if (!(err instanceof DiscordActionError)) throw err;
     await undoReopen(ticket, actorId, deps);
@@ -130,9 +130,16 @@ export async function finishReopen(guildId: string, number: number, actorId: str
 
 /**
  * A reopen that cannot be finished goes back to closed: the opener's and the category's slots are
- * released, and the thread is locked (or the channel deleted) again after the close delay.
+ * released, a ticket channel is read-only for its opener again (best effort: the reopen may have
+ * given Send Messages back before failing, e.g. a write applied whose answer was lost), and the
+ * thread is locked (or the channel deleted) again after the close delay.
  */
 export async function undoReopen(ticket: Ticket, actorId: string, deps: TicketEffectsDeps): Promise<void> {
   const closed = await deps.tickets.closeTicket(ticket, { closedBy: actorId, reason: 'It could not be reopened', now: deps.clock.now() });
-  if (closed) await scheduleArchive(closed, deps);
+  if (!closed) return;
+  const { channelId } = closed;
+  if (closed.mode === 'channel' && channelId) {
+    await bestEffort('make the ticket channel read-only again', deps, () => deps.discord.setOverwrite(channelId, openerOverwrite(closed.openerId, 'closed'), `Ticket ${ticketLabel(closed)} could not be reopened`));
+  }
+  await scheduleArchive(closed, deps);
 }
