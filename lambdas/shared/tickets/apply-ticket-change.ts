@@ -46,11 +46,19 @@ export async function applyTicketChange(guildId: string, number: number, change:
     case 'unclaim':
       await refresh();
       return say(`${actor} unclaimed this ticket${change.previous === actorId ? '' : ` from ${userMention(change.previous)}`}; any staff member can pick it up.`);
-    case 'transfer':
-      // In a private thread the new owner must be a member to see it at all.
-      if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.to);
+    case 'transfer': {
+      // In a private thread the new owner must be a member to see it at all. The row already names
+      // them (the claim stands, as for claims): a refusal is said next to the transfer, with what to do.
+      let notAdded = '';
+      if (ticket.mode === 'thread') {
+        await deps.discord.addThreadMember(channelId, change.to).catch((err: unknown) => {
+          if (!(err instanceof DiscordActionError)) throw err;
+          notAdded = `, but they could not be added to this thread: ${whyNotAdded(err)}`;
+        });
+      }
       await refresh();
-      return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}.`);
+      return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}${notAdded || '.'}`);
+    }
     case 'priority':
       await refresh();
       return say(`Priority set to **${priorityName(ticket.priority)}** by ${actor}.`);
@@ -87,6 +95,21 @@ export async function applyTicketChange(guildId: string, number: number, change:
         throw err;
       });
       return say(`✏️ ${actor} renamed this ticket to **${change.name}**.`);
+  }
+}
+
+/** Why a transferred-to staff member is not in the thread, and what to do about it. */
+function whyNotAdded(err: DiscordActionError): string {
+  switch (err.discordCode) {
+    case 10007:
+      return 'they are no longer in this server. Transfer the ticket to someone else.';
+    case 30033:
+      return 'the thread has reached Discord’s member limit. Remove someone with `/ticket remove`, then add them with `/ticket add`.';
+    case 50013:
+    case 50001:
+      return 'Deskwire is missing a permission in this thread (`/status` shows which). Once it is fixed, add them with `/ticket add`.';
+    default:
+      return `${err.message} Add them with \`/ticket add\` once that is fixed.`;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { UserError } from '../errors';
+import { RetryLaterError, UserError } from '../errors';
 import { buildCustomId } from '../custom-id';
 import { messageNonce } from '../message-nonce';
 import { safeError } from '../safe-error';
@@ -149,8 +149,7 @@ async function rollBack(ticket: Ticket, channelId: string | null, settings: Guil
  * Another attempt recorded its own channel for this ticket while this one was refused: not a
  * refusal of the ticket (that attempt may still open it), so the job is retried.
  */
-export class TicketBusyError extends Error {
-  override readonly name = 'TicketBusyError';
+export class TicketBusyError extends RetryLaterError {
   constructor(ticket: Pick<Ticket, 'guildId' | 'number'>) {
     super(`ticket ${ticket.guildId}#${ticket.number} is being set up by another attempt`);
   }
