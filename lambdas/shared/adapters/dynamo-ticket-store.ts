@@ -184,7 +184,13 @@ export class DynamoTicketStore implements TicketStore {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
       if (memberReason === 'ConditionalCheckFailed') {
-        return (await this.memberRefusal(guildId, openerId, category, now)) ?? { ok: false, reason: 'cooldown', retryAt: now };
+        const refusal = await this.memberRefusal(guildId, openerId, category, now);
+        if (refusal) return refusal;
+        // The slot that refused was freed before this read (a concurrent open rolled back or closed).
+        // Without a cooldown only the limit can have refused: the member-limit answer (a ticket
+        // "being created right now"), never "recently opened" at this very moment.
+        if (cooldownMinutes <= 0) return { ok: false, reason: 'member_limit', limit: perMember, openTickets: [] };
+        return { ok: false, reason: 'cooldown', retryAt: now };
       }
       if (categoryReason === 'ConditionalCheckFailed') {
         const still = await this.getCategory(guildId, category.id);

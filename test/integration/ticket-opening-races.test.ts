@@ -1,4 +1,4 @@
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RestDiscordApi } from '../../lambdas/shared/adapters/discord-rest';
 import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
 import type { DiscordApi } from '../../lambdas/shared/ports/discord';
@@ -9,8 +9,8 @@ import { seedSandboxGuild, type SandboxWorld } from '../../local/sandbox';
 import { provisionForTest } from '../support/aws';
 
 /**
- * Opening attempts that overlap or whose writes report failure after being applied, with the
- * interleaving fixed by hand: the real store on DynamoDB Local, the real REST adapter on the
+ * Reservations and opening attempts that overlap, or whose writes report failure after being
+ * applied, with the interleaving fixed by hand: the real store on DynamoDB Local, the real REST adapter on the
  * Discord emulator. Nothing the ticket's row points at is ever deleted, and nothing is orphaned.
  */
 let aws: Awaited<ReturnType<typeof provisionForTest>>;
@@ -144,4 +144,29 @@ it('an attempt refused at the create (thread cap) while another recorded its thr
   expect((await provisionTicket(world.guild.id, ticket.number, null, deps())).channelId).toBe(row.channelId);
   expect(threadsOf(ticket.openerId).map((t) => t.id)).toEqual([row.channelId]);
   expect(welcomesIn(row.channelId!)).toHaveLength(1);
+});
+
+it('without a cooldown, a member refused by a concurrent open whose slot is freed again before the re-read is told about the open ticket, never "recently opened"', async () => {
+  const member = discord.createUser({ username: `racer${Math.floor(Math.random() * 1e6)}` });
+  const noCooldown = newCategory({ id: `nocool${Math.floor(Math.random() * 1e6)}`, name: 'No cooldown', createdAt: Date.now(), limits: { perMember: 1, cooldownMinutes: 0, totalOpen: null } });
+  await store.createCategory(world.guild.id, noCooldown);
+  const input = { guildId: world.guild.id, category: noCooldown, openerId: member.id, mode: 'thread' as const, answers: [], aboutMessageUrl: null, now: Date.now() };
+  // The early check sees a free slot; a concurrent open takes it before the transaction; that open
+  // is rolled back before the refusal is explained.
+  let concurrent: Ticket | null = null;
+  const racing = {
+    send: async (command: unknown) => {
+      if (!concurrent && command instanceof UpdateCommand && String(command.input.UpdateExpression).startsWith('ADD nextNumber')) {
+        const other = await store.reserveTicket(input);
+        if (!other.ok) throw new Error(other.reason);
+        concurrent = other.ticket;
+      } else if (concurrent && command instanceof GetCommand && String((command.input.Key as { SK: string }).SK).includes('MEMBER')) {
+        expect(await store.abandonTicket(concurrent, null)).toBe(true);
+      }
+      return aws.db.send(command as never);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  const result = await new DynamoTicketStore(racing, aws.resources.tableName).reserveTicket(input);
+  expect(concurrent).not.toBeNull();
+  expect(result).toEqual({ ok: false, reason: 'member_limit', limit: 1, openTickets: [] });
 });
