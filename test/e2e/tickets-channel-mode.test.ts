@@ -171,13 +171,31 @@ describe('opening tickets in channel mode', () => {
     const { queueDepth } = await import('../../lambdas/shared/adapters/sqs-dead-letters');
     const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const job = JSON.stringify({ type: 'ticket.open', ctx: interactionContext(payload), guildId: e.world.guild.id, number: ticket.number, note: null });
+    // Redeliveries of the same job: the job ledger skips them.
     for (let i = 0; i < 2; i++) await sqs.send(new SendMessageCommand({ QueueUrl: e.stack.resources.queues.work.url, MessageBody: job }));
     await eventually(async () => (await queueDepth(sqs, e.stack.resources.queues.work.url)) === 0, 5000, 'redeliveries consumed');
-    sqs.destroy();
     const channels = ticketChannelsOf(member);
     expect(channels.map((c) => c.id)).toEqual([ticket.channelId]);
     expect(e.discord.messagesIn(ticket.channelId!)).toHaveLength(1);
-    expect(ticket).toMatchObject({ status: 'open', welcomeMessageId: e.discord.messagesIn(ticket.channelId!)[0].id });
+    const welcomeId = e.discord.messagesIn(ticket.channelId!)[0].id;
+    expect(ticket).toMatchObject({ status: 'open', welcomeMessageId: welcomeId });
+
+    // Past the ledger: a repair finding the ticket as an attempt that died right after posting the
+    // welcome left it (channel recorded, still `opening`) finds that welcome and posts none.
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await data.db.send(
+      new UpdateCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(e.world.guild.id, ticket.number), UpdateExpression: 'SET #s = :opening, welcomeMessageId = :null', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':opening': 'opening', ':null': null } }),
+    );
+    const posts = e.discord.requests(`POST /channels/${ticket.channelId}/messages`).length;
+    const reads = e.discord.requests(`GET /channels/${ticket.channelId}/messages`).length;
+    await sqs.send(new SendMessageCommand({ QueueUrl: e.stack.resources.queues.work.url, MessageBody: JSON.stringify({ type: 'ticket.repair', guildId: e.world.guild.id, number: ticket.number, attempt: 1 }) }));
+    sqs.destroy();
+    await eventually(async () => (await data.store.getTicket(e.world.guild.id, ticket.number))?.status === 'open', 5000, 'repaired');
+    expect(await data.store.getTicket(e.world.guild.id, ticket.number)).toMatchObject({ status: 'open', channelId: ticket.channelId, welcomeMessageId: welcomeId });
+    expect(e.discord.requests(`GET /channels/${ticket.channelId}/messages`).length).toBe(reads + 1);
+    expect(e.discord.requests(`POST /channels/${ticket.channelId}/messages`)).toHaveLength(posts);
+    expect(e.discord.messagesIn(ticket.channelId!)).toHaveLength(1);
+    expect(ticketChannelsOf(member).map((c) => c.id)).toEqual([ticket.channelId]);
   });
 
   it('a parent at the 50-channel cap overflows into a new category next to it', async () => {

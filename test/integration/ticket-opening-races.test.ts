@@ -170,3 +170,55 @@ it('without a cooldown, a member refused by a concurrent open whose slot is free
   expect(concurrent).not.toBeNull();
   expect(result).toEqual({ ok: false, reason: 'member_limit', limit: 1, openTickets: [] });
 });
+
+it('two attempts that both read the row before either recorded a thread: one thread, and the nonce alone keeps it to one welcome', async () => {
+  const ticket = await reserve();
+  const signal = () => {
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return { promise, resolve };
+  };
+  const bAtCreate = signal();
+  const aPosted = signal();
+  let b: Promise<{ channelId: string }> | undefined;
+  let bThread: string | undefined;
+  // B read the row (no channel yet), then creates its thread only after A recorded its own and posted.
+  const bDeps = deps({
+    discord: {
+      createPrivateThread: async (parentId, name, reason) => {
+        bAtCreate.resolve();
+        await aPosted.promise;
+        const made = await api.createPrivateThread(parentId, name, reason);
+        bThread = made.id;
+        return made;
+      },
+    },
+  });
+  const aDeps = deps({
+    discord: {
+      createPrivateThread: async (parentId, name, reason) => {
+        b = provisionTicket(world.guild.id, ticket.number, null, bDeps);
+        await bAtCreate.promise;
+        return api.createPrivateThread(parentId, name, reason);
+      },
+      postMessage: async (channelId, body) => {
+        const posted = await api.postMessage(channelId, body);
+        aPosted.resolve();
+        return posted;
+      },
+    },
+  });
+  const a = await provisionTicket(world.guild.id, ticket.number, null, aDeps);
+  const bResult = await b!;
+  expect(bResult.channelId).toBe(a.channelId);
+  // B's own thread lost the race for the row and was deleted; B joined A's.
+  expect(bThread).toBeDefined();
+  expect(bThread).not.toBe(a.channelId);
+  expect(discord.state.channels.has(bThread!)).toBe(false);
+  // Both posted the welcome (B had no recorded channel to look in first); Discord's nonce made it one.
+  expect(discord.requests(`POST /channels/${a.channelId}/messages`)).toHaveLength(2);
+  const welcomes = welcomesIn(a.channelId);
+  expect(welcomes).toHaveLength(1);
+  expect(await store.getTicket(world.guild.id, ticket.number)).toMatchObject({ status: 'open', channelId: a.channelId, welcomeMessageId: welcomes[0].id });
+  expect(threadsOf(ticket.openerId).map((t) => t.id)).toEqual([a.channelId]);
+});
