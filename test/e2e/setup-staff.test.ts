@@ -52,6 +52,9 @@ describe('/setup: several staff roles, clearing channels, refusing bot roles, th
     // Removing: one of several, never the last.
     const removed = await setup([option.role('remove_staff_role', support)]);
     expect(removed.data.content).toContain(`• Staff: <@&${moderators.id}>\n`);
+    // Open tickets are left as they are, and the reply says so.
+    expect(removed.data.content).toContain(`ℹ️ Tickets already open are not changed: <@&${support.id}> keeps its access to open ticket channels until they close (take it away in one with \`/ticket remove_role\`), and its members stay in the ticket threads they joined (\`/ticket remove\`).`);
+    expect(added.data.content).not.toContain('Tickets already open');
     expect((await settings()).staffRoleIds).toEqual([moderators.id]);
     expect(await setup([option.role('remove_staff_role', support)])).toMatchObject({ data: { content: `<@&${support.id}> is not a staff role here. See \`/config show\`.` } });
     expect(await setup([option.role('remove_staff_role', moderators)])).toMatchObject({
@@ -65,6 +68,15 @@ describe('/setup: several staff roles, clearing channels, refusing bot roles, th
     const report = await finalReply(e, status.payload.id);
     expect(report.embeds[0]!.fields!.find((f) => f.name === 'Ticket staff')?.value).toContain(`<@&${support.id}> lacks **Manage Threads**`);
     expect(report.embeds[0]!.fields!.find((f) => f.name === 'Ticket staff')?.value).not.toContain(moderators.id);
+
+    // Every category opening channels (the guild's mode still thread): no thread warning, and the
+    // permissions checked are channel mode's.
+    const categories = await data.store.listCategories(t.guildId);
+    for (const c of categories) await data.category(t.guildId, { ...c, mode: 'channel' });
+    const channelOnly = await runCommand(e, e.world.userId, 'status');
+    const fields = (await finalReply(e, channelOnly.payload.id)).embeds[0]!.fields!;
+    expect(fields.find((f) => f.name === 'Ticket staff')).toBeUndefined();
+    for (const c of categories) await data.category(t.guildId, c);
   });
 
   it('refuses a bot or integration role as staff, and @everyone; nothing is saved', async () => {

@@ -93,19 +93,52 @@ describe('opening tickets in channel mode', () => {
     expect(ticketChannelsOf(member)).toHaveLength(1);
   });
 
-  it('Discord refusing the channel (403): a clear message, no row, slots given back, the staff told which permission', async () => {
+  const CHANNEL_NEEDS = '**View Channels**, **Send Messages**, **Manage Channels**, **Manage Roles**, **Embed Links**, **Attach Files** and **Read Message History**';
+
+  it('Discord refusing the channel (403): a clear message, no row, slots given back, the staff told which permissions that step needs', async () => {
     const member = newMember(e, 'chan-refused');
     const rule = e.discord.faults.set(`POST /guilds/${e.world.guild.id}/channels`, { status: 403, code: 50013 }, 1);
     const reply = await open(member);
     expect(rule.hits).toBe(1);
     expect(reply.content).toBe(
-      `Your ticket could not be created: Deskwire is missing the **Manage Channels** permission in the category <#${ticketsCategoryId}>. Please ask the server staff to give the bot that permission, then try again.`,
+      `Your ticket could not be created: Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}> and is missing at least one of them. Please ask the server staff to give the bot those permissions, then try again.`,
     );
     await expectNothingKept(member);
     expect(e.discord.messagesIn(logChannelId).at(-1)!.content).toBe(
-      `⚠️ <@${member}> could not open a ticket: Deskwire is missing the **Manage Channels** permission in the category <#${ticketsCategoryId}> (needed to create the ticket channel). Give it to the bot’s role there; the member can then try again.`,
+      `⚠️ <@${member}> could not open a ticket: Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}> (to create the ticket channel) and is missing at least one of them. Give them to the bot’s role there (\`/status\` there names the missing ones); the member can then try again.`,
     );
     expect(await open(member)).toMatchObject({ content: expect.stringMatching(/is ready/) });
+  });
+
+  it('a bot holding exactly what /setup asks for in channel mode opens tickets; without Manage Roles the refusal names it among what the step needs', async () => {
+    const g = e.world.guild.id;
+    const botRole = e.discord.state.guilds.get(g)!.roles.find((r) => r.id === e.world.guild.botRoleId)!;
+    const before = botRole.permissions;
+    try {
+      // What /setup lists as missing when the bot has nothing: grant exactly that.
+      const c = e.discord.interactionContext({ guildId: g, channelId: e.world.channelId, userId: e.world.userId });
+      const { commandInteraction } = await import('../../local/discord');
+      const setup = await e.discord.sendInteraction(commandInteraction({ ...c, appPermissions: '0', name: 'setup', options: [] }));
+      const listed = /missing (.*) here:/.exec((setup.body as { data: { content: string } }).data.content)![1];
+      const names = [...listed.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]);
+      expect(names).toEqual(['View Channels', 'Send Messages', 'Manage Channels', 'Manage Roles', 'Embed Links', 'Attach Files', 'Read Message History']);
+      const byName: Record<string, bigint> = { 'View Channels': PermissionFlagsBits.ViewChannel, 'Send Messages': PermissionFlagsBits.SendMessages, 'Manage Channels': PermissionFlagsBits.ManageChannels, 'Manage Roles': PermissionFlagsBits.ManageRoles, 'Embed Links': PermissionFlagsBits.EmbedLinks, 'Attach Files': PermissionFlagsBits.AttachFiles, 'Read Message History': PermissionFlagsBits.ReadMessageHistory };
+      const exactly = names.reduce((acc, n) => acc | byName[n], 0n);
+      botRole.permissions = String(exactly);
+      const member = newMember(e, 'chan-exact');
+      expect((await open(member)).content).toMatch(/is ready/);
+      expect(ticketChannelsOf(member)).toHaveLength(1);
+
+      // Discord itself refuses (no injected fault): the answer names Manage Roles among the step's needs.
+      botRole.permissions = String(exactly & ~PermissionFlagsBits.ManageRoles);
+      const refused = newMember(e, 'chan-no-roles');
+      const reply = await open(refused);
+      expect(reply.content).toContain(`Deskwire needs the ${CHANNEL_NEEDS} permissions in the category <#${ticketsCategoryId}>`);
+      expect(ticketChannelsOf(refused)).toEqual([]);
+      await expectNothingKept(refused);
+    } finally {
+      botRole.permissions = before;
+    }
   });
 
   it('50013 on the welcome post: the channel just made is deleted and the open rolled back', async () => {
@@ -138,13 +171,31 @@ describe('opening tickets in channel mode', () => {
     const { queueDepth } = await import('../../lambdas/shared/adapters/sqs-dead-letters');
     const sqs = new SQSClient({ endpoint: e.stack.endpoints.sqsS3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
     const job = JSON.stringify({ type: 'ticket.open', ctx: interactionContext(payload), guildId: e.world.guild.id, number: ticket.number, note: null });
+    // Redeliveries of the same job: the job ledger skips them.
     for (let i = 0; i < 2; i++) await sqs.send(new SendMessageCommand({ QueueUrl: e.stack.resources.queues.work.url, MessageBody: job }));
     await eventually(async () => (await queueDepth(sqs, e.stack.resources.queues.work.url)) === 0, 5000, 'redeliveries consumed');
-    sqs.destroy();
     const channels = ticketChannelsOf(member);
     expect(channels.map((c) => c.id)).toEqual([ticket.channelId]);
     expect(e.discord.messagesIn(ticket.channelId!)).toHaveLength(1);
-    expect(ticket).toMatchObject({ status: 'open', welcomeMessageId: e.discord.messagesIn(ticket.channelId!)[0].id });
+    const welcomeId = e.discord.messagesIn(ticket.channelId!)[0].id;
+    expect(ticket).toMatchObject({ status: 'open', welcomeMessageId: welcomeId });
+
+    // Past the ledger: a repair finding the ticket as an attempt that died right after posting the
+    // welcome left it (channel recorded, still `opening`) finds that welcome and posts none.
+    const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    await data.db.send(
+      new UpdateCommand({ TableName: e.stack.resources.tableName, Key: Keys.ticket(e.world.guild.id, ticket.number), UpdateExpression: 'SET #s = :opening, welcomeMessageId = :null', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':opening': 'opening', ':null': null } }),
+    );
+    const posts = e.discord.requests(`POST /channels/${ticket.channelId}/messages`).length;
+    const reads = e.discord.requests(`GET /channels/${ticket.channelId}/messages`).length;
+    await sqs.send(new SendMessageCommand({ QueueUrl: e.stack.resources.queues.work.url, MessageBody: JSON.stringify({ type: 'ticket.repair', guildId: e.world.guild.id, number: ticket.number, attempt: 1 }) }));
+    sqs.destroy();
+    await eventually(async () => (await data.store.getTicket(e.world.guild.id, ticket.number))?.status === 'open', 5000, 'repaired');
+    expect(await data.store.getTicket(e.world.guild.id, ticket.number)).toMatchObject({ status: 'open', channelId: ticket.channelId, welcomeMessageId: welcomeId });
+    expect(e.discord.requests(`GET /channels/${ticket.channelId}/messages`).length).toBe(reads + 1);
+    expect(e.discord.requests(`POST /channels/${ticket.channelId}/messages`)).toHaveLength(posts);
+    expect(e.discord.messagesIn(ticket.channelId!)).toHaveLength(1);
+    expect(ticketChannelsOf(member).map((c) => c.id)).toEqual([ticket.channelId]);
   });
 
   it('a parent at the 50-channel cap overflows into a new category next to it', async () => {

@@ -5,6 +5,7 @@ import { Keys } from '../../lambdas/shared/adapters/keys';
 import { systemClock } from '../../lambdas/shared/clock';
 import type { DiscordApi } from '../../lambdas/shared/ports/discord';
 import { archiveClosedTicket } from '../../lambdas/shared/tickets/close-ticket';
+import { finishReopen, undoReopen } from '../../lambdas/shared/tickets/apply-ticket-change';
 import { option } from '../../local/discord';
 import { eventually } from '../support/eventually';
 import { startPostHogSink } from '../support/posthog-sink';
@@ -424,6 +425,50 @@ describe('closing, rating, close requests and reopening through signed interacti
       expect((await t.slot(opener))?.openNumbers).toBeUndefined();
       expect(e.discord.state.channels.get(ch)!.thread_metadata).toMatchObject({ archived: true, locked: true });
       expect((await t.open(opener)).number).toBeGreaterThan(ticket.number);
+    });
+
+    it('channel mode: a reopen that fails keeps the closed channel read-only for its opener (the notice refused, or a give-up after the overwrite was written)', async () => {
+      const parent = e.discord.createChannel(t.guildId, { name: 'Reopen failures', type: ChannelType.GuildCategory });
+      await data.category(t.guildId, { id: 'reopenfail', name: 'Reopen failures', mode: 'channel', parentId: parent.id });
+      const opener = t.member('stays-readonly');
+      const staff = t.staff();
+      const ticket = await t.open(opener, 'reopenfail');
+      const ch = ticket.channelId;
+      const SEND = 1n << 11n;
+      const openerBits = () => {
+        const o = e.discord.state.channels.get(ch)!.permission_overwrites!.find((x) => x.id === opener)!;
+        return { allow: BigInt(o.allow), deny: BigInt(o.deny) };
+      };
+      await t.edited((await closeWithConfirmation(staff, ch)).pressed.payload.id);
+      expect(openerBits().deny & SEND).toBe(SEND);
+
+      // Discord refuses the reopen notice: the ticket goes back to closed, and so does the channel.
+      const rule = e.discord.faults.set(`POST /channels/${ch}/messages`, { status: 403, code: 50013 }, 1);
+      const reopened = await t.ticket(staff, ch, 'reopen');
+      expect((await t.done(reopened.payload.id)).content).toBe(`Ticket ${label(ticket.number)} could not be reopened, so it stays closed: Deskwire is missing a permission for this action. Run /status to see which.`);
+      expect(rule.hits).toBe(1);
+      expect(await raw(ticket.number)).toMatchObject({ status: 'closed', closeReason: 'It could not be reopened' });
+      expect(openerBits().deny & SEND).toBe(SEND);
+      expect(openerBits().allow & SEND).toBe(0n);
+
+      // The overwrite written, its answer lost (a timeout), every retry failing: the give-up closes it and takes Send Messages back.
+      const reopen = await data.store.reopenTicket(await t.get(ticket.number), (await data.store.getCategory(t.guildId, 'reopenfail'))!, staff, Date.now(), null);
+      expect(reopen.ok).toBe(true);
+      const discord = discordWith({
+        setOverwrite: async (id, overwrite, reason) => {
+          await rest.setOverwrite(id, overwrite, reason);
+          throw new Error('The operation was aborted due to timeout');
+        },
+      });
+      const queued: unknown[] = [];
+      const deps = { tickets: data.store, discord, workQueue: { enqueue: async (job: unknown) => void queued.push(job) }, telemetry: { capture: () => undefined, captureException: () => undefined, flush: async () => undefined }, telemetryKey: 'k', clock: systemClock, log: { warn: () => undefined } };
+      await expect(finishReopen(t.guildId, ticket.number, staff, deps)).rejects.toThrow(/timeout/);
+      expect(openerBits().allow & SEND).toBe(SEND); // what the lost write did
+      await undoReopen(await t.get(ticket.number), staff, { ...deps, discord: rest });
+      expect(await raw(ticket.number)).toMatchObject({ status: 'closed', closeReason: 'It could not be reopened' });
+      expect(openerBits().deny & SEND).toBe(SEND);
+      expect(openerBits().allow & SEND).toBe(0n);
+      expect(queued).toEqual([expect.objectContaining({ type: 'ticket.archive', number: ticket.number })]);
     });
 
     it('with auto-close on, the reopen itself makes the ticket due (before the worker runs)', async () => {

@@ -288,11 +288,11 @@ describe('ticket limits, support hours, the message context menu and ticket_open
     expect(await openCount('drifted')).toBe(1);
     // A count that drifted to 0 (e.g. data from before this fix).
     await data.db.send(new UpdateCommand({ TableName: e.stack.resources.tableName, Key: Keys.category(g, 'drifted'), UpdateExpression: 'SET openCount = :z', ExpressionAttributeValues: { ':z': 0 } }));
-    await data.store.abandonTicket(reserved.ticket);
+    await data.store.abandonTicket(reserved.ticket, null);
     expect(await openCount('drifted')).toBe(0);
     expect(await data.store.getTicket(g, reserved.ticket.number)).toBeNull();
     expect((await t.slot(opener, 'drifted'))?.openNumbers).toBeUndefined();
-    await data.store.abandonTicket(reserved.ticket); // a retried job: nothing changes
+    await data.store.abandonTicket(reserved.ticket, null); // a retried job: nothing changes
     expect(await openCount('drifted')).toBe(0);
   });
 });

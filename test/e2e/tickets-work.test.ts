@@ -96,6 +96,22 @@ describe('working a ticket: staff commands and buttons through signed interactio
     expect(e.discord.threadMembersOf(ch)).toContain(bob);
     expect(t.field(t.welcome(ticket), 'Claimed by')).toBe(`<@${bob}>`);
 
+    // Discord refuses adding the new owner to the thread: the transfer stands (the row names them),
+    // and the public answer says so with what to do, instead of a failure contradicting the row.
+    const carol = t.staff('carol');
+    const rule = e.discord.faults.set(`PUT /channels/${ch}/thread-members/${carol}`, { status: 403, code: 50013 }, 1);
+    const toCarol = await t.ticket(bob, ch, 'transfer', [option.user('member', { id: carol }, { roles: [e.world.guild.supportRoleId!] })]);
+    expect((await t.done(toCarol.payload.id)).content).toBe(
+      `🔁 <@${bob}> transferred this ticket to <@${carol}>, but they could not be added to this thread: Deskwire is missing a permission in this thread (\`/status\` shows which). Once it is fixed, add them with \`/ticket add\`.`,
+    );
+    expect(rule.hits).toBe(1);
+    expect(await t.get(ticket.number)).toMatchObject({ claimedBy: carol });
+    expect(e.discord.threadMembersOf(ch)).not.toContain(carol);
+    expect(t.field(t.welcome(ticket), 'Claimed by')).toBe(`<@${carol}>`);
+    // Back to bob for the rest.
+    await t.done((await t.ticket(carol, ch, 'transfer', [option.user('member', { id: bob }, { roles: [e.world.guild.supportRoleId!] })])).payload.id);
+    expect(await t.get(ticket.number)).toMatchObject({ claimedBy: bob });
+
     // Unclaim with the button: open for any staff again.
     const unclaimed = await t.press(bob, ch, `dw1:ticket-unclaim:${ticket.number}`, t.welcome(ticket));
     expect((await t.done(unclaimed.payload.id)).content).toBe(`<@${bob}> unclaimed this ticket; any staff member can pick it up.`);

@@ -1,6 +1,7 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { buildCustomId, parseCustomId } from '../../lambdas/shared/custom-id';
-import { missingBotPermissions, REQUIRED_BOT_PERMISSIONS } from '../../lambdas/shared/domain/permissions';
+import { missingBotPermissions, permissionsFor, REQUIRED_BOT_PERMISSIONS } from '../../lambdas/shared/domain/permissions';
+import { BOT_ALLOW, MEMBER_ALLOW } from '../../lambdas/shared/contracts/ticket-channel';
 
 describe('custom_id scheme', () => {
   it('round-trips action and arguments', () => {
@@ -33,5 +34,13 @@ describe('bot permission check', () => {
     expect(missingBotPermissions(String(PermissionFlagsBits.Administrator))).toEqual([]);
     expect(missingBotPermissions('not-a-number')).toHaveLength(REQUIRED_BOT_PERMISSIONS.length);
     expect(missingBotPermissions(null)).toHaveLength(REQUIRED_BOT_PERMISSIONS.length);
+  });
+
+  it('asks, for channel mode, for every bit a ticket channel grants the bot (Discord refuses granting a bit the bot lacks)', () => {
+    const channelMode = permissionsFor(['channel']).reduce((acc, p) => acc | p.bit, 0n);
+    expect(BOT_ALLOW & ~channelMode).toBe(0n);
+    expect(MEMBER_ALLOW & ~channelMode).toBe(0n);
+    expect(missingBotPermissions(String(channelMode), ['channel'])).toEqual([]);
+    expect(missingBotPermissions(String(channelMode), ['thread']).map((p) => p.name)).toEqual(['Send Messages in Threads', 'Create Private Threads', 'Manage Threads']);
   });
 });

@@ -12,9 +12,18 @@ describe('what a member and the staff are told when Discord refuses a step of op
     });
     expect(describeRefusal(refused(50013), { kind: 'add_opener', parentId: '1' }, 'u').message).toContain('**Send Messages in Threads** permission in <#1>');
     expect(describeRefusal(refused(50013), { kind: 'welcome', mode: 'channel', parentId: '2' }, 'u').message).toContain('**Send Messages** permission in the category <#2>');
-    expect(describeRefusal(refused(50013), { kind: 'create_channel', parentId: null }, 'u').message).toContain('**Manage Channels** permission in this server');
+    // Creating a channel needs several: all of them are named, none guessed.
+    expect(describeRefusal(refused(50013), { kind: 'create_channel', parentId: '2' }, 'u')).toMatchObject({
+      message:
+        'Your ticket could not be created: Deskwire needs the **View Channels**, **Send Messages**, **Manage Channels**, **Manage Roles**, **Embed Links**, **Attach Files** and **Read Message History** permissions in the category <#2> and is missing at least one of them. Please ask the server staff to give the bot those permissions, then try again.',
+      staffLine:
+        '⚠️ <@u> could not open a ticket: Deskwire needs the **View Channels**, **Send Messages**, **Manage Channels**, **Manage Roles**, **Embed Links**, **Attach Files** and **Read Message History** permissions in the category <#2> (to create the ticket channel) and is missing at least one of them. Give them to the bot’s role there (`/status` there names the missing ones); the member can then try again.',
+    });
+    // Looking for an earlier welcome reads the channel's history.
+    expect(describeRefusal(refused(50013), { kind: 'find_welcome', mode: 'thread', parentId: '1' }, 'u').staffLine).toContain('missing the **Read Message History** permission in <#1> (needed to check the ticket for a welcome message posted earlier)');
+    expect(describeRefusal(refused(50013), { kind: 'find_welcome', mode: 'channel', parentId: '2' }, 'u').message).toContain('**Read Message History** permission in the category <#2>');
     // Missing Access: the bot cannot see the channel at all.
-    expect(describeRefusal(refused(50001), { kind: 'create_thread', parentId: '1' }, 'u').message).toContain('**View Channel** permission in <#1>');
+    expect(describeRefusal(refused(50001), { kind: 'create_thread', parentId: '1' }, 'u').message).toContain('**View Channels** permission in <#1>');
   });
 
   it('says what else happened: the member left, a channel went away, a cap was reached', () => {

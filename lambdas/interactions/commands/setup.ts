@@ -91,7 +91,18 @@ export const setupCommand: CommandModule<APIChatInputApplicationCommandInteracti
         ? `⚠️ Deskwire is missing ${result.missingPermissions.map((p) => `**${p}**`).join(', ')} here: tickets will fail until you grant ${result.missingPermissions.length === 1 ? 'it' : 'them'} to the Deskwire role.`
         : '',
       unseen ?? '',
+      removedStaffNote(o.string('remove_staff_role')),
     ].filter(Boolean);
     return { reply: ephemeralReply(lines.join('\n')) };
   },
 };
+
+/**
+ * Removing a staff role changes new tickets only: tickets already open keep the access it was given
+ * (its overwrite on ticket channels, the thread members it let in). Said instead of rewriting every
+ * open ticket, which staff can do per ticket where it matters.
+ */
+function removedStaffNote(roleId: string | null): string {
+  if (!roleId) return '';
+  return `ℹ️ Tickets already open are not changed: ${roleMention(roleId)} keeps its access to open ticket channels until they close (take it away in one with \`/ticket remove_role\`), and its members stay in the ticket threads they joined (\`/ticket remove\`).`;
+}

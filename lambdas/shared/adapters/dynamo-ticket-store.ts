@@ -184,7 +184,13 @@ export class DynamoTicketStore implements TicketStore {
       if (!(err instanceof TransactionCanceledException)) throw err;
       const [memberReason, categoryReason] = (err.CancellationReasons ?? []).map((r) => r.Code);
       if (memberReason === 'ConditionalCheckFailed') {
-        return (await this.memberRefusal(guildId, openerId, category, now)) ?? { ok: false, reason: 'cooldown', retryAt: now };
+        const refusal = await this.memberRefusal(guildId, openerId, category, now);
+        if (refusal) return refusal;
+        // The slot that refused was freed before this read (a concurrent open rolled back or closed).
+        // Without a cooldown only the limit can have refused: the member-limit answer (a ticket
+        // "being created right now"), never "recently opened" at this very moment.
+        if (cooldownMinutes <= 0) return { ok: false, reason: 'member_limit', limit: perMember, openTickets: [] };
+        return { ok: false, reason: 'cooldown', retryAt: now };
       }
       if (categoryReason === 'ConditionalCheckFailed') {
         const still = await this.getCategory(guildId, category.id);
@@ -218,10 +224,16 @@ export class DynamoTicketStore implements TicketStore {
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 
-  async abandonTicket(ticket: Ticket): Promise<boolean> {
+  async abandonTicket(ticket: Ticket, channelId: string | null): Promise<boolean> {
+    // Still opening, and holding this attempt's channel or none: never the row of a channel another attempt recorded.
+    const opening = {
+      ConditionExpression: `#status = :opening AND (attribute_not_exists(channelId) OR channelId = :null${channelId ? ' OR channelId = :ours' : ''})`,
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':opening': 'opening', ':null': null, ...(channelId ? { ':ours': channelId } : {}) },
+    };
     return transactWrite(this.db, {
         TransactItems: [
-          { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } } },
+          { Delete: { TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ...opening } },
           {
             Update: {
               TableName: this.tableName,
@@ -251,7 +263,7 @@ export class DynamoTicketStore implements TicketStore {
         // release the rest without it, the row only while it is still `opening`.
         const deleted = await sendIf(
           this.db,
-          new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ConditionExpression: '#status = :opening', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':opening': 'opening' } }),
+          new DeleteCommand({ TableName: this.tableName, Key: Keys.ticket(ticket.guildId, ticket.number), ...opening }),
         );
         if (!deleted) return false;
         await this.db.send(

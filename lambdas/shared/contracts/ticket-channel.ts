@@ -15,8 +15,12 @@ export type TicketOverwrite = Pick<APIOverwrite, 'id' | 'type' | 'allow' | 'deny
 
 /** What a ticket's opener, added members and staff roles may do in a ticket channel. */
 export const MEMBER_ALLOW = PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages | PermissionFlagsBits.ReadMessageHistory | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.EmbedLinks;
-/** The bot's own allow set in a ticket channel (it manages the channel and its messages). */
-export const BOT_ALLOW = MEMBER_ALLOW | PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageMessages;
+/**
+ * The bot's own allow set in a ticket channel (it manages the channel). Only bits the bot needs
+ * anyway: Discord refuses an overwrite granting a bit the bot lacks, so each one must be among the
+ * permissions `/setup` and `/status` ask for (`REQUIRED_BOT_PERMISSIONS`).
+ */
+export const BOT_ALLOW = MEMBER_ALLOW | PermissionFlagsBits.ManageChannels;
 
 /** Overwrite target types. @see https://discord.com/developers/docs/resources/channel#overwrite-object */
 const ROLE = 0;

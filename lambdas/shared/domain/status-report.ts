@@ -5,6 +5,7 @@ import type { GuildStore } from '../ports/guild-store';
 import { describeEntitlement } from '../licensing/messages';
 import type { Entitlements } from '../licensing/ports';
 import { relativeTime } from '../tickets/messages';
+import type { Category, GuildSettings, TicketMode } from '../tickets/model';
 import type { TicketStore } from '../tickets/ports';
 import { rolesWithoutThreadAccess, threadVisibilityWarning } from '../tickets/staff-visibility';
 import { missingBotPermissions } from './permissions';
@@ -37,8 +38,10 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
     deps.discord.listGuildChannels(ctx.guildId),
     deps.entitlements?.entitlementFor(ctx.guildId) ?? null,
   ]);
-  const missing = missingBotPermissions(ctx.appPermissions);
-  const unseen = deps.tickets ? threadVisibilityWarning(await threadStaffWithoutAccess(ctx.guildId, deps.tickets, deps.discord)) : null;
+  const setup = deps.tickets ? await ticketSetup(ctx.guildId, deps.tickets) : null;
+  // The permissions of the ticket modes in use (all of them before the first /setup).
+  const missing = missingBotPermissions(ctx.appPermissions, setup?.modes.length ? setup.modes : undefined);
+  const unseen = setup ? threadVisibilityWarning(await threadStaffWithoutAccess(ctx.guildId, setup, deps.discord)) : null;
   const fields: APIEmbed['fields'] = [
     { name: 'Installation', value: record?.status === 'installed' ? `Installed ${relativeTime(record.installedAt)}` : 'Not recorded yet: it appears once the gateway sees this server.', inline: false },
     {
@@ -64,13 +67,22 @@ export async function buildStatusReport(ctx: InteractionContext, deps: StatusRep
   };
 }
 
-/** Staff roles of thread-mode tickets (the guild's, and thread categories' own) without Manage Threads. */
-async function threadStaffWithoutAccess(guildId: string, tickets: NonNullable<StatusReportDeps['tickets']>, discord: DiscordApi): Promise<string[]> {
+/** The guild's ticket settings and categories, and the modes its tickets are opened in. */
+async function ticketSetup(guildId: string, tickets: NonNullable<StatusReportDeps['tickets']>): Promise<{ settings: GuildSettings | null; categories: Category[]; modes: TicketMode[] }> {
   const settings = await tickets.getSettings(guildId);
-  if (!settings) return [];
+  if (!settings) return { settings, categories: [], modes: [] };
   const categories = await tickets.listCategories(guildId);
+  // Without categories a ticket takes the guild's mode; with them, each category's own or the guild's.
+  const modes = categories.length === 0 ? [settings.mode] : [...new Set(categories.map((c) => c.mode ?? settings.mode))];
+  return { settings, categories, modes };
+}
+
+/** Staff roles of thread-mode tickets (the guild's, and thread categories' own) without Manage Threads. */
+async function threadStaffWithoutAccess(guildId: string, setup: Awaited<ReturnType<typeof ticketSetup>>, discord: DiscordApi): Promise<string[]> {
+  const { settings, categories } = setup;
+  // Only when some ticket is actually opened as a thread: categories overriding to channel mode do not count.
+  if (!settings || !setup.modes.includes('thread')) return [];
   const threadCategories = categories.filter((c) => (c.mode ?? settings.mode) === 'thread');
-  if (threadCategories.length === 0 && settings.mode !== 'thread') return [];
   const staff = new Set([...settings.staffRoleIds, ...threadCategories.flatMap((c) => c.staffRoleIds)]);
   const roles = (await discord.listGuildRoles(guildId)).filter((r) => staff.has(r.id));
   return rolesWithoutThreadAccess(roles);

@@ -46,11 +46,19 @@ export async function applyTicketChange(guildId: string, number: number, change:
     case 'unclaim':
       await refresh();
       return say(`${actor} unclaimed this ticket${change.previous === actorId ? '' : ` from ${userMention(change.previous)}`}; any staff member can pick it up.`);
-    case 'transfer':
-      // In a private thread the new owner must be a member to see it at all.
-      if (ticket.mode === 'thread') await deps.discord.addThreadMember(channelId, change.to);
+    case 'transfer': {
+      // In a private thread the new owner must be a member to see it at all. The row already names
+      // them (the claim stands, as for claims): a refusal is said next to the transfer, with what to do.
+      let notAdded = '';
+      if (ticket.mode === 'thread') {
+        await deps.discord.addThreadMember(channelId, change.to).catch((err: unknown) => {
+          if (!(err instanceof DiscordActionError)) throw err;
+          notAdded = `, but they could not be added to this thread: ${whyNotAdded(err)}`;
+        });
+      }
       await refresh();
-      return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}.`);
+      return say(`🔁 ${actor} transferred this ticket to ${userMention(change.to)}${notAdded || '.'}`);
+    }
     case 'priority':
       await refresh();
       return say(`Priority set to **${priorityName(ticket.priority)}** by ${actor}.`);
@@ -90,6 +98,21 @@ export async function applyTicketChange(guildId: string, number: number, change:
   }
 }
 
+/** Why a transferred-to staff member is not in the thread, and what to do about it. */
+function whyNotAdded(err: DiscordActionError): string {
+  switch (err.discordCode) {
+    case 10007:
+      return 'they are no longer in this server. Transfer the ticket to someone else.';
+    case 30033:
+      return 'the thread has reached Discord’s member limit. Remove someone with `/ticket remove`, then add them with `/ticket add`.';
+    case 50013:
+    case 50001:
+      return 'Deskwire is missing a permission in this thread (`/status` shows which). Once it is fixed, add them with `/ticket add`.';
+    default:
+      return `${err.message} Add them with \`/ticket add\` once that is fixed.`;
+  }
+}
+
 /**
  * The worker's half of reopening (the row is open again, slots re-taken, auto-close due):
  * unarchive + unlock the thread and re-add the opener, a notice, the buttons back, a log line.
@@ -108,11 +131,11 @@ export async function finishReopen(guildId: string, number: number, actorId: str
       await deps.discord.addThreadMember(ticket.channelId, ticket.openerId).catch((err) => {
         if (!isUnknownMember(err)) throw err;
       });
-    } else {
-      // The close took Send Messages from the opener; the reopen gives it back.
-      await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
     }
     await deps.discord.postMessage(ticket.channelId, { content: `🔓 ${userMention(ticket.openerId)}, ticket ${label} was reopened by ${userMention(actorId)}.`, allowed_mentions: { users: [ticket.openerId] } });
+    // The close took Send Messages from the opener; the reopen gives it back last, so a reopen
+    // failing before this leaves the closed channel read-only.
+    if (ticket.mode === 'channel') await deps.discord.setOverwrite(ticket.channelId, openerOverwrite(ticket.openerId, 'open'), `Ticket ${label} reopened`);
   } catch (err) {
     if (!(err instanceof DiscordActionError)) throw err;
     await undoReopen(ticket, actorId, deps);
@@ -130,9 +153,16 @@ export async function finishReopen(guildId: string, number: number, actorId: str
 
 /**
  * A reopen that cannot be finished goes back to closed: the opener's and the category's slots are
- * released, and the thread is locked (or the channel deleted) again after the close delay.
+ * released, a ticket channel is read-only for its opener again (best effort: the reopen may have
+ * given Send Messages back before failing, e.g. a write applied whose answer was lost), and the
+ * thread is locked (or the channel deleted) again after the close delay.
  */
 export async function undoReopen(ticket: Ticket, actorId: string, deps: TicketEffectsDeps): Promise<void> {
   const closed = await deps.tickets.closeTicket(ticket, { closedBy: actorId, reason: 'It could not be reopened', now: deps.clock.now() });
-  if (closed) await scheduleArchive(closed, deps);
+  if (!closed) return;
+  const { channelId } = closed;
+  if (closed.mode === 'channel' && channelId) {
+    await bestEffort('make the ticket channel read-only again', deps, () => deps.discord.setOverwrite(channelId, openerOverwrite(closed.openerId, 'closed'), `Ticket ${ticketLabel(closed)} could not be reopened`));
+  }
+  await scheduleArchive(closed, deps);
 }

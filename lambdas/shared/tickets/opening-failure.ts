@@ -1,5 +1,8 @@
 import { DiscordActionError, UserError } from '../errors';
 import { GuildChannelCapError } from '../ports/discord';
+import { BOT_ALLOW } from '../contracts/ticket-channel';
+import { PermissionFlagsBits } from '../discord-constants';
+import { permissionNames } from '../domain/permissions';
 import { channelLink, userMention } from './messages';
 
 /**
@@ -8,18 +11,24 @@ import { channelLink, userMention } from './messages';
  */
 export type ProvisionStep =
   | { kind: 'create_thread' | 'create_channel' | 'add_opener'; parentId: string | null }
-  | { kind: 'welcome'; mode: 'thread' | 'channel'; parentId: string | null };
+  | { kind: 'welcome' | 'find_welcome'; mode: 'thread' | 'channel'; parentId: string | null };
 
-/** What the bot needed at each step (as Discord names the permission), and what for. */
-const NEEDS: Record<ProvisionStep['kind'] | 'welcome_thread', { permission: string; action: string }> = {
+/**
+ * What the bot needed at each step (bits of the required permissions, named from that one list),
+ * and what for. A step needing several cannot tell which one Discord missed: all are named.
+ */
+const NEEDS: Record<ProvisionStep['kind'] | 'welcome_thread', { bits: bigint; action: string }> = {
   // Starting a private thread. @see https://discord.com/developers/docs/resources/channel#start-thread-without-message
-  create_thread: { permission: 'Create Private Threads', action: 'create the private ticket thread' },
-  // Creating a channel (its overwrites only grant what the bot has). @see https://discord.com/developers/docs/resources/guild#create-guild-channel
-  create_channel: { permission: 'Manage Channels', action: 'create the ticket channel' },
+  create_thread: { bits: PermissionFlagsBits.CreatePrivateThreads, action: 'create the private ticket thread' },
+  // Creating a channel with overwrites needs Manage Channels, Manage Roles, and every bit the
+  // overwrites grant (the bot's own set covers the members'). @see https://discord.com/developers/docs/resources/guild#create-guild-channel
+  create_channel: { bits: PermissionFlagsBits.ManageChannels | PermissionFlagsBits.ManageRoles | BOT_ALLOW, action: 'create the ticket channel' },
   // Adding a member needs the ability to send messages in the thread. @see https://discord.com/developers/docs/resources/channel#add-thread-member
-  add_opener: { permission: 'Send Messages in Threads', action: 'add the member to their ticket thread' },
-  welcome_thread: { permission: 'Send Messages in Threads', action: 'post the welcome message in the ticket thread' },
-  welcome: { permission: 'Send Messages', action: 'post the welcome message in the ticket channel' },
+  add_opener: { bits: PermissionFlagsBits.SendMessagesInThreads, action: 'add the member to their ticket thread' },
+  welcome_thread: { bits: PermissionFlagsBits.SendMessagesInThreads, action: 'post the welcome message in the ticket thread' },
+  welcome: { bits: PermissionFlagsBits.SendMessages, action: 'post the welcome message in the ticket channel' },
+  // A retry reads the channel's first messages for an earlier welcome. @see https://discord.com/developers/docs/resources/message#get-channel-messages
+  find_welcome: { bits: PermissionFlagsBits.ReadMessageHistory, action: 'check the ticket for a welcome message posted earlier' },
 };
 
 /** 50013 Missing Permissions, 50001 Missing Access (cannot see the channel). */
@@ -69,11 +78,18 @@ export function describeRefusal(err: unknown, step: ProvisionStep | null, opener
   }
   if (code !== undefined && PERMISSION_CODES.has(code) && step) {
     const need = NEEDS[step.kind === 'welcome' && step.mode === 'thread' ? 'welcome_thread' : step.kind];
-    const permission = code === 50001 ? 'View Channel' : need.permission;
+    const names = permissionNames(code === 50001 ? PermissionFlagsBits.ViewChannel : need.bits);
     const where = whereFor(step);
+    if (names.length === 1) {
+      return new TicketNotOpenedError(
+        `Your ticket could not be created: Deskwire is missing the **${names[0]}** permission ${where}. Please ask the server staff to give the bot that permission, then try again.`,
+        `${who}: Deskwire is missing the **${names[0]}** permission ${where} (needed to ${need.action}). Give it to the bot’s role there; the member can then try again.`,
+      );
+    }
+    const all = listOf(names.map((n) => `**${n}**`));
     return new TicketNotOpenedError(
-      `Your ticket could not be created: Deskwire is missing the **${permission}** permission ${where}. Please ask the server staff to give the bot that permission, then try again.`,
-      `${who}: Deskwire is missing the **${permission}** permission ${where} (needed to ${need.action}). Give it to the bot’s role there; the member can then try again.`,
+      `Your ticket could not be created: Deskwire needs the ${all} permissions ${where} and is missing at least one of them. Please ask the server staff to give the bot those permissions, then try again.`,
+      `${who}: Deskwire needs the ${all} permissions ${where} (to ${need.action}) and is missing at least one of them. Give them to the bot’s role there (\`/status\` there names the missing ones); the member can then try again.`,
     );
   }
   if (code === 10007) {
@@ -101,6 +117,9 @@ export function describeRefusal(err: unknown, step: ProvisionStep | null, opener
  */
 function whereFor(step: ProvisionStep): string {
   if (!step.parentId) return 'in this server';
-  const inCategory = step.kind === 'create_channel' || (step.kind === 'welcome' && step.mode === 'channel');
+  const inCategory = step.kind === 'create_channel' || ('mode' in step && step.mode === 'channel');
   return inCategory ? `in the category ${channelLink(step.parentId)}` : `in ${channelLink(step.parentId)}`;
 }
+
+/** "A, B and C". */
+const listOf = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);

@@ -57,9 +57,11 @@ export interface TicketStore {
   reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null>;
   /**
    * Undoes a reservation whose channel could not be made: row deleted, slots released. Only while
-   * it is still `opening`; true when this call undid it (false: already undone, or opened since).
+   * it is still `opening` and its recorded channel is `channelId` or none (a channel another attempt
+   * recorded is never abandoned with its row); true when this call undid it (false: already undone,
+   * opened since, or holding another channel).
    */
-  abandonTicket(ticket: Ticket): Promise<boolean>;
+  abandonTicket(ticket: Ticket, channelId: string | null): Promise<boolean>;
 
   getTicket(guildId: string, number: number): Promise<Ticket | null>;
   /** The ticket living in `channelId` (thread or channel), via the channel index. */

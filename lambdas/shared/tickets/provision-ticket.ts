@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { UserError } from '../errors';
+import { RetryLaterError, UserError } from '../errors';
 import { buildCustomId } from '../custom-id';
 import { messageNonce } from '../message-nonce';
 import { safeError } from '../safe-error';
@@ -44,7 +44,7 @@ export async function provisionTicket(guildId: string, number: number, note: str
   if (ticket.status !== 'opening' && ticket.channelId) return { ticket, channelId: ticket.channelId };
   const settings = await deps.tickets.getSettings(guildId);
   if (!settings) {
-    await deps.tickets.abandonTicket(ticket);
+    if ((await deps.tickets.abandonTicket(ticket, ticket.channelId)) && ticket.channelId) await deleteQuietly(ticket.channelId, ticket, deps);
     throw new UserError('Tickets are not set up in this server any more. A server admin can run `/setup`.');
   }
   const category = await deps.tickets.getCategory(guildId, ticket.categoryId);
@@ -65,10 +65,12 @@ export async function provisionTicket(guildId: string, number: number, note: str
       step = { kind: 'add_opener', parentId };
       await deps.discord.addThreadMember(channelId, ticket.openerId);
     }
+    // A channel recorded by an earlier attempt may already hold the welcome (that attempt failed after posting).
+    step = { kind: 'find_welcome', mode: ticket.mode, parentId };
+    const earlier = ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null;
     step = { kind: 'welcome', mode: ticket.mode, parentId };
     const body = welcomeMessage({ ...ticket, channelId }, category ?? { name: 'Ticket', emoji: null }, staff, note);
-    // A channel recorded by an earlier attempt may already hold the welcome (that attempt failed after posting).
-    welcomeId = (ticket.channelId ? await earlierWelcome(channelId, ticket, deps) : null) ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
+    welcomeId = earlier ?? (await deps.discord.postMessage(channelId, { ...body, nonce: welcomeNonce(ticket), enforce_nonce: true })).id;
   } catch (err) {
     if (!isRefusal(err)) throw err;
     const refusal = describeRefusal(err, step, ticket.openerId);
@@ -101,14 +103,24 @@ async function earlierWelcome(channelId: string, ticket: Ticket, deps: Provision
 
 /**
  * Records the channel just made. When it cannot be recorded (the write failed, or another attempt
- * recorded its own first), this one would be left behind by the retry: it is deleted.
+ * recorded its own first), this one would be left behind by the retry: it is deleted. A write that
+ * reports failure may still have been applied (a timeout after DynamoDB wrote it), so the row is
+ * read again first: a channel the row points at is the ticket's and is kept for the retry.
  */
 async function recordChannel(ticket: Ticket, created: string, deps: ProvisionDeps): Promise<string> {
   let recorded: string;
   try {
     recorded = await deps.tickets.attachChannel(ticket, created);
   } catch (err) {
-    await deleteQuietly(created, ticket, deps);
+    const row = await deps.tickets.getTicket(ticket.guildId, ticket.number).then(
+      (t) => t,
+      (readErr) => {
+        // Unknown whether it was recorded: a stray empty channel is better than deleting the ticket's own.
+        deps.log.warn('could not tell whether the new ticket channel was recorded; kept it', { guildId: ticket.guildId, number: ticket.number, channelId: created, error: safeError(readErr) });
+        return undefined;
+      },
+    );
+    if (row !== undefined && row?.channelId !== created) await deleteQuietly(created, ticket, deps);
     throw err;
   }
   if (recorded !== created) await deleteQuietly(created, ticket, deps);
@@ -117,17 +129,30 @@ async function recordChannel(ticket: Ticket, created: string, deps: ProvisionDep
 
 /**
  * Undoes an open Discord refused: the reservation, then its channel (best effort) and a staff log
- * line. The reservation goes first and only while still `opening`, so an attempt racing one that
- * did open the ticket never deletes a live ticket's channel: that ticket is returned instead.
+ * line. The reservation goes first, only while still `opening` and holding this attempt's channel
+ * or none, so an attempt racing another never deletes a channel that attempt recorded (nor a live
+ * ticket's): an opened ticket is returned instead, and while the other attempt is still at work
+ * this one steps back with a retryable error (its retry finds the recorded channel and finishes).
  */
 async function rollBack(ticket: Ticket, channelId: string | null, settings: GuildSettings, refusal: TicketNotOpenedError, deps: ProvisionDeps): Promise<Ticket | null> {
-  if (!(await deps.tickets.abandonTicket(ticket))) {
+  if (!(await deps.tickets.abandonTicket(ticket, channelId))) {
     const current = await deps.tickets.getTicket(ticket.guildId, ticket.number);
     if (current && current.status !== 'opening') return current;
+    if (current?.channelId && current.channelId !== channelId) throw new TicketBusyError(ticket);
   }
   if (channelId) await deleteQuietly(channelId, ticket, deps);
   await logToStaff(settings, refusal.staffLine, deps);
   return null;
+}
+
+/**
+ * Another attempt recorded its own channel for this ticket while this one was refused: not a
+ * refusal of the ticket (that attempt may still open it), so the job is retried.
+ */
+export class TicketBusyError extends RetryLaterError {
+  constructor(ticket: Pick<Ticket, 'guildId' | 'number'>) {
+    super(`ticket ${ticket.guildId}#${ticket.number} is being set up by another attempt`);
+  }
 }
 
 /** Deleting what a failed open made is best effort: a failure is logged, never the member's problem. */

@@ -63,7 +63,7 @@ export async function repairTicket(guildId: string, number: number, attempt: num
     if (attempt < MAX_REPAIRS) throw err;
     const settings = await deps.tickets.getSettings(guildId);
     if (!ticket.channelId) {
-      await deps.tickets.abandonTicket(ticket);
+      await deps.tickets.abandonTicket(ticket, null);
       return 'abandoned';
     }
     await deps.tickets.markOpen(ticket, null, deps.clock.now());

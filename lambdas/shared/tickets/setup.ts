@@ -1,6 +1,5 @@
 import { UserError } from '../errors';
-import { PermissionFlagsBits } from '../discord-constants';
-import { hasPermission, parsePermissions } from '../domain/permissions';
+import { missingBotPermissions } from '../domain/permissions';
 import { categoryIdFor } from './categories';
 import { roleMention } from './messages';
 import { DEFAULT_SETTINGS, newCategory, type GuildSettings, type TicketMode } from './model';
@@ -46,27 +45,6 @@ export interface SetupResult {
   createdDefaultCategory: boolean;
   missingPermissions: string[];
 }
-
-/** What each mode needs from the bot, named as in Discord's UI. */
-const NEEDED: Record<TicketMode, Array<[string, bigint]>> = {
-  thread: [
-    ['View Channels', PermissionFlagsBits.ViewChannel],
-    ['Send Messages', PermissionFlagsBits.SendMessages],
-    ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
-    ['Create Private Threads', PermissionFlagsBits.CreatePrivateThreads],
-    ['Manage Threads', PermissionFlagsBits.ManageThreads],
-    ['Embed Links', PermissionFlagsBits.EmbedLinks],
-    ['Read Message History', PermissionFlagsBits.ReadMessageHistory],
-  ],
-  channel: [
-    ['View Channels', PermissionFlagsBits.ViewChannel],
-    ['Send Messages', PermissionFlagsBits.SendMessages],
-    ['Manage Channels', PermissionFlagsBits.ManageChannels],
-    ['Manage Roles', PermissionFlagsBits.ManageRoles],
-    ['Embed Links', PermissionFlagsBits.EmbedLinks],
-    ['Read Message History', PermissionFlagsBits.ReadMessageHistory],
-  ],
-};
 
 /**
  * `/setup`: one step to a working default, and the same command changes any part later (options
@@ -123,7 +101,6 @@ export async function applySetup(input: SetupInput, deps: { tickets: TicketStore
       else taken.add(general.id);
     }
   }
-  const bits = parsePermissions(input.appPermissions);
-  const missingPermissions = NEEDED[mode].filter(([, bit]) => !hasPermission(bits, bit)).map(([name]) => name);
+  const missingPermissions = missingBotPermissions(input.appPermissions, [mode]).map((p) => p.name);
   return { settings, createdDefaultCategory, missingPermissions };
 }

@@ -25,7 +25,7 @@ export function openTicket(job: z.infer<typeof TicketOpenJob>, attempt: number, 
     {
       onGiveUp: async () => {
         const ticket = await deps.tickets.getTicket(job.guildId, job.number);
-        if (ticket && ticket.status === 'opening' && !ticket.channelId) await deps.tickets.abandonTicket(ticket);
+        if (ticket && ticket.status === 'opening' && !ticket.channelId) await deps.tickets.abandonTicket(ticket, null);
       },
     },
   );
