@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { handleInteractionRequest, type InteractionsApp } from '../../lambdas/interactions/app';
 import { buildInteractionsApp } from '../../lambdas/interactions/handler';
@@ -73,19 +75,36 @@ describe('interactions handler', () => {
     }
   });
 
-  it('gives its DynamoDB and SQS clients a short request timeout and two attempts at most', async () => {
-    const built = await buildInteractionsApp({
-      AWS_REGION: 'us-east-1',
-      TABLE_NAME: 'table',
-      DISCORD_APPLICATION_ID: '1300000000000000002',
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
+  it('gives up on a DynamoDB or SQS endpoint that answers too slowly: two attempts of about a second each, then a TimeoutError', async () => {
+    // A loopback endpoint that answers each request only after 3 s (longer than Discord's window).
+    const hits = { dynamodb: 0, sqs: 0 };
+    const server = createServer((req, res) => {
+      hits[String(req.headers['x-amz-target']).startsWith('AmazonSQS') ? 'sqs' : 'dynamodb'] += 1;
+      req.resume();
+      const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'), 3_000);
+      res.on('close', () => clearTimeout(timer));
     });
-    const clients = [(built.tickets as unknown as { db: { config: never } }).db, (built.workQueue as unknown as { sqs: { config: never } }).sqs];
-    for (const client of clients) {
-      const config = client.config as { maxAttempts: () => Promise<number>; requestHandler: { configProvider: Promise<{ requestTimeout: number; connectionTimeout: number }> } };
-      expect(await config.maxAttempts()).toBe(2);
-      expect(await config.requestHandler.configProvider).toMatchObject({ requestTimeout: 1000, connectionTimeout: 500 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const built = await buildInteractionsApp({
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        AWS_ENDPOINT_URL_SQS: endpoint,
+        TABLE_NAME: 'table',
+        DISCORD_APPLICATION_ID: '1300000000000000002',
+        DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+        WORK_QUEUE_URL: `${endpoint}/000000000000/work`,
+      });
+      const outcomes = await Promise.allSettled([
+        built.enforcement.states(guildId, envelope.user.id),
+        built.workQueue.enqueue({ type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: {}, at: clock.now() }] }),
+      ]);
+      expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).name)).toEqual(['TimeoutError', 'TimeoutError']);
+      expect(hits).toEqual({ dynamodb: 2, sqs: 2 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
