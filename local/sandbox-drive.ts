@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
+import { DynamoTicketLogStore } from '../lambdas/shared/adapters/dynamo-ticket-log-store';
 import { DynamoTicketStore } from '../lambdas/shared/adapters/dynamo-ticket-store';
 import { mapMessageCreate } from '../gateway-task/src/dispatch-mappers';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDocumentClient } from './aws/provision';
@@ -234,4 +235,14 @@ export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWor
       throw err;
     }
   };
+}
+
+/** How many messages the events λ has logged for a ticket channel (what a close must wait for to include them). */
+export async function liveLogCount(stack: LocalStack, guildId: string, channelId: string): Promise<number> {
+  const db = localDocumentClient(stack.endpoints);
+  try {
+    return (await new DynamoTicketLogStore(db, stack.resources.tableName).list(guildId, channelId)).length;
+  } finally {
+    db.destroy();
+  }
 }
