@@ -32,7 +32,7 @@ async function main() {
     AWS_ACCESS_KEY_ID: 'x',
     AWS_SECRET_ACCESS_KEY: 'x',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: 'SILENT',
     TABLE_NAME: 't',
     WORK_QUEUE_URL: 'http://127.0.0.1:9/q',
     EVENTS_QUEUE_URL: 'http://127.0.0.1:9/e',

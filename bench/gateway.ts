@@ -20,7 +20,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { DEFAULT_MAX_IN_FLIGHT_BATCHES, type SqsBatchSender } from '../gateway-task/src/sqs-publisher';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.LOG_LEVEL = 'SILENT';
 
 const FORWARD_EVENTS = Number(process.env.BENCH_GATEWAY_EVENTS ?? 20_000);
 const APPLY_EVENTS = Number(process.env.BENCH_APPLY_EVENTS ?? 2_000);

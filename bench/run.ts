@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+process.env.LOG_LEVEL = 'SILENT';
 
 const ROOT = resolve(__dirname, '..');
 const OUT = join(ROOT, '.local', 'bench');

@@ -1,5 +1,6 @@
 import { Annotations, App, Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { DeskwireNagChecks } from '../lib/constructs/nag';
+import { refusePlaceholderDeploy } from '../lib/constructs/refuse-placeholders';
 import type { LogLevel } from '../lib/constructs/deskwire-function';
 import { StatefulStack } from '../lib/stateful-stack';
 import { StatelessStack } from '../lib/stateless-stack';
@@ -30,7 +31,8 @@ const VENDOR_CONTEXT = [
 
 /**
  * Stand-ins for the Discord context so `cdk synth` works on a fresh clone. They can never verify a
- * real request; `npm run deploy` refuses them (see {@link BuildOptions.forDeploy}).
+ * real request; `npm run deploy` refuses them (see {@link BuildOptions.forDeploy}), and a template
+ * that holds them carries a CloudFormation rule that fails every deploy.
  */
 export const PLACEHOLDER_CONTEXT = { discordApplicationId: '100000000000000000', discordPublicKey: '0'.repeat(64) } as const;
 
@@ -140,6 +142,8 @@ export function buildApp(app: App, options: BuildOptions = {}): DeskwireStacks {
       `Synthesized with placeholder ${placeholders.join(' and ')}: fine for reading templates, never for deploying. ` +
         `Deploy with npm run deploy -- ${placeholders.map((k) => `-c ${k}=…`).join(' ')} (it refuses placeholders).`,
     );
+    // Every other deploy path (a direct `npx cdk deploy`, one stack at a time) is refused by CloudFormation itself.
+    refusePlaceholderDeploy(stateless, placeholders);
   }
 
   Tags.of(app).add('Project', 'Deskwire');

@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+// The functions' log level, read by their loggers at load (empty in a .env copied from .env.example).
+process.env.LOG_LEVEL ||= 'WARN';
 
 async function main() {
   // Imported after the environment is settled: loggers read their level at load time.

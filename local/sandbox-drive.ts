@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIMessage } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, type APIApplicationCommand, type APIApplicationCommandBasicOption, type APIMessage } from 'discord-api-types/v10';
 import { deduplicationId, GatewayEvent, messageGroupId } from '../lambdas/shared/contracts/gateway-event';
+import { DynamoTicketLogStore } from '../lambdas/shared/adapters/dynamo-ticket-log-store';
 import { DynamoTicketStore } from '../lambdas/shared/adapters/dynamo-ticket-store';
 import { mapMessageCreate } from '../gateway-task/src/dispatch-mappers';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localDocumentClient } from './aws/provision';
@@ -136,7 +137,7 @@ export function describeMessage(m: APIMessage | undefined): string {
 }
 
 /** A 400 from the sandbox driver: what was wrong and what to send instead. */
-class SandboxRequestError extends Error {}
+export class SandboxRequestError extends Error {}
 
 const USAGE =
   'Send {"name":"<command> [subcommand]","as":"owner"|"member"|"staff","channel":"<ticket number or channel id>","options":{"<name>":<value>}} ' +
@@ -144,33 +145,73 @@ const USAGE =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The option types the sandbox can fill from JSON. @see https://discord.com/developers/docs/interactions/application-commands#application-command-object-application-command-option-type */
+const OPTION_KIND: Partial<Record<ApplicationCommandOptionType, string>> = {
+  [ApplicationCommandOptionType.String]: 'text',
+  [ApplicationCommandOptionType.Integer]: 'a whole number',
+  [ApplicationCommandOptionType.Number]: 'a number',
+  [ApplicationCommandOptionType.Boolean]: 'true or false',
+  [ApplicationCommandOptionType.User]: 'a user ("<@id>" or the id)',
+  [ApplicationCommandOptionType.Channel]: 'a channel ("<#id>" or the id)',
+  [ApplicationCommandOptionType.Role]: 'a role ("<@&id>" or the id)',
+  [ApplicationCommandOptionType.Mentionable]: 'a user or role ("<@id>", "<@&id>")',
+};
+
 /**
- * Option values from JSON: strings, integers, numbers and booleans; `"<@id>"`, `"<#id>"` and
- * `"<@&id>"` become user, channel and role options resolved from the emulator, as Discord sends them.
+ * Option values from JSON, typed by the command's registered definition (`commands/definitions.ts`,
+ * as registered to the sandbox server) — as Discord types them, never guessed from the JSON value:
+ * `{"number": 1}` on a string option is the text "1", `"3"` on an integer option is 3. Users,
+ * channels and roles are resolved from the emulator, as Discord sends them. An option the command
+ * does not have, or a value that does not fit, is a 400 naming what it takes.
  */
-function optionsFrom(emulator: DiscordEmulator, guildId: string, raw: unknown): OptionInput[] {
+export function optionsFrom(emulator: DiscordEmulator, guildId: string, command: Pick<APIApplicationCommand, 'name' | 'options'>, sub: string | undefined, raw: unknown): OptionInput[] {
+  const label = `/${command.name}${sub ? ` ${sub}` : ''}`;
+  const subcommand = sub ? command.options?.find((o) => o.type === ApplicationCommandOptionType.Subcommand && o.name === sub) : undefined;
+  if (sub && !subcommand) throw new SandboxRequestError(`/${command.name} has no subcommand "${sub}".`);
+  const declared = ((subcommand && 'options' in subcommand ? subcommand.options : sub ? [] : command.options) ?? []) as APIApplicationCommandBasicOption[];
   if (raw === undefined) return [];
   if (!isObject(raw)) throw new SandboxRequestError('"options" must be an object of option name → value.');
   return Object.entries(raw).map(([name, value]) => {
-    if (typeof value === 'boolean') return option.boolean(name, value);
-    if (typeof value === 'number') return Number.isInteger(value) ? option.integer(name, value) : option.number(name, value);
-    if (typeof value !== 'string') throw new SandboxRequestError(`Option "${name}" must be a string, number or boolean.`);
-    const mention = /^<(@&|@|#)(\d+)>$/.exec(value);
-    if (!mention) return option.string(name, value);
-    const [, kind, id] = mention;
-    if (kind === '@') {
-      const user = emulator.state.users.get(id)?.user;
-      if (!user) throw new SandboxRequestError(`Option "${name}": no user ${id} in the sandbox.`);
-      return option.user(name, user);
+    const def = declared.find((o) => o.name === name);
+    if (!def) throw new SandboxRequestError(`${label} has no option "${name}"${declared.length ? `; it takes: ${declared.map((o) => o.name).join(', ')}` : ''}.`);
+    const wrong = () => new SandboxRequestError(`Option "${name}" of ${label} must be ${OPTION_KIND[def.type] ?? 'something the sandbox cannot send'}.`);
+    const text = typeof value === 'string' ? value.trim() : typeof value === 'number' || typeof value === 'boolean' ? String(value) : null;
+    if (text === null) throw wrong();
+    switch (def.type) {
+      case ApplicationCommandOptionType.String:
+        return option.string(name, typeof value === 'string' ? value : text);
+      case ApplicationCommandOptionType.Integer:
+      case ApplicationCommandOptionType.Number: {
+        const n = Number(text);
+        if (text === '' || !Number.isFinite(n) || (def.type === ApplicationCommandOptionType.Integer && !Number.isInteger(n))) throw wrong();
+        return def.type === ApplicationCommandOptionType.Integer ? option.integer(name, n) : option.number(name, n);
+      }
+      case ApplicationCommandOptionType.Boolean:
+        if (text !== 'true' && text !== 'false') throw wrong();
+        return option.boolean(name, text === 'true');
+      case ApplicationCommandOptionType.User:
+      case ApplicationCommandOptionType.Channel:
+      case ApplicationCommandOptionType.Role:
+      case ApplicationCommandOptionType.Mentionable: {
+        const [, mentionPrefix, mentionId, bareId] = /^(?:<(@&|@!?|#)(\d{1,20})>|(\d{1,20}))$/.exec(text) ?? [];
+        const prefix = mentionPrefix ?? '';
+        const id = mentionId ?? bareId;
+        if (!id) throw wrong();
+        const user = prefix === '@&' || prefix === '#' ? undefined : emulator.state.users.get(id)?.user;
+        const role = prefix === '@&' || prefix === '' ? emulator.state.guilds.get(guildId)?.roles.find((r) => r.id === id) : undefined;
+        const channel = prefix === '#' || prefix === '' ? emulator.state.channels.get(id) : undefined;
+        if (def.type === ApplicationCommandOptionType.Channel) {
+          if (!channel) throw new SandboxRequestError(`Option "${name}": no channel ${id} in the sandbox.`);
+          return option.channel(name, { id, type: channel.type, name: channel.name ?? 'channel' });
+        }
+        if (def.type !== ApplicationCommandOptionType.Role && user) return option.user(name, user);
+        if (def.type !== ApplicationCommandOptionType.User && role) return option.role(name, role);
+        const what = def.type === ApplicationCommandOptionType.User ? 'user' : def.type === ApplicationCommandOptionType.Role ? 'role' : 'user or role';
+        throw new SandboxRequestError(`Option "${name}": no ${what} ${id} in the sandbox${what === 'user' ? '' : ' server'}.`);
+      }
+      default:
+        throw wrong();
     }
-    if (kind === '#') {
-      const channel = emulator.state.channels.get(id);
-      if (!channel) throw new SandboxRequestError(`Option "${name}": no channel ${id} in the sandbox.`);
-      return option.channel(name, { id, type: channel.type, name: channel.name ?? 'channel' });
-    }
-    const role = emulator.state.guilds.get(guildId)?.roles.find((r) => r.id === id);
-    if (!role) throw new SandboxRequestError(`Option "${name}": no role ${id} in the sandbox server.`);
-    return option.role(name, role);
   });
 }
 
@@ -226,7 +267,7 @@ export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWor
         if (typeof name !== 'string' || !/^[\w-]{1,32}( [\w-]{1,32})?$/.test(name)) throw new SandboxRequestError(`"name" must be a command, with its subcommand if it has one. ${USAGE}`);
         const registered = [...(emulator.state.commands.guild.get(world.guild.id)?.values() ?? [])].find((c) => c.name === name.split(' ')[0]);
         if (!registered) throw new SandboxRequestError(`There is no command /${name.split(' ')[0]} in the sandbox server.`);
-        answer = await runSandboxCommand(emulator, world, name, { as, channelId, options: optionsFrom(emulator, world.guild.id, request.options) });
+        answer = await runSandboxCommand(emulator, world, name, { as, channelId, options: optionsFrom(emulator, world.guild.id, registered, name.split(' ')[1], request.options) });
       }
       reply(200, { ...answer, text: describeMessage(answer.message) });
     } catch (err) {
@@ -234,4 +275,14 @@ export function sandboxCommandRoute(emulator: DiscordEmulator, world: SandboxWor
       throw err;
     }
   };
+}
+
+/** How many messages the events λ has logged for a ticket channel (what a close must wait for to include them). */
+export async function liveLogCount(stack: LocalStack, guildId: string, channelId: string): Promise<number> {
+  const db = localDocumentClient(stack.endpoints);
+  try {
+    return (await new DynamoTicketLogStore(db, stack.resources.tableName).list(guildId, channelId)).length;
+  } finally {
+    db.destroy();
+  }
 }

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { DynamoTicketLogStore } from '../lambdas/shared/adapters/dynamo-ticket-log-store';
-import { localDocumentClient } from './aws/provision';
 import { option, pingInteraction, type DiscordEmulator, type SeededGuild } from './discord';
 import { issueLocalLicense } from './licensing';
 import { describeCommands, registerCommands, registerHqCommands } from './register-commands';
-import { customIdsOf, describeMessage, linkOf, pressSandboxComponent, publishGatewayEvent, runSandboxCommand, writeSandboxMessage } from './sandbox-drive';
+import { customIdsOf, describeMessage, linkOf, liveLogCount, pressSandboxComponent, publishGatewayEvent, runSandboxCommand, writeSandboxMessage } from './sandbox-drive';
 import { waitUntil } from './net';
 import type { LocalStack } from './stack';
 
@@ -201,16 +199,6 @@ async function playTicketLifecycle(stack: LocalStack, emulator: DiscordEmulator,
   if (!url) throw new Error(`/ticket transcript gave no link: ${describeMessage(link.message)}`);
   print(`  ✓ /ticket transcript number:${number} (staff) → worker signed a viewer link (one hour)`);
   return url;
-}
-
-/** How many messages the events λ has logged for a ticket channel. */
-async function liveLogCount(stack: LocalStack, guildId: string, channelId: string): Promise<number> {
-  const db = localDocumentClient(stack.endpoints);
-  try {
-    return (await new DynamoTicketLogStore(db, stack.resources.tableName).list(guildId, channelId)).length;
-  } finally {
-    db.destroy();
-  }
 }
 
 /** `/callout` by the owner, the terms accepted, and the alert the vendor's agents see in the HQ. */

@@ -5,13 +5,15 @@ import { safeError } from '../shared/safe-error';
 import { redactViewerPath } from '../shared/transcripts/links';
 import { parseCookies } from './cookies';
 import { callback, login, loginNotConfigured, logout } from './routes/auth';
-import { within } from '../shared/deadline';
 import { me } from './routes/me';
 import { transcriptViewer } from './routes/transcripts';
 import type { DashboardDeps, RouteHandler } from './types';
 
-/** The most a request waits for its telemetry to reach PostHog. */
-const TELEMETRY_FLUSH_MS = 1_000;
+/**
+ * The most a request waits for its telemetry to reach PostHog: the composition root gives the
+ * PostHog adapter this timeout, which aborts the send itself, so none outlives the response.
+ */
+export const DASHBOARD_TELEMETRY_TIMEOUT_MS = 1_000;
 
 /** Method + path → handler. Paths are exact; the static front end is served elsewhere. */
 const ROUTES: Record<string, RouteHandler> = {
@@ -59,8 +61,8 @@ export async function handleDashboardRequest(event: LambdaFunctionURLEvent, deps
     }
     return errorToHttpResponse(err);
   } finally {
-    // Nothing may run after the response, so the flush is awaited, but bounded (it is a no-op when
-    // nothing was captured); a failed one costs the events, never the answer.
-    await within(deps.telemetry.flush(), TELEMETRY_FLUSH_MS).catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
+    // Nothing may run after the response, so the flush is awaited; the adapter aborts it after
+    // DASHBOARD_TELEMETRY_TIMEOUT_MS (a no-op when nothing was captured). A failed one costs the events, never the answer.
+    await deps.telemetry.flush().catch((err) => deps.log.warn('telemetry flush failed', { error: safeError(err) }));
   }
 }

@@ -14,7 +14,7 @@ import { createLogger } from '../shared/logger';
 import { withSecrets } from '../shared/secrets';
 import { telemetryFromConfig } from '../shared/telemetry-factory';
 import { TtlCache } from '../shared/ttl-cache';
-import { handleDashboardRequest } from './app';
+import { DASHBOARD_TELEMETRY_TIMEOUT_MS, handleDashboardRequest } from './app';
 import { loadDashboardConfig } from './config';
 import type { DashboardDeps } from './types';
 
@@ -27,7 +27,7 @@ export async function buildDashboardDeps(env: Record<string, string | undefined>
   const cfg = loadDashboardConfig(await withSecrets(env));
   const db = documentClient(cfg);
   const archive = archiveFromConfig(cfg, db, systemClock.now);
-  const telemetry = telemetryFromConfig(cfg, 'dashboard');
+  const telemetry = telemetryFromConfig(cfg, 'dashboard', { timeoutMs: DASHBOARD_TELEMETRY_TIMEOUT_MS });
   return {
     oauth: cfg.DISCORD_CLIENT_SECRET ? new RestDiscordOAuth({ apiBaseUrl: cfg.DISCORD_API_BASE_URL, clientId: cfg.DISCORD_APPLICATION_ID, clientSecret: cfg.DISCORD_CLIENT_SECRET }) : null,
     sessions: new DynamoSessionStore(db, cfg.TABLE_NAME),

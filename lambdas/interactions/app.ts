@@ -1,7 +1,6 @@
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { APIInteraction } from 'discord-api-types/v10';
 import { InteractionResponseType, InteractionType } from '../shared/discord-constants';
-import { within } from '../shared/deadline';
 import { isUserError } from '../shared/errors';
 import { jsonResponse } from '../shared/http';
 import { errorToInteractionResponse } from '../shared/interaction-reply';
@@ -12,18 +11,19 @@ import { isSignedByDiscord, type PublicKey } from './verify';
 
 export interface InteractionsApp extends InteractionDeps {
   publicKey: PublicKey;
-  /** Time allowed for routing before the generic "try again" reply (default {@link INTERACTION_DEADLINE_MS}). */
-  deadlineMs?: number;
 }
 
 /**
- * How long routing may take before we answer "try again": Discord gives 3 s for the first reply,
- * and the answer must still travel back. The clients' own timeouts (~1 s, 2 attempts) normally end
- * a slow AWS call before this does.
+ * When our reply should be on its way, counted from the moment the Function URL received the
+ * request: Discord gives 3 s for the first reply, and the answer must still travel back.
+ * Routing is not raced against it — a reply sent while routing still ran would leave that work
+ * frozen half done (DESIGN §2: nothing runs after the response). It is bounded instead by every
+ * AWS call's own limits (`INTERACTION_CLIENT_LIMITS`: ~1 s per attempt, 2 attempts), and a
+ * call that fails takes the normal error path.
  */
 export const INTERACTION_DEADLINE_MS = 2_500;
 
-/** The error telemetry send after a failure gets what is left of the 3 s, at most this. */
+/** The error telemetry send after a failure gets what is left before the deadline, at most this. */
 const REPORT_BUDGET_MS = 300;
 
 /** Decodes the Function URL body to the exact bytes Discord signed. */
@@ -79,6 +79,8 @@ export const MAX_TIMESTAMP_SKEW_SECONDS = 300;
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#receiving-an-interaction
  */
 export async function handleInteractionRequest(event: LambdaFunctionURLEvent, app: InteractionsApp): Promise<LambdaFunctionURLResult> {
+  // Wall-clock time, as Discord's window is: from when the Function URL took the request, not from when this code started.
+  const receivedAt = event.requestContext?.timeEpoch ?? Date.now();
   if (event.requestContext?.http?.method && event.requestContext.http.method !== 'POST') {
     return jsonResponse(405, { error: 'method_not_allowed', message: 'Interactions are delivered with POST.' }, { allow: 'POST' });
   }
@@ -102,11 +104,11 @@ export async function handleInteractionRequest(event: LambdaFunctionURLEvent, ap
   if (interaction.type === InteractionType.Ping) return jsonResponse(200, { type: InteractionResponseType.Pong });
 
   try {
-    return jsonResponse(200, await within(routeInteraction(interaction, app), app.deadlineMs ?? INTERACTION_DEADLINE_MS));
+    return jsonResponse(200, await routeInteraction(interaction, app));
   } catch (err) {
     if (!isUserError(err)) {
       app.log.error('interaction failed', { interactionId: interaction.id, guildId: interaction.guild_id, type: interaction.type, error: safeError(err) });
-      await within(reportError(err, interaction, app), REPORT_BUDGET_MS).catch(() => app.log.warn('error telemetry not queued in time', { interactionId: interaction.id }));
+      await reportError(err, interaction, app, Math.min(REPORT_BUDGET_MS, receivedAt + INTERACTION_DEADLINE_MS - Date.now()));
     }
     return jsonResponse(200, errorToInteractionResponse(err, { autocomplete: interaction.type === InteractionType.ApplicationCommandAutocomplete }));
   }
@@ -114,14 +116,22 @@ export async function handleInteractionRequest(event: LambdaFunctionURLEvent, ap
 
 /**
  * Hands the error to telemetry via the worker (an in-region SQS send; PostHog is never called on
- * the 3-second path). Awaited, so nothing is left running after the response; a failed send is
- * only logged — the user's reply matters more.
+ * the 3-second path), within `budgetMs`: the send is aborted when it runs out, so nothing is left
+ * running after the response (an aborted send can only lose, or still deliver, this one telemetry
+ * event — no state of ours). A failed send is only logged: the user's reply matters more.
  */
-async function reportError(err: unknown, interaction: APIInteraction, app: InteractionsApp): Promise<void> {
+async function reportError(err: unknown, interaction: APIInteraction, app: InteractionsApp, budgetMs: number): Promise<void> {
+  if (budgetMs <= 0) {
+    app.log.warn('no time left to queue error telemetry', { interactionId: interaction.id });
+    return;
+  }
   await app.workQueue
-    .enqueue({
-      type: 'telemetry.capture',
-      events: [{ event: 'interaction_error', guildId: interaction.guild_id ?? null, properties: { error_type: err instanceof Error ? err.name : typeof err, interaction_type: interaction.type }, at: app.clock.now() }],
-    })
-    .catch((sendErr) => app.log.warn('could not queue error telemetry', { error: safeError(sendErr) }));
+    .enqueue(
+      {
+        type: 'telemetry.capture',
+        events: [{ event: 'interaction_error', guildId: interaction.guild_id ?? null, properties: { error_type: err instanceof Error ? err.name : typeof err, interaction_type: interaction.type }, at: app.clock.now() }],
+      },
+      { signal: AbortSignal.timeout(budgetMs) },
+    )
+    .catch((sendErr) => app.log.warn('could not queue error telemetry', { interactionId: interaction.id, error: safeError(sendErr) }));
 }

@@ -79,14 +79,6 @@ export class LicenseRequiredError extends UserError {
   override readonly code = 'license_required';
 }
 
-/**
- * Work on a path with a hard time limit (Discord's 3-second interaction window) did not finish in
- * time. Not a user error: the user gets the generic "try again" reply, and it is logged and captured.
- */
-export class DeadlineExceededError extends Error {
-  override readonly name = 'DeadlineExceededError';
-}
-
 /** A feature that needs configuration the operator has not given (HTTP 503 with what to set). */
 export class NotConfiguredError extends UserError {
   override readonly name = 'NotConfiguredError';

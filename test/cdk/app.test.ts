@@ -32,6 +32,23 @@ describe('buildApp', () => {
     expect(scripts.synth).toBe('cdk synth');
   });
 
+  test('a template synthesized with placeholders carries a CloudFormation rule that refuses every deploy; one with real context has none', () => {
+    const { stateful, stateless } = buildApp(new App({ ...APP_PROPS, context: { 'aws:cdk:bundling-stacks': [] } }));
+    const rules = Template.fromStack(stateless).toJSON().Rules as Record<string, { Assertions: Array<{ Assert: unknown; AssertDescription: string }> }>;
+    expect(Object.keys(rules)).toContain('RefusePlaceholderContext');
+    const [assertion] = rules.RefusePlaceholderContext.Assertions;
+    expect(assertion.AssertDescription).toContain('-c discordApplicationId=… -c discordPublicKey=…');
+    // Always false: the only value the parameter may take is not the one asserted.
+    expect(assertion.Assert).toEqual({ 'Fn::Equals': [{ Ref: 'PlaceholderContext' }, 'real'] });
+    Template.fromStack(stateless).hasParameter('PlaceholderContext', { Default: 'placeholder', AllowedValues: ['placeholder'] });
+    // The stateful stack holds no Discord context, so deploying it alone needs none.
+    expect(Template.fromStack(stateful).toJSON().Rules?.RefusePlaceholderContext).toBeUndefined();
+
+    const configured = buildApp(new App({ ...APP_PROPS, context: CONTEXT })).stateless;
+    expect(Template.fromStack(configured).toJSON().Rules?.RefusePlaceholderContext).toBeUndefined();
+    expect(Template.fromStack(configured).toJSON().Parameters?.PlaceholderContext).toBeUndefined();
+  });
+
   test('malformed Discord context is rejected at synth rather than at cold start', () => {
     expect(withContext({ ...CONTEXT, discordApplicationId: '123' })).toThrow('must be the Discord application ID');
     expect(withContext({ ...CONTEXT, discordPublicKey: 'xyz' })).toThrow('64 hex characters');

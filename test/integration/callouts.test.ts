@@ -2,7 +2,8 @@ import { DynamoCalloutStore } from '../../lambdas/shared/adapters/dynamo-callout
 import { DynamoEnforcementStore } from '../../lambdas/shared/adapters/dynamo-enforcement-store';
 import { DynamoTicketStore } from '../../lambdas/shared/adapters/dynamo-ticket-store';
 import { respondToCallout } from '../../lambdas/shared/callouts/agent';
-import { announceResponder } from '../../lambdas/shared/callouts/delivery';
+import { announceResponder, finishCallout } from '../../lambdas/shared/callouts/delivery';
+import { calloutSweep } from '../../lambdas/shared/callouts/sweep';
 import { acceptTermsAndRequest, requestCallout, type CalloutRequestDeps } from '../../lambdas/shared/callouts/request';
 import type { WorkJob } from '../../lambdas/shared/contracts/work-job';
 import { addEnforcement, liftEnforcement, lookupEnforcement } from '../../lambdas/shared/enforcement/records';
@@ -91,6 +92,61 @@ describe('callouts and enforcement on DynamoDB Local with a manual clock', () =>
     await callouts.close(guildId, first.callout.calloutId, { status: 'resolved', by: randomSnowflake(), note: 'done' }, clock.now());
     await expect(ask(guildId, userId)).rejects.toThrow(`You can call out again <t:${Math.floor((first.callout.createdAt + 30 * MINUTE) / 1000)}:R>.`);
     clock.advance(25 * MINUTE);
+    expect(await ask(guildId, userId)).toMatchObject({ kind: 'reserved' });
+  });
+
+  it('a reservation whose delivery never ran (its job never queued) is released by the sweep after 10 minutes, and the guild can call out again', async () => {
+    const sweep = calloutSweep({ callouts, workQueue: deps().workQueue, expireMs: 60 * MINUTE, log: { error: jest.fn() } });
+    const guildId = randomSnowflake();
+    const userId = randomSnowflake();
+    await callouts.acceptTerms(userId, '1', guildId, clock.now());
+    const lost = await ask(guildId, userId);
+    if (lost.kind !== 'reserved') throw new Error('expected a reservation');
+    // Another guild's callout that the worker delivered in time is not touched.
+    const otherGuild = randomSnowflake();
+    const delivered = await ask(otherGuild, userId);
+    if (delivered.kind !== 'reserved') throw new Error('expected a reservation');
+    await callouts.markOpen(otherGuild, delivered.callout.calloutId, clock.now() + 15 * MINUTE);
+
+    clock.advance(9 * MINUTE);
+    await sweep.run(clock.now());
+    expect(await callouts.get(guildId, lost.callout.calloutId)).toMatchObject({ status: 'opening', dueStep: 'deliver' });
+    await expect(ask(guildId, userId)).rejects.toThrow('This server already has an open callout.');
+
+    clock.advance(1 * MINUTE);
+    jobs.length = 0;
+    await sweep.run(clock.now());
+    expect(await callouts.get(guildId, lost.callout.calloutId)).toBeNull();
+    expect(await callouts.get(otherGuild, delivered.callout.calloutId)).toMatchObject({ status: 'open', dueStep: 'escalate' });
+    expect(jobs.filter((j) => 'guildId' in j && (j.guildId === guildId || j.guildId === otherGuild))).toEqual([]);
+    // Slot and cooldown are given back: nothing reached the vendor.
+    expect(await ask(guildId, userId)).toMatchObject({ kind: 'reserved' });
+  });
+
+  it('a stuck reservation that already made its invite: the sweep hands it to the worker, which deletes the invite and frees the slot', async () => {
+    const sweep = calloutSweep({ callouts, workQueue: deps().workQueue, expireMs: 60 * MINUTE, log: { error: jest.fn() } });
+    const guildId = randomSnowflake();
+    const userId = randomSnowflake();
+    await callouts.acceptTerms(userId, '1', guildId, clock.now());
+    const stuck = await ask(guildId, userId);
+    if (stuck.kind !== 'reserved') throw new Error('expected a reservation');
+    await callouts.saveProgress(guildId, stuck.callout.calloutId, { inviteCode: 'stuckInvite', inviteChannelId: randomSnowflake(), inviteExpiresAt: clock.now() + 60 * MINUTE });
+
+    clock.advance(10 * MINUTE);
+    jobs.length = 0;
+    await sweep.run(clock.now());
+    // (Earlier tests' callouts share the table and the clock: only this guild's jobs are looked at.)
+    const mine = () => jobs.filter((j) => 'guildId' in j && j.guildId === guildId);
+    expect(mine()).toEqual([{ type: 'callout.close', guildId, calloutId: stuck.callout.calloutId }]);
+    // Claimed: a second sweep meanwhile does not queue it again.
+    await sweep.run(clock.now());
+    expect(mine()).toHaveLength(1);
+
+    const deleted: string[] = [];
+    const discord = new Proxy({} as DiscordApi, { get: (_t, name) => (name === 'deleteInvite' ? async (code: string) => void deleted.push(code) : undefined) });
+    await finishCallout(guildId, stuck.callout.calloutId, { callouts, tickets, discord, clock, hq: hqFor('1'), telemetry: { capture: () => undefined } });
+    expect(deleted).toEqual(['stuckInvite']);
+    expect(await callouts.get(guildId, stuck.callout.calloutId)).toBeNull();
     expect(await ask(guildId, userId)).toMatchObject({ kind: 'reserved' });
   });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { handleInteractionRequest, type InteractionsApp } from '../../lambdas/interactions/app';
 import { buildInteractionsApp } from '../../lambdas/interactions/handler';
@@ -45,13 +47,46 @@ function request(payload: unknown, timestamp = String(Math.floor(clock.now() / 1
 const parsed = (res: LambdaFunctionURLResult) => (typeof res === 'string' ? [200, JSON.parse(res)] : [res.statusCode, JSON.parse(res.body ?? 'null')]);
 
 describe('interactions handler', () => {
-  it('answers the generic ephemeral "try again" when routing passes the deadline (a port that never answers), and captures it', async () => {
-    const { app: slow, jobs } = await app({ enforcement: { states: () => new Promise(() => undefined) } as never, deadlineMs: 20 });
-    const res = await handleInteractionRequest(request(commandInteraction({ ...envelope, name: 'help' })), slow);
+  it('lets routing finish however long its calls take: a reply never leaves while work is still running, so nothing is left half done', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      // The enforcement read answers after 2.6 s (each AWS call is bounded by the clients' own limits instead).
+      let called: () => void = () => undefined;
+      const reading = new Promise<void>((resolve) => (called = resolve));
+      const late = () => (called(), new Promise((resolve) => setTimeout(() => resolve({ guild: null, user: null }), 2_600)));
+      const { app: slow, jobs } = await app({ enforcement: { states: late } as never });
+      let settled = false;
+      const reply = handleInteractionRequest(request(commandInteraction({ ...envelope, name: 'help' })), slow).finally(() => (settled = true));
+      await reading;
+      await jest.advanceTimersByTimeAsync(2_599);
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      const [status, body] = parsed(await reply);
+      expect(status).toBe(200);
+      expect(body.data.content).toContain('**Deskwire** — support tickets for this server.');
+      expect(jobs).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('answers a failed AWS call with the generic ephemeral "try again" and captures it, the telemetry send bounded by what is left of the window', async () => {
+    const timedOut = () => Promise.reject(Object.assign(new Error('a request has exceeded the configured 1000 ms requestTimeout'), { name: 'TimeoutError' }));
+    const signals: Array<AbortSignal | undefined> = [];
+    const { app: failing, jobs } = await app({ enforcement: { states: timedOut } as never });
+    const workQueue = { enqueue: async (job: WorkJob, opts?: { signal?: AbortSignal }) => void (signals.push(opts?.signal), await failing.workQueue.enqueue(job)) };
+    const res = await handleInteractionRequest(request(commandInteraction({ ...envelope, name: 'help' })), { ...failing, workQueue });
     expect(parsed(res)).toEqual([200, { type: 4, data: { content: GENERIC_ERROR_MESSAGE, flags: 64, allowed_mentions: { parse: [] } } }]);
     expect(jobs).toEqual([
-      { type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: { error_type: 'DeadlineExceededError', interaction_type: 2 }, at: clock.now() }] },
+      { type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: { error_type: 'TimeoutError', interaction_type: 2 }, at: clock.now() }] },
     ]);
+    expect(signals).toEqual([expect.any(AbortSignal)]);
+
+    // The window is counted from when the Function URL received the request: with none of it left, no send is started.
+    jobs.length = 0;
+    const old = { ...request(commandInteraction({ ...envelope, name: 'help' })), requestContext: { http: { method: 'POST' }, timeEpoch: Date.now() - 2_600 } } as unknown as LambdaFunctionURLEvent;
+    expect(parsed(await handleInteractionRequest(old, { ...failing, workQueue }))[1].data.content).toBe(GENERIC_ERROR_MESSAGE);
+    expect(jobs).toEqual([]);
   });
 
   it('answers an autocomplete whose handler throws, or whose command is unknown, with no choices (type 8)', async () => {
@@ -73,19 +108,38 @@ describe('interactions handler', () => {
     }
   });
 
-  it('gives its DynamoDB and SQS clients a short request timeout and two attempts at most', async () => {
-    const built = await buildInteractionsApp({
-      AWS_REGION: 'us-east-1',
-      TABLE_NAME: 'table',
-      DISCORD_APPLICATION_ID: '1300000000000000002',
-      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-      WORK_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/work',
+  it('gives up on a DynamoDB or SQS endpoint that answers too slowly: two attempts of about a second each, then a TimeoutError', async () => {
+    // A loopback endpoint that answers each request only after 3 s (longer than Discord's window).
+    const hits = { dynamodb: 0, sqs: 0 };
+    const server = createServer((req, res) => {
+      hits[String(req.headers['x-amz-target']).startsWith('AmazonSQS') ? 'sqs' : 'dynamodb'] += 1;
+      req.resume();
+      const timer = setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}'), 3_000);
+      res.on('close', () => clearTimeout(timer));
     });
-    const clients = [(built.tickets as unknown as { db: { config: never } }).db, (built.workQueue as unknown as { sqs: { config: never } }).sqs];
-    for (const client of clients) {
-      const config = client.config as { maxAttempts: () => Promise<number>; requestHandler: { configProvider: Promise<{ requestTimeout: number; connectionTimeout: number }> } };
-      expect(await config.maxAttempts()).toBe(2);
-      expect(await config.requestHandler.configProvider).toMatchObject({ requestTimeout: 1000, connectionTimeout: 500 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const built = await buildInteractionsApp({
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+        AWS_ENDPOINT_URL_SQS: endpoint,
+        TABLE_NAME: 'table',
+        DISCORD_APPLICATION_ID: '1300000000000000002',
+        DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+        WORK_QUEUE_URL: `${endpoint}/000000000000/work`,
+      });
+      const outcomes = await Promise.allSettled([
+        built.enforcement.states(guildId, envelope.user.id),
+        built.workQueue.enqueue({ type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: {}, at: clock.now() }] }),
+        // A send given a signal is cancelled when it fires, not retried.
+        built.workQueue.enqueue({ type: 'telemetry.capture', events: [{ event: 'interaction_error', guildId, properties: {}, at: clock.now() }] }, { signal: AbortSignal.timeout(200) }),
+      ]);
+      expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).name)).toEqual(['TimeoutError', 'TimeoutError', 'AbortError']);
+      expect(hits).toEqual({ dynamodb: 2, sqs: 3 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -23,8 +23,21 @@ export interface ClientLimits {
 /** The interactions λ's bounds: two attempts of ≤ 1 s fit Discord's 3-second window. */
 export const INTERACTION_CLIENT_LIMITS: ClientLimits = { requestTimeoutMs: 1_000, connectionTimeoutMs: 500, maxAttempts: 2 };
 
+/**
+ * `throwOnRequestTimeout`: since @smithy/node-http-handler 4.x a `requestTimeout` alone only logs a
+ * warning; with the flag the attempt's socket is destroyed and a `TimeoutError` raised, which the
+ * retry strategy counts. (Older handlers, as a Lambda runtime's bundled SDK may be, ignore the flag
+ * and apply `requestTimeout` as the socket's idle timeout, which cuts a silent attempt just the same.)
+ *
+ * @see https://github.com/smithy-lang/smithy-typescript/blob/main/packages/types/src/http/httpHandlerInitialization.ts
+ */
 const bounded = (limits?: ClientLimits) =>
-  limits ? { maxAttempts: limits.maxAttempts, requestHandler: { requestTimeout: limits.requestTimeoutMs, connectionTimeout: limits.connectionTimeoutMs } } : {};
+  limits
+    ? {
+        maxAttempts: limits.maxAttempts,
+        requestHandler: { requestTimeout: limits.requestTimeoutMs, connectionTimeout: limits.connectionTimeoutMs, throwOnRequestTimeout: true },
+      }
+    : {};
 
 /**
  * AWS SDK v3 clients built from config. On AWS the endpoints are unset and the SDK resolves them;

@@ -63,7 +63,13 @@ export class DynamoCalloutStore implements CalloutStore {
             Put: {
               TableName: this.tableName,
               // Unset fields stay absent (a null `dueAt` would break the `ByDue` index's key type).
-              Item: { ...Keys.callout(callout.guildId, callout.calloutId), ...Keys.calloutIndex(now, callout.guildId, callout.calloutId), ...withoutNulls(callout), expiresAt: seconds(now + CALLOUT_RETENTION_MS) },
+              Item: {
+                ...Keys.callout(callout.guildId, callout.calloutId),
+                ...Keys.calloutIndex(now, callout.guildId, callout.calloutId),
+                ...withoutNulls(callout),
+                ...(callout.dueAt !== null ? { dueKind: DueKind.callout } : {}),
+                expiresAt: seconds(now + CALLOUT_RETENTION_MS),
+              },
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },

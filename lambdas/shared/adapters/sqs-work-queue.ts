@@ -29,6 +29,7 @@ export class SqsWorkQueue implements WorkQueue {
         MessageAttributes: { jobType: { DataType: 'String', StringValue: job.type } },
         ...(delay ? { DelaySeconds: delay } : {}),
       }),
+      opts.signal ? { abortSignal: opts.signal } : undefined,
     );
   }
 }

@@ -125,7 +125,10 @@ const sentMessage = (c: Callout) =>
 /** Undo of a callout whose delivery failed for good: the invite (if made) goes, the reservation is given back. */
 export async function abandonCallout(guildId: string, calloutId: string, deps: CalloutDeliveryDeps): Promise<void> {
   const c = await deps.callouts.get(guildId, calloutId);
-  if (!c || c.status !== 'opening') return;
+  if (c?.status === 'opening') await releaseReservation(c, deps);
+}
+
+async function releaseReservation(c: Callout, deps: Pick<CalloutDeliveryDeps, 'callouts' | 'discord'>): Promise<void> {
   if (c.inviteCode) await deps.discord.deleteInvite(c.inviteCode);
   await deps.callouts.abandon(c);
 }
@@ -165,15 +168,18 @@ export async function escalateCallout(guildId: string, calloutId: string, deps: 
 
 /**
  * `callout.close`: after resolve, expiry or the invite's own end — the invite is deleted on Discord
- * and forgotten, the alert shows the final state; an expired callout's requester is told.
+ * and forgotten, the alert shows the final state; an expired callout's requester is told. For a
+ * reservation never delivered (still `opening`, from the sweep) the invite goes and the slot is freed.
  */
 export async function finishCallout(guildId: string, calloutId: string, deps: CalloutDeliveryDeps): Promise<void> {
   const c = await deps.callouts.get(guildId, calloutId);
   if (!c) return;
+  // A reservation the sweep found never delivered: its invite goes and the guild's slot is given back.
+  if (c.status === 'opening') return releaseReservation(c, deps);
   if (c.inviteCode) await deps.discord.deleteInvite(c.inviteCode, `Deskwire callout ${c.status}`);
   const changed = await deps.callouts.inviteDeleted(guildId, calloutId, c.inviteCode);
   // Only the attempt that cleared the due step shows the final state (a redelivery posts nothing twice).
-  if (!changed || c.status === 'open' || c.status === 'opening') return;
+  if (!changed || c.status === 'open') return;
   if (c.status !== 'responded') await refreshAlert(c, deps);
   if (c.status === 'expired') {
     await tellRequester(c, `No Deskwire agent could answer your callout in time and it has expired. You can run \`/callout\` again, or contact Deskwire support.`, deps);

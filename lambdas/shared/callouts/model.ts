@@ -10,8 +10,11 @@ import type { Tier } from '../licensing/features';
  */
 export type CalloutStatus = 'opening' | 'open' | 'responded' | 'resolved' | 'expired';
 
-/** The next sweep step (the `ByDue` index): escalate, expire unanswered, delete the invite. */
-export type CalloutStep = 'escalate' | 'expire' | 'invite';
+/**
+ * The next sweep step (the `ByDue` index): release a reservation the worker never finished
+ * (`deliver`, while `opening`), escalate, expire unanswered, delete the invite.
+ */
+export type CalloutStep = 'deliver' | 'escalate' | 'expire' | 'invite';
 
 export const MIN_REASON = 10;
 export const MAX_REASON = 500;
@@ -22,6 +25,13 @@ export const MAX_INVITE_AGE_SECONDS = 3600;
 export const DRAFT_TTL_MS = 15 * 60_000;
 /** Callout records are kept this long (the table's TTL), then DynamoDB deletes them. */
 export const CALLOUT_RETENTION_MS = 90 * 24 * 3_600_000;
+/**
+ * A callout still `opening` this long after its reservation is released by the sweep: its
+ * `callout.open` job never reached the queue, or the worker gave up and its undo failed. The
+ * worker's own attempts (5, backoff 10–120 s, ≤ 30 s each) end within ~6 minutes, so the release
+ * never races a delivery in progress; meanwhile the guild's slot is held ("already has an open callout").
+ */
+export const DELIVERY_DUE_MS = 10 * 60_000;
 /** A failed invite deletion is tried again this much later by the sweep. */
 export const INVITE_RETRY_MS = 15 * 60_000;
 

@@ -9,7 +9,7 @@ export interface CalloutStore {
   /** Reads and removes the draft (null when none or expired). */
   takeDraft(guildId: string, userId: string, now: number): Promise<CalloutDraft | null>;
 
-  /** Atomically: no other open callout in the guild, the cooldown passed; then the callout row (`opening`). */
+  /** Atomically: no other open callout in the guild, the cooldown passed; then the callout row (`opening`, in the due index at its `dueAt`). */
   reserve(callout: Callout, cooldownMs: number): Promise<ReserveResult>;
   /** Gives the reservation back (its cooldown too): the callout could not be made. */
   abandon(callout: Callout): Promise<void>;

@@ -7,7 +7,7 @@ import type { Entitlements } from '../licensing/ports';
 import { relativeTime } from '../tickets/messages';
 import type { GuildSettings } from '../tickets/model';
 import type { TicketStore } from '../tickets/ports';
-import { MAX_REASON, MIN_REASON, newCalloutId, type Callout } from './model';
+import { DELIVERY_DUE_MS, MAX_REASON, MIN_REASON, newCalloutId, type Callout } from './model';
 import type { CalloutStore } from './ports';
 
 export interface CalloutRequestDeps {
@@ -96,8 +96,9 @@ export async function requestCallout(input: CalloutRequest, deps: CalloutRequest
     closedBy: null,
     closedAt: null,
     note: null,
-    dueStep: null,
-    dueAt: null,
+    // Due from the start: if the worker never finishes it, the sweep gives the guild its slot back.
+    dueStep: 'deliver',
+    dueAt: now + DELIVERY_DUE_MS,
   };
   const result = await deps.callouts.reserve(callout, hq.cooldownMs);
   if (result.ok) return { kind: 'reserved', callout };

@@ -14,7 +14,9 @@ export interface CalloutSweepDeps {
 }
 
 /**
- * Callout steps from the sparse `ByDue` index (`DUE#callout`): an unanswered callout escalates
+ * Callout steps from the sparse `ByDue` index (`DUE#callout`): a reservation still `opening` after
+ * `DELIVERY_DUE_MS` (10 minutes) is released (its invite, if one was made, deleted by the worker first,
+ * retried like an invite step); an unanswered callout escalates
  * (agents pinged again), then expires; any callout's invite is deleted on Discord when it runs
  * out, at resolve or at expiry. Each step is claimed with a write conditional on the step the sweep
  * saw, then handed to the worker (the sweeper holds no Discord client). An invite step stays due
@@ -31,6 +33,14 @@ export function calloutSweep(deps: CalloutSweepDeps): Sweep {
         name,
         due,
         async (c) => {
+          if (c.dueStep === 'deliver' && c.status === 'opening') {
+            // Never delivered: give the slot back. Nothing was made on Discord unless an invite is recorded,
+            // and deleting one takes the worker (the sweeper holds no Discord client).
+            if (!c.inviteCode) return deps.callouts.abandon(c).then(() => true);
+            if (!(await deps.callouts.moveStep(c, { step: 'deliver', at: now + INVITE_RETRY_MS }))) return false;
+            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+            return true;
+          }
           if (c.dueStep === 'escalate' && c.status === 'open') {
             if (!(await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now))) return false;
             await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });

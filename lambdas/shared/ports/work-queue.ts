@@ -6,6 +6,12 @@ export interface EnqueueOptions {
    * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html
    */
   delaySeconds?: number;
+  /**
+   * Aborts the send (the request is cancelled, not just no longer awaited): a caller that must
+   * not leave work running after it returns bounds the send with it.
+   * @see https://docs.aws.amazon.com/AWSJavaScriptSDK/v3/latest/introduction/#aborting-requests
+   */
+  signal?: AbortSignal;
 }
 
 /** Hands slow work to the worker λ (from the interactions λ, the sweeper, and the worker itself). */
