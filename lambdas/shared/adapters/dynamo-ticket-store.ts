@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ACTIVITY_WRITE_INTERVAL_MS, firstAutoCloseDue } from '../tickets/auto-close-schedule';
 import type { Category, GuildSettings, Ticket, TranscriptStatus } from '../tickets/model';
-import type { BlacklistEntry, CloseTicketInput, DueTicket, OpenTicketDue, ReopenResult, ReservationRefusal, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
+import type { BlacklistEntry, CloseTicketInput, DueTicket, MemberSlot, OpenTicketDue, ReopenResult, ReservationRefusal, ReservationResult, ReserveTicketInput, TicketChanges, TicketStore } from '../tickets/ports';
 import { batchGet, queryAll, sendIf, transactWrite, updateIf } from './dynamo-helpers';
 import { DueKind, Keys } from './keys';
 import { TRANSCRIPT_DUE_MS } from '../transcripts/schedule';
@@ -116,7 +116,7 @@ export class DynamoTicketStore implements TicketStore {
     const { guildId, category, openerId, now } = input;
     // A member at their limit is refused before a ticket number is taken, so refusals leave no gaps
     // in the numbering; the transaction below still decides races.
-    const early = await this.memberRefusal(guildId, openerId, category, now);
+    const early = await this.memberRefusal(guildId, openerId, category, now, input.memberSlot);
     if (early) return early;
     const counter = await this.db.send(
       new UpdateCommand({ TableName: this.tableName, Key: Keys.counter(guildId), UpdateExpression: 'ADD nextNumber :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
@@ -200,9 +200,9 @@ export class DynamoTicketStore implements TicketStore {
     }
   }
 
-  async reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null> {
+  async reservationRefusal(guildId: string, openerId: string, category: Category, now: number, memberSlot?: MemberSlot): Promise<ReservationRefusal | null> {
     const [member, stored] = await Promise.all([
-      this.memberRefusal(guildId, openerId, category, now),
+      this.memberRefusal(guildId, openerId, category, now, memberSlot),
       category.limits.totalOpen === null ? null : this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.category(guildId, category.id), ConsistentRead: true })),
     ]);
     if (member && !member.ok) return member;
@@ -211,16 +211,20 @@ export class DynamoTicketStore implements TicketStore {
     return null;
   }
 
+  async memberSlot(guildId: string, openerId: string, categoryId: string): Promise<MemberSlot> {
+    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.memberCategory(guildId, openerId, categoryId), ConsistentRead: true }));
+    return { openNumbers: [...((res.Item?.openNumbers as Set<number> | undefined) ?? [])].map(Number), lastOpenAt: res.Item?.lastOpenAt === undefined ? null : Number(res.Item.lastOpenAt) };
+  }
+
   /** Why the member may not open a ticket in this category now, or null when they may. */
-  private async memberRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationResult | null> {
-    const res = await this.db.send(new GetCommand({ TableName: this.tableName, Key: Keys.memberCategory(guildId, openerId, category.id), ConsistentRead: true }));
-    const open = [...((res.Item?.openNumbers as Set<number> | undefined) ?? [])];
+  private async memberRefusal(guildId: string, openerId: string, category: Category, now: number, slot?: MemberSlot): Promise<ReservationResult | null> {
+    const { openNumbers: open, lastOpenAt } = slot ?? (await this.memberSlot(guildId, openerId, category.id));
     if (open.length >= category.limits.perMember) {
       const items = await batchGet(this.db, this.tableName, open.map((n) => Keys.ticket(guildId, Number(n))));
       return { ok: false, reason: 'member_limit', limit: category.limits.perMember, openTickets: items.map(toTicket).sort((a, b) => a.number - b.number) };
     }
     if (category.limits.cooldownMinutes <= 0) return null;
-    const retryAt = Number(res.Item?.lastOpenAt ?? 0) + category.limits.cooldownMinutes * 60_000;
+    const retryAt = (lastOpenAt ?? 0) + category.limits.cooldownMinutes * 60_000;
     return retryAt > now ? { ok: false, reason: 'cooldown', retryAt } : null;
   }
 

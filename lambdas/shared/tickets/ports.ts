@@ -8,6 +8,18 @@ export interface ReserveTicketInput {
   answers: FormAnswer[];
   aboutMessageUrl: string | null;
   now: number;
+  /**
+   * The member's slot in this category, read consistently earlier in the same request (side by
+   * side with the other opening reads, to save a round trip); read here when absent. Only the early
+   * refusal uses it: the transaction still decides.
+   */
+  memberSlot?: MemberSlot;
+}
+
+/** A member's open tickets and last open in one category (the item `reserveTicket` conditions on). */
+export interface MemberSlot {
+  openNumbers: number[];
+  lastOpenAt: number | null;
 }
 
 /** Why a reservation was refused; the domain turns it into the member's message. */
@@ -54,7 +66,9 @@ export interface TicketStore {
    * Why `reserveTicket` would refuse this member in this category right now (per-member limit,
    * cooldown, total cap), read only: asked before a form is shown. The reservation still decides.
    */
-  reservationRefusal(guildId: string, openerId: string, category: Category, now: number): Promise<ReservationRefusal | null>;
+  reservationRefusal(guildId: string, openerId: string, category: Category, now: number, memberSlot?: MemberSlot): Promise<ReservationRefusal | null>;
+  /** The member's slot in a category (consistent read), for `reserveTicket` / `reservationRefusal`. */
+  memberSlot(guildId: string, openerId: string, categoryId: string): Promise<MemberSlot>;
   /**
    * Undoes a reservation whose channel could not be made: row deleted, slots released. Only while
    * it is still `opening` and its recorded channel is `channelId` or none (a channel another attempt

@@ -43,11 +43,14 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
   // A user banned by the vendor opens tickets nowhere; said before any read.
   if (deps.enforcedUser) throw new ForbiddenError(enforcedUserMessage(deps.appeal ?? 'Contact Deskwire support to appeal.'));
   // Independent reads, in parallel (this runs inside Discord's 3 seconds); refusals keep their order.
-  const [entitlementRead, settingsRead, blacklistRead, categoryRead] = await Promise.allSettled([
+  // The member's slot too, when the category is known (a panel button, a form): the early refusal
+  // then costs no round trip of its own.
+  const [entitlementRead, settingsRead, blacklistRead, categoryRead, slotRead] = await Promise.allSettled([
     deps.entitlements?.entitlementFor(input.guildId) ?? null,
     requireSettings(deps.tickets, input.guildId),
     deps.tickets.blacklistEntry(input.guildId, input.openerId),
     resolveCategory(input, deps),
+    input.categoryId ? deps.tickets.memberSlot(input.guildId, input.openerId, input.categoryId) : undefined,
   ]);
   // No license, no ticket: said first, since only an admin can fix it. Inside grace it works, with a warning.
   const entitlement = settled(entitlementRead);
@@ -59,6 +62,8 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
   }
   const category = settled(categoryRead);
   if ('categories' in category) return { kind: 'choose_category', categories: category.categories };
+  // A slot read for another category (never: it is read only for `input.categoryId`) would be ignored.
+  const memberSlot = category.id === input.categoryId ? settled(slotRead) : undefined;
 
   const now = deps.clock.now();
   const hours = supportHoursState(category.hours, now);
@@ -68,7 +73,7 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
 
   if (category.questions.length > 0 && !input.answers) {
     // Refused before the form, not after the member filled it in (the reservation after submit still decides).
-    const refusal = await deps.tickets.reservationRefusal(input.guildId, input.openerId, category, now);
+    const refusal = await deps.tickets.reservationRefusal(input.guildId, input.openerId, category, now, memberSlot);
     if (refusal) throw refusalError(refusal, category);
     return { kind: 'form', category };
   }
@@ -82,6 +87,7 @@ export async function requestTicket(input: RequestTicketInput, deps: RequestTick
     answers,
     aboutMessageUrl: input.aboutMessageUrl,
     now,
+    memberSlot,
   });
   if (result.ok) {
     const hoursNote = hours.open === false ? `Support is closed right now, so replies may take longer. ${hours.description}` : null;
