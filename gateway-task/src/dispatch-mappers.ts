@@ -8,7 +8,7 @@ import {
   type GatewayGuildCreateDispatchData,
   type GatewayGuildDeleteDispatchData,
 } from 'discord-api-types/v10';
-import type { GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
+import { attachmentFromApi, type GatewayEvent } from '../../lambdas/shared/contracts/gateway-event';
 
 /** Which channels are open tickets and who opened them (answered from memory; see `ticket-channels.ts`). */
 export interface TicketView {
@@ -76,15 +76,7 @@ function embedsOf(embeds: APIMessage['embeds'] | undefined): Array<Record<string
 }
 
 function attachmentsOf(attachments: APIAttachment[] | undefined) {
-  return (attachments ?? []).map((a) => ({
-    id: a.id,
-    filename: a.filename,
-    size: a.size,
-    url: a.url,
-    contentType: a.content_type ?? null,
-    width: a.width ?? null,
-    height: a.height ?? null,
-  }));
+  return (attachments ?? []).map(attachmentFromApi);
 }
 
 /** A mentioned user's name as the channel showed it: server nickname, else display name, else username. */

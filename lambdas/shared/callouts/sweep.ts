@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, dueSweep, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { INVITE_RETRY_MS, type Callout } from './model';
@@ -23,44 +23,37 @@ export interface CalloutSweepDeps {
  * 15 minutes later until the worker confirms the deletion.
  */
 export function calloutSweep(deps: CalloutSweepDeps): Sweep {
-  const name = 'callout-steps';
   const ref = (c: Callout) => ({ guildId: c.guildId, calloutId: c.calloutId });
-  return {
-    name,
-    async run(now) {
-      const due = await deps.callouts.due(now, SWEEP_BATCH);
-      return sweepEach(
-        name,
-        due,
-        async (c) => {
-          if (c.dueStep === 'deliver' && c.status === 'opening') {
-            // Never delivered: give the slot back. Nothing was made on Discord unless an invite is recorded,
-            // and deleting one takes the worker (the sweeper holds no Discord client).
-            if (!c.inviteCode) return deps.callouts.abandon(c).then(() => true);
-            if (!(await deps.callouts.moveStep(c, { step: 'deliver', at: now + INVITE_RETRY_MS }))) return false;
-            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
-            return true;
-          }
-          if (c.dueStep === 'escalate' && c.status === 'open') {
-            if (!(await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now))) return false;
-            await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });
-            return true;
-          }
-          if (c.dueStep === 'expire' && c.status === 'open') {
-            if (!(await deps.callouts.close(c.guildId, c.calloutId, { status: 'expired' }, now)).ok) return false;
-            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
-            return true;
-          }
-          if (c.dueStep === 'invite') {
-            if (!(await deps.callouts.moveStep(c, { step: 'invite', at: now + INVITE_RETRY_MS }))) return false;
-            await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
-            return true;
-          }
-          // A step that no longer applies (e.g. answered meanwhile): out of the index.
-          return deps.callouts.moveStep(c, null);
-        },
-        (c, err) => deps.log.error('callout step failed', { guildId: c.guildId, calloutId: c.calloutId, step: c.dueStep, error: safeError(err) }),
-      );
+  return dueSweep(
+    'callout-steps',
+    (now) => deps.callouts.due(now, SWEEP_BATCH),
+    async (c, now) => {
+      if (c.dueStep === 'deliver' && c.status === 'opening') {
+        // Never delivered: give the slot back. Nothing was made on Discord unless an invite is recorded,
+        // and deleting one takes the worker (the sweeper holds no Discord client).
+        if (!c.inviteCode) return deps.callouts.abandon(c).then(() => true);
+        if (!(await deps.callouts.moveStep(c, { step: 'deliver', at: now + INVITE_RETRY_MS }))) return false;
+        await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+        return true;
+      }
+      if (c.dueStep === 'escalate' && c.status === 'open') {
+        if (!(await deps.callouts.moveStep(c, { step: 'expire', at: Math.max(now, c.createdAt + deps.expireMs) }, now))) return false;
+        await deps.workQueue.enqueue({ type: 'callout.escalate', ...ref(c) });
+        return true;
+      }
+      if (c.dueStep === 'expire' && c.status === 'open') {
+        if (!(await deps.callouts.close(c.guildId, c.calloutId, { status: 'expired' }, now)).ok) return false;
+        await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+        return true;
+      }
+      if (c.dueStep === 'invite') {
+        if (!(await deps.callouts.moveStep(c, { step: 'invite', at: now + INVITE_RETRY_MS }))) return false;
+        await deps.workQueue.enqueue({ type: 'callout.close', ...ref(c) });
+        return true;
+      }
+      // A step that no longer applies (e.g. answered meanwhile): out of the index.
+      return deps.callouts.moveStep(c, null);
     },
-  };
+    (c, err) => deps.log.error('callout step failed', { guildId: c.guildId, calloutId: c.calloutId, step: c.dueStep, error: safeError(err) }),
+  );
 }

@@ -1,3 +1,4 @@
+import type { APIAttachment } from 'discord-api-types/v10';
 import * as z from 'zod/mini';
 import { Snowflake } from './common';
 
@@ -49,6 +50,16 @@ export const MessageAttachment = z.object({
   width: z.nullable(z.int()),
   height: z.nullable(z.int()),
 });
+export type MessageAttachment = z.infer<typeof MessageAttachment>;
+
+/**
+ * A Discord attachment as Deskwire keeps it: the gateway's events and the transcript's REST history
+ * both map through here, so the live log and the history merge field by field.
+ * @see https://discord.com/developers/docs/resources/message#attachment-object
+ */
+export function attachmentFromApi(a: APIAttachment): MessageAttachment {
+  return { id: a.id, filename: a.filename, size: a.size, url: a.url, contentType: a.content_type ?? null, width: a.width ?? null, height: a.height ?? null };
+}
 
 const Embeds = z.array(z.record(z.string(), z.unknown()));
 

@@ -46,28 +46,35 @@ export interface PurgeSweepDeps {
  * claim — the seat is never left taken by a guild whose data is gone.
  */
 export function purgeSweep(deps: PurgeSweepDeps): Sweep {
+  return dueSweep(
+    'guild-purge',
+    (now) => deps.guilds.duePurges(now, SWEEP_BATCH),
+    async (guildId, now) => {
+      if (!(await deps.guilds.claimPurge(guildId, now))) return false;
+      await deps.licenses.releasePurgedGuild(guildId, now);
+      // The archive goes after the partition (the data key first: objects are unreadable from then
+      // on) and before CONFIG: a failed or unfinished delete leaves the guild due, so it is retried.
+      const deleted = await deps.guilds.purge(guildId, now, async () => deps.archive?.deletePrefix(guildArchivePrefix(guildId)));
+      if (deleted === null) return false;
+      deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
+      return true;
+    },
+    (guildId, err) => {
+      deps.log.error('guild purge failed', { guildId, error: safeError(err) });
+      deps.telemetry.captureException(err, guildId);
+    },
+  );
+}
+
+/**
+ * A sweep over what one read of the `ByDue` index returns: `due` reads this run's items, `step`
+ * acts on each (see {@link sweepEach}), `onError` reports an item that failed and stays due.
+ */
+export function dueSweep<T>(name: string, due: (now: number) => Promise<T[]>, step: (item: T, now: number) => Promise<boolean>, onError: (item: T, err: unknown) => void): Sweep {
   return {
-    name: 'guild-purge',
+    name,
     async run(now) {
-      const due = await deps.guilds.duePurges(now, SWEEP_BATCH);
-      return sweepEach(
-        'guild-purge',
-        due,
-        async (guildId) => {
-          if (!(await deps.guilds.claimPurge(guildId, now))) return false;
-          await deps.licenses.releasePurgedGuild(guildId, now);
-          // The archive goes after the partition (the data key first: objects are unreadable from then
-          // on) and before CONFIG: a failed or unfinished delete leaves the guild due, so it is retried.
-          const deleted = await deps.guilds.purge(guildId, now, async () => deps.archive?.deletePrefix(guildArchivePrefix(guildId)));
-          if (deleted === null) return false;
-          deps.telemetry.capture({ event: 'guild_purged', guildId, properties: { items_deleted: deleted }, at: now });
-          return true;
-        },
-        (guildId, err) => {
-          deps.log.error('guild purge failed', { guildId, error: safeError(err) });
-          deps.telemetry.captureException(err, guildId);
-        },
-      );
+      return sweepEach(name, await due(now), (item) => step(item, now), onError);
     },
   };
 }

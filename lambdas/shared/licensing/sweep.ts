@@ -1,4 +1,4 @@
-import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, dueSweep, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import { stepTime, stepToRun } from './model';
@@ -19,25 +19,18 @@ export interface LicenseSweepDeps {
  * queued twice by overlapping sweeps is posted once (the worker's ledger key is per step and expiry).
  */
 export function licenseSweep(deps: LicenseSweepDeps): Sweep {
-  const name = 'license-expiry';
-  return {
-    name,
-    async run(now) {
-      const due = await deps.licenses.dueLicenses(now, SWEEP_BATCH);
-      return sweepEach(
-        name,
-        due,
-        async (license) => {
-          const plan = stepToRun(license.dueStep!, license.expiresAt, deps.graceMs, now);
-          if (!plan) {
-            // The grace period was lengthened since this was scheduled: wait for the new time.
-            return deps.licenses.advance(license, license.dueStep!, { step: license.dueStep!, at: stepTime(license.dueStep!, license.expiresAt, deps.graceMs) }, now);
-          }
-          await deps.workQueue.enqueue({ type: 'license.notice', keyHash: license.keyHash, step: plan.run, expiresAt: license.expiresAt, graceEndsAt: license.expiresAt + deps.graceMs });
-          return deps.licenses.advance(license, plan.run, plan.next, now);
-        },
-        (license, err) => deps.log.error('license step failed', { licenseId: license.id, error: safeError(err) }),
-      );
+  return dueSweep(
+    'license-expiry',
+    (now) => deps.licenses.dueLicenses(now, SWEEP_BATCH),
+    async (license, now) => {
+      const plan = stepToRun(license.dueStep!, license.expiresAt, deps.graceMs, now);
+      if (!plan) {
+        // The grace period was lengthened since this was scheduled: wait for the new time.
+        return deps.licenses.advance(license, license.dueStep!, { step: license.dueStep!, at: stepTime(license.dueStep!, license.expiresAt, deps.graceMs) }, now);
+      }
+      await deps.workQueue.enqueue({ type: 'license.notice', keyHash: license.keyHash, step: plan.run, expiresAt: license.expiresAt, graceEndsAt: license.expiresAt + deps.graceMs });
+      return deps.licenses.advance(license, plan.run, plan.next, now);
     },
-  };
+    (license, err) => deps.log.error('license step failed', { licenseId: license.id, error: safeError(err) }),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, dueSweep, type Sweep } from '../domain/sweeps';
 import { isUserError } from '../errors';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
@@ -25,24 +25,17 @@ export interface RepairSweepDeps {
  * overlapping sweeps never enqueue the same repair twice.
  */
 export function repairSweep(deps: RepairSweepDeps): Sweep {
-  const name = 'ticket-repair';
-  return {
-    name,
-    async run(now) {
-      const due = await deps.tickets.dueRepairs(now, SWEEP_BATCH);
-      return sweepEach(
-        name,
-        due,
-        async (item) => {
-          const attempt = await deps.tickets.claimRepair(item.guildId, item.number, item.dueAt, now + REPAIR_INTERVAL_MS);
-          if (attempt === null) return false;
-          await deps.workQueue.enqueue({ type: 'ticket.repair', guildId: item.guildId, number: item.number, attempt });
-          return true;
-        },
-        (item, err) => deps.log.error('could not schedule a ticket repair', { guildId: item.guildId, number: item.number, error: safeError(err) }),
-      );
+  return dueSweep(
+    'ticket-repair',
+    (now) => deps.tickets.dueRepairs(now, SWEEP_BATCH),
+    async (item, now) => {
+      const attempt = await deps.tickets.claimRepair(item.guildId, item.number, item.dueAt, now + REPAIR_INTERVAL_MS);
+      if (attempt === null) return false;
+      await deps.workQueue.enqueue({ type: 'ticket.repair', guildId: item.guildId, number: item.number, attempt });
+      return true;
     },
-  };
+    (item, err) => deps.log.error('could not schedule a ticket repair', { guildId: item.guildId, number: item.number, error: safeError(err) }),
+  );
 }
 
 /**

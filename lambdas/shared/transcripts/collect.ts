@@ -1,4 +1,5 @@
 import type { APIMessage } from 'discord-api-types/v10';
+import { attachmentFromApi } from '../contracts/gateway-event';
 import type { LoggedAttachment, LoggedMessage } from '../tickets/live-log';
 import type { Category, Ticket } from '../tickets/model';
 import type { TrailEvent } from '../tickets/trail';
@@ -22,15 +23,7 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** A REST message in the live log's shape (the log and history then merge field by field). */
 export function fromApiMessage(m: APIMessage, guildId: string): CollectedMessage {
-  const attachments: LoggedAttachment[] = m.attachments.map((a) => ({
-    id: a.id,
-    filename: a.filename,
-    size: a.size,
-    url: a.url,
-    contentType: a.content_type ?? null,
-    width: a.width ?? null,
-    height: a.height ?? null,
-  }));
+  const attachments: LoggedAttachment[] = m.attachments.map(attachmentFromApi);
   return {
     guildId,
     channelId: m.channel_id,

@@ -1,4 +1,4 @@
-import { SWEEP_BATCH, sweepEach, type Sweep } from '../domain/sweeps';
+import { SWEEP_BATCH, dueSweep, type Sweep } from '../domain/sweeps';
 import type { WorkQueue } from '../ports/work-queue';
 import { safeError } from '../safe-error';
 import type { TicketStore } from '../tickets/ports';
@@ -26,32 +26,25 @@ export interface TranscriptRepairSweepDeps {
  * overlapping sweeps never queue the same repair twice.
  */
 export function transcriptRepairSweep(deps: TranscriptRepairSweepDeps): Sweep {
-  const name = 'transcript-repair';
-  return {
-    name,
-    async run(now) {
-      const due = await deps.tickets.dueTranscriptBuilds(now, SWEEP_BATCH);
-      return sweepEach(
-        name,
-        due,
-        async (item) => {
-          const claim = await deps.tickets.claimTranscriptRepair(item.guildId, item.number, item.dueAt, now + TRANSCRIPT_REPAIR_INTERVAL_MS);
-          if (!claim) return false;
-          const forClose = { closedAt: claim.closedAt, error: STUCK_BUILD_ERROR };
-          if (claim.transcriptStatus === 'stored' || claim.transcriptStatus === 'failed') {
-            // Settled without leaving the index (an older write): only the marker goes.
-            await deps.tickets.setTranscriptStatus(item.guildId, item.number, claim.transcriptStatus, { closedAt: claim.closedAt });
-          } else if (claim.repairs > MAX_TRANSCRIPT_REPAIRS) {
-            await deps.tickets.setTranscriptStatus(item.guildId, item.number, 'failed', forClose);
-            deps.log.error('transcript build gave up after repairs', { guildId: item.guildId, number: item.number, repairs: claim.repairs - 1 });
-          } else {
-            await deps.tickets.setTranscriptStatus(item.guildId, item.number, 'failed-retrying', forClose);
-            await deps.workQueue.enqueue({ type: 'transcript.build', guildId: item.guildId, number: item.number, closedAt: claim.closedAt });
-          }
-          return true;
-        },
-        (item, err) => deps.log.error('could not repair a transcript build', { guildId: item.guildId, number: item.number, error: safeError(err) }),
-      );
+  return dueSweep(
+    'transcript-repair',
+    (now) => deps.tickets.dueTranscriptBuilds(now, SWEEP_BATCH),
+    async (item, now) => {
+      const claim = await deps.tickets.claimTranscriptRepair(item.guildId, item.number, item.dueAt, now + TRANSCRIPT_REPAIR_INTERVAL_MS);
+      if (!claim) return false;
+      const forClose = { closedAt: claim.closedAt, error: STUCK_BUILD_ERROR };
+      if (claim.transcriptStatus === 'stored' || claim.transcriptStatus === 'failed') {
+        // Settled without leaving the index (an older write): only the marker goes.
+        await deps.tickets.setTranscriptStatus(item.guildId, item.number, claim.transcriptStatus, { closedAt: claim.closedAt });
+      } else if (claim.repairs > MAX_TRANSCRIPT_REPAIRS) {
+        await deps.tickets.setTranscriptStatus(item.guildId, item.number, 'failed', forClose);
+        deps.log.error('transcript build gave up after repairs', { guildId: item.guildId, number: item.number, repairs: claim.repairs - 1 });
+      } else {
+        await deps.tickets.setTranscriptStatus(item.guildId, item.number, 'failed-retrying', forClose);
+        await deps.workQueue.enqueue({ type: 'transcript.build', guildId: item.guildId, number: item.number, closedAt: claim.closedAt });
+      }
+      return true;
     },
-  };
+    (item, err) => deps.log.error('could not repair a transcript build', { guildId: item.guildId, number: item.number, error: safeError(err) }),
+  );
 }

@@ -1,5 +1,5 @@
 import { safeError } from '../safe-error';
-import { sweepEach, type Sweep } from '../domain/sweeps';
+import { dueSweep, type Sweep } from '../domain/sweeps';
 import type { Telemetry } from '../ports/telemetry';
 import type { ArchiveStore, TranscriptRecordStore } from './ports';
 
@@ -19,21 +19,15 @@ export interface RetentionSweepDeps {
  * retried by the next run). Reads only due records (`ByDue`, `DUE#retention`).
  */
 export function retentionSweep(deps: RetentionSweepDeps): Sweep {
-  return {
-    name: 'transcript-retention',
-    async run(now) {
-      const due = await deps.records.dueExpired(now, RETENTION_BATCH);
-      return sweepEach(
-        'transcript-retention',
-        due,
-        async (r) => {
-          const objects = await deps.archive.deletePrefix(r.prefix);
-          await deps.records.delete(r.guildId, r.number, r.closedAt);
-          deps.telemetry.capture({ event: 'transcripts_expired', guildId: r.guildId, properties: { objects_deleted: objects }, at: now });
-          return true;
-        },
-        (r, err) => deps.log.error('transcript retention delete failed', { guildId: r.guildId, number: r.number, error: safeError(err) }),
-      );
+  return dueSweep(
+    'transcript-retention',
+    (now) => deps.records.dueExpired(now, RETENTION_BATCH),
+    async (r, now) => {
+      const objects = await deps.archive.deletePrefix(r.prefix);
+      await deps.records.delete(r.guildId, r.number, r.closedAt);
+      deps.telemetry.capture({ event: 'transcripts_expired', guildId: r.guildId, properties: { objects_deleted: objects }, at: now });
+      return true;
     },
-  };
+    (r, err) => deps.log.error('transcript retention delete failed', { guildId: r.guildId, number: r.number, error: safeError(err) }),
+  );
 }
